@@ -1,0 +1,80 @@
+// Files → declared grants + settings. `parseDesiredState` is pure; `readGrantsDirectory` is the fs twin.
+import type { DeclaredGrant, Problem, Settings } from '../model/types.js';
+import { parseYamlFile, type SourceFile } from './parse.js';
+import type { Validator } from './validate.js';
+
+export const SETTINGS_FILE = 'grantsync.yaml';
+
+export interface GrantsDirectory {
+  /** The directory as given, for messages. */
+  dir: string;
+  /** Every *.yaml / *.yml file, sorted by path; `relative` is the path inside `dir` with `/` separators. */
+  files: (SourceFile & { relative: string })[];
+}
+
+export interface DesiredState {
+  settings: Settings;
+  grants: DeclaredGrant[];
+}
+
+export type LoadResult = { ok: true; state: DesiredState } | { ok: false; problems: Problem[] };
+
+export function parseDesiredState(directory: GrantsDirectory, validator: Validator): LoadResult {
+  const problems: Problem[] = [];
+  const settingsFiles = directory.files.filter((f) => baseName(f.relative) === SETTINGS_FILE);
+  const grantFiles = directory.files.filter((f) => baseName(f.relative) !== SETTINGS_FILE);
+
+  let settings: Settings | undefined;
+  for (const file of settingsFiles) {
+    if (file.relative !== SETTINGS_FILE) {
+      problems.push({
+        location: { file: file.path, line: 1, column: 1 },
+        message: `${SETTINGS_FILE} is only read at the top of the grants directory (${directory.dir})`,
+        hint: `Move it to ${joinPath(directory.dir, SETTINGS_FILE)} or rename it; the name is reserved.`,
+      });
+      continue;
+    }
+    const parsed = parseYamlFile(file);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const result = validator.settings(parsed.file);
+    problems.push(...result.problems);
+    settings = result.settings;
+  }
+  if (!settingsFiles.some((f) => f.relative === SETTINGS_FILE)) {
+    problems.push({
+      message: `${joinPath(directory.dir, SETTINGS_FILE)} is missing`,
+      hint: `Create it and declare what this directory owns, e.g. \`manage: all\`; grantsync never guesses which grants it may delete.`,
+    });
+  }
+  if (grantFiles.length === 0) {
+    problems.push({
+      message: `no grant files (*.yaml, *.yml) found under ${directory.dir}`,
+      hint: 'Add a file such as grants/my-api.yaml with a `grants:` list (`grants: []` declares none).',
+    });
+  }
+
+  const grants: DeclaredGrant[] = [];
+  for (const file of grantFiles) {
+    const parsed = parseYamlFile(file);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const result = validator.grants(parsed.file);
+    problems.push(...result.problems);
+    grants.push(...result.grants);
+  }
+  if (problems.length > 0 || !settings) return { ok: false, problems };
+  return { ok: true, state: { settings, grants } };
+}
+
+function baseName(relative: string): string {
+  return relative.slice(relative.lastIndexOf('/') + 1);
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
+}

@@ -1,0 +1,326 @@
+// Parsed YAML → typed grants and settings, or Problems with file:line:column. Pure (schemas are data).
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { DeclaredGrant, Problem, Settings, SourceLocation, SubjectType } from '../model/types.js';
+import { nearest } from '../util/suggest.js';
+import type { ParsedFile } from './parse.js';
+
+export const DEFAULT_MAX_DELETES = 10;
+
+export interface Schemas {
+  grants: object;
+  settings: object;
+}
+
+type Path = (string | number)[];
+
+export class Validator {
+  private readonly grantsSchema: ValidateFunction;
+  private readonly settingsSchema: ValidateFunction;
+
+  constructor(schemas: Schemas) {
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    this.grantsSchema = ajv.compile(schemas.grants);
+    this.settingsSchema = ajv.compile(schemas.settings);
+  }
+
+  grants(file: ParsedFile): { grants: DeclaredGrant[]; problems: Problem[] } {
+    const value = file.value;
+    if (value === null || value === undefined) {
+      return {
+        grants: [],
+        problems: [
+          {
+            location: file.locate([]),
+            message: 'file is empty',
+            hint: 'Write `grants: []` to declare no grants, or delete the file; an empty file is never read as "no grants".',
+          },
+        ],
+      };
+    }
+    const problems = this.check(this.grantsSchema, file, GRANT_FIELDS);
+    const grants: DeclaredGrant[] = [];
+    const list = isRecord(value) && Array.isArray(value.grants) ? value.grants : [];
+    list.forEach((item: unknown, index: number) => {
+      if (!isRecord(item)) return;
+      const path: Path = ['grants', index];
+      const hasName = item.client !== undefined;
+      const hasId = item.client_id !== undefined;
+      if (hasName === hasId) {
+        problems.push({
+          location: file.locate(path),
+          message: hasName
+            ? 'grant names both `client` and `client_id`'
+            : 'grant names no application: it needs `client` (a name) or `client_id`',
+          hint: hasName
+            ? 'Keep exactly one of the two: `client` for a unique name, `client_id` otherwise.'
+            : 'Add `client: <application name>` or `client_id: <id>`.',
+        });
+      }
+      const fieldLocations: Record<string, SourceLocation> = {};
+      for (const key of Object.keys(item)) fieldLocations[key] = file.locate([...path, key]);
+      const scope = Array.isArray(item.scope) ? item.scope : [];
+      scope.forEach((_: unknown, i: number) => (fieldLocations[`scope.${i}`] = file.locate([...path, 'scope', i])));
+      grants.push({
+        client: typeof item.client === 'string' ? item.client : undefined,
+        client_id: typeof item.client_id === 'string' ? item.client_id : undefined,
+        audience: typeof item.audience === 'string' ? item.audience : '',
+        scope: scope.filter((s: unknown): s is string => typeof s === 'string'),
+        subject_type: (item.subject_type as SubjectType | undefined) ?? 'client',
+        organization_usage: item.organization_usage as DeclaredGrant['organization_usage'],
+        allow_any_organization: item.allow_any_organization as boolean | undefined,
+        source: file.locate(path),
+        fieldLocations,
+      });
+    });
+    return { grants, problems };
+  }
+
+  settings(file: ParsedFile): { settings?: Settings; problems: Problem[] } {
+    if (file.value === null || file.value === undefined) {
+      return {
+        problems: [
+          {
+            location: file.locate([]),
+            message: 'settings file is empty',
+            hint: 'Declare at least `manage: all` (or `manage: { audiences: [...] }`).',
+          },
+        ],
+      };
+    }
+    const problems = this.check(this.settingsSchema, file, SETTINGS_FIELDS);
+    if (problems.length > 0) return { problems };
+    const raw = file.value as {
+      tenant?: string;
+      manage: 'all' | { audiences: string[] };
+      max_deletes?: number;
+      exclude?: { clients?: string[] };
+      allow_undefined_scopes?: boolean;
+    };
+    const locations: Record<string, SourceLocation> = {};
+    for (const key of Object.keys(raw)) locations[key] = file.locate([key]);
+    (raw.exclude?.clients ?? []).forEach((_, i) => (locations[`exclude.clients.${i}`] = file.locate(['exclude', 'clients', i])));
+    if (typeof raw.manage === 'object') {
+      raw.manage.audiences.forEach((_, i) => (locations[`manage.audiences.${i}`] = file.locate(['manage', 'audiences', i])));
+    }
+    return {
+      problems,
+      settings: {
+        tenant: raw.tenant,
+        manage: raw.manage === 'all' ? 'all' : { audiences: [...raw.manage.audiences] },
+        maxDeletes: raw.max_deletes ?? DEFAULT_MAX_DELETES,
+        exclude: { clients: [...(raw.exclude?.clients ?? [])] },
+        allowUndefinedScopes: raw.allow_undefined_scopes ?? false,
+        source: file.locate([]),
+        locations,
+      },
+    };
+  }
+
+  private check(validate: ValidateFunction, file: ParsedFile, fields: FieldCatalogue): Problem[] {
+    if (validate(file.value)) return [];
+    const errors = simplify(validate.errors ?? [], file.value);
+    return errors.map((error) => toProblem(error, file, fields));
+  }
+}
+
+/** Known keys per kind of object, for "did you mean" on unknown keys. */
+type FieldCatalogue = Record<string, string[]>;
+const GRANT_FIELDS: FieldCatalogue = {
+  '': ['grants'],
+  grant: ['client', 'client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization'],
+};
+const SETTINGS_FIELDS: FieldCatalogue = {
+  '': ['tenant', 'manage', 'max_deletes', 'exclude', 'allow_undefined_scopes', '$schema'],
+  manage: ['audiences'],
+  exclude: ['clients'],
+};
+
+function pathOf(instancePath: string): Path {
+  if (instancePath === '') return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/** `grants[2].scope[0]`: how a path reads in a message. */
+export function describePath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const step of path) out += typeof step === 'number' ? `[${step}]` : out === '' ? step : `.${step}`;
+  return out === '' ? 'the file' : `\`${out}\``;
+}
+
+/** Drops the noise ajv produces for `oneOf`/`const` alternatives so each mistake is reported once. */
+function simplify(errors: ErrorObject[], root: unknown): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    if (error.instancePath === '/manage') {
+      const manage = isRecord(root) ? root.manage : undefined;
+      // For an object, the deeper errors (e.g. /manage/audiences) explain it; for anything else, one message.
+      if (isRecord(manage) && error.keyword !== 'required' && error.keyword !== 'additionalProperties') continue;
+      if (!isRecord(manage)) {
+        if (seen.has('/manage')) continue;
+        seen.add('/manage');
+        out.push({ ...error, keyword: 'manage' });
+        continue;
+      }
+    }
+    const key = `${error.instancePath}|${error.keyword}|${JSON.stringify(error.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(error);
+  }
+  return out;
+}
+
+function toProblem(error: ErrorObject, file: ParsedFile, fields: FieldCatalogue): Problem {
+  const path = pathOf(error.instancePath);
+  const where = describePath(path);
+  const value = valueAt(file.value, path);
+  switch (error.keyword) {
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      if (path.length === 0 && missing === 'grants') {
+        return {
+          location: file.locate(path),
+          message: 'file has no `grants` key',
+          hint: 'Start the file with `grants:` followed by a list; write `grants: []` to declare none.',
+        };
+      }
+      return {
+        location: file.locate(path),
+        message: `${path.length === 0 ? 'the file' : where} is missing \`${missing}\``,
+        hint: requiredHint(missing),
+      };
+    }
+    case 'additionalProperties': {
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
+      const known = fields[kindOf(path)] ?? [];
+      const suggestion = nearest(extra, known, 1)[0];
+      return {
+        location: file.locateKey(path, extra),
+        message: `unknown key \`${extra}\`${path.length ? ` in ${where}` : ''}`,
+        hint: suggestion ? `Did you mean \`${suggestion}\`?` : `Allowed keys here: ${known.map((k) => `\`${k}\``).join(', ')}.`,
+      };
+    }
+    case 'type': {
+      const expected = (error.params as { type: string }).type;
+      if (path.length === 1 && path[0] === 'grants') {
+        return {
+          location: file.locate(path),
+          message: `\`grants\` must be a list, but it is ${typeName(value)}`,
+          hint: 'A half-written file must not delete anything: write `grants: []` to declare no grants, or list them with `- client: …`.',
+        };
+      }
+      return {
+        location: file.locate(path),
+        message: `${where} must be ${article(expected)}, but it is ${typeName(value)}`,
+        hint: typeHint(path, expected),
+      };
+    }
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const suggestion = typeof value === 'string' ? nearest(value, allowed, 1)[0] : undefined;
+      return {
+        location: file.locate(path),
+        message: `${where} is ${JSON.stringify(value)}, which is not one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
+        hint: suggestion ? `Did you mean \`${suggestion}\`?` : `Use one of ${allowed.join(', ')}.`,
+      };
+    }
+    case 'uniqueItems': {
+      const { i, j } = error.params as { i: number; j: number };
+      const repeated = Array.isArray(value) ? value[i] : undefined;
+      return {
+        location: file.locate([...path, i]),
+        message: `${where} lists ${JSON.stringify(repeated)} twice (items ${j + 1} and ${i + 1})`,
+        hint: 'Scopes are a set: remove the duplicate.',
+      };
+    }
+    case 'minLength':
+      return { location: file.locate(path), message: `${where} is empty`, hint: 'Write a value or remove the key.' };
+    case 'maxLength': {
+      const limit = (error.params as { limit: number }).limit;
+      return { location: file.locate(path), message: `${where} is longer than ${limit} characters`, hint: 'Auth0 rejects longer values.' };
+    }
+    case 'minimum':
+      return { location: file.locate(path), message: `${where} must be 0 or more`, hint: 'Use a whole number such as 10.' };
+    case 'minItems':
+      return { location: file.locate(path), message: `${where} is an empty list`, hint: 'List at least one audience, or use `manage: all`.' };
+    case 'manage':
+      return {
+        location: file.locate(path),
+        message: `\`manage\` is ${JSON.stringify(value)}, but it must be \`all\` or \`{ audiences: [...] }\``,
+        hint: 'Write `manage: all` to own every grant of the tenant, or `manage: { audiences: [https://api.example.com] }` to own only those APIs.',
+      };
+    default:
+      return { location: file.locate(path), message: `${where} ${error.message ?? 'is invalid'}` };
+  }
+}
+
+function kindOf(path: Path): string {
+  if (path.length === 0) return '';
+  if (path[0] === 'grants' && path.length === 2) return 'grant';
+  return String(path[path.length - 1]);
+}
+
+function requiredHint(missing: string): string {
+  switch (missing) {
+    case 'audience':
+      return 'Add `audience: <API identifier>`, e.g. `audience: https://api.example.com/payments`.';
+    case 'scope':
+      return 'Add `scope: [...]` listing the scopes; write `scope: []` to grant none.';
+    case 'manage':
+      return 'Declare what this directory owns: `manage: all` or `manage: { audiences: [...] }`.';
+    case 'audiences':
+      return 'List the audiences this directory owns: `audiences: [https://api.example.com]`.';
+    default:
+      return `Add \`${missing}\`.`;
+  }
+}
+
+function typeHint(path: Path, expected: string): string {
+  const last = path[path.length - 1];
+  if (last === 'scope') return 'Write the scopes as a list: `scope: [read:invoices, write:refunds]`.';
+  if (expected === 'boolean') return 'Write `true` or `false` without quotes.';
+  if (expected === 'integer') return 'Write a whole number without quotes.';
+  if (expected === 'string') return 'Quote the value if YAML reads it as a number, boolean or date.';
+  if (expected === 'object' && typeof last === 'number') return 'Each grant is a mapping: `- client: …` followed by `audience:` and `scope:`.';
+  return `Write ${article(expected)} here.`;
+}
+
+function article(type: string): string {
+  switch (type) {
+    case 'array':
+      return 'a list';
+    case 'object':
+      return 'a mapping';
+    case 'integer':
+      return 'a whole number';
+    default:
+      return `a ${type}`;
+  }
+}
+
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return 'empty (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number') return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let node = root;
+  for (const step of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[step];
+  }
+  return node;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

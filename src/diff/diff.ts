@@ -1,0 +1,80 @@
+// Desired vs live → changes. Pure.
+import type {
+  Change,
+  DesiredGrant,
+  GrantState,
+  LiveGrant,
+  Ownership,
+  UnmanagedReason,
+} from '../model/types.js';
+import { unmanagedReason } from './ownership.js';
+import { grantKeyString, liveKey, normalizeState, statesEqual } from './state.js';
+
+export interface DiffResult {
+  changes: Change[];
+  unchanged: number;
+  /** The live grants this directory owns (the input of the fingerprint). */
+  managed: LiveGrant[];
+  unmanagedByReason: Partial<Record<UnmanagedReason, number>>;
+}
+
+export function liveState(grant: LiveGrant): GrantState {
+  return normalizeState(grant);
+}
+
+export function diffGrants(desired: readonly DesiredGrant[], live: readonly LiveGrant[], ownership: Ownership): DiffResult {
+  const managed: LiveGrant[] = [];
+  const managedByKey = new Map<string, LiveGrant>();
+  const unmanagedByReason: Partial<Record<UnmanagedReason, number>> = {};
+  for (const grant of live) {
+    const reason = unmanagedReason(grant, ownership);
+    if (reason) {
+      unmanagedByReason[reason] = (unmanagedByReason[reason] ?? 0) + 1;
+      continue;
+    }
+    managed.push(grant);
+    managedByKey.set(grantKeyString(liveKey(grant)!), grant);
+  }
+
+  const changes: Change[] = [];
+  const creates: Change[] = [];
+  const declaredKeys = new Set<string>();
+  let unchanged = 0;
+  for (const want of desired) {
+    const key = grantKeyString(want);
+    declaredKeys.add(key);
+    const have = managedByKey.get(key);
+    const base = { client_id: want.client_id, audience: want.audience, subject_type: want.subject_type, client_name: want.client_name };
+    if (!have) {
+      creates.push({ ...base, action: 'create', before: null, after: want.state, flags: [] });
+      continue;
+    }
+    const before = liveState(have);
+    if (statesEqual(before, want.state)) unchanged++;
+    else changes.push({ ...base, action: 'update', before, after: want.state, flags: [] });
+  }
+
+  // A delete and a create of the same client and audience that differ only in
+  // subject_type are one change of an immutable field: a replace.
+  const deletes = new Map<string, Change>();
+  for (const grant of managed) {
+    const key = liveKey(grant)!;
+    if (declaredKeys.has(grantKeyString(key))) continue;
+    const pairKey = `${key.client_id}\u0000${key.audience}`;
+    const change: Change = { ...key, action: 'delete', before: liveState(grant), after: null, flags: [] };
+    if (deletes.has(pairKey)) changes.push(change);
+    else deletes.set(pairKey, change);
+  }
+  for (const create of creates) {
+    const pairKey = `${create.client_id}\u0000${create.audience}`;
+    const deleted = deletes.get(pairKey);
+    if (deleted) {
+      deletes.delete(pairKey);
+      changes.push({ ...create, action: 'replace', before: deleted.before, replaces_subject_type: deleted.subject_type });
+    } else {
+      changes.push(create);
+    }
+  }
+  changes.push(...deletes.values());
+  return { changes, unchanged, managed, unmanagedByReason };
+}

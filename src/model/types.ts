@@ -1,0 +1,152 @@
+// Types only: the vocabulary shared by the pure core (load → validate → resolve → diff → plan → render).
+
+/** A place in a source file. Lines and columns are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A problem with the user's input: always has a message, and a location where one exists. */
+export interface Problem {
+  location?: SourceLocation;
+  message: string;
+  /** One sentence on what to do about it. */
+  hint?: string;
+}
+
+export type SubjectType = 'client' | 'user';
+export type OrganizationUsage = 'deny' | 'allow' | 'require';
+
+/** The settings file `grantsync.yaml`, with defaults filled in. */
+export interface Settings {
+  tenant?: string;
+  manage: 'all' | { audiences: string[] };
+  maxDeletes: number;
+  exclude: { clients: string[] };
+  allowUndefinedScopes: boolean;
+  /** Where the settings came from, for messages. */
+  source: SourceLocation;
+  /** Locations of individual settings, keyed by dotted path (e.g. `manage.audiences.0`). */
+  locations: Record<string, SourceLocation>;
+}
+
+/** A grant as written in YAML, before names are resolved to ids. */
+export interface DeclaredGrant {
+  client?: string;
+  client_id?: string;
+  audience: string;
+  scope: string[];
+  subject_type: SubjectType;
+  organization_usage?: OrganizationUsage;
+  allow_any_organization?: boolean;
+  /** Location of the grant item and of its fields (`client`, `audience`, `scope.0`, …). */
+  source: SourceLocation;
+  fieldLocations: Record<string, SourceLocation>;
+}
+
+/** A client as listed by GET /api/v2/clients (fields limited). */
+export interface ClientSummary {
+  client_id: string;
+  name: string;
+  app_type?: string;
+  global?: boolean;
+}
+
+export interface ResourceServerSummary {
+  id?: string;
+  identifier: string;
+  name?: string;
+  is_system?: boolean;
+  scopes: string[];
+}
+
+/** A grant as the Management API returns it. Unset keys are absent. */
+export interface LiveGrant {
+  id: string;
+  client_id?: string;
+  audience: string;
+  scope?: string[];
+  organization_usage?: OrganizationUsage;
+  allow_any_organization?: boolean;
+  is_system?: boolean;
+  subject_type?: SubjectType;
+  authorization_details_types?: string[];
+  allow_all_scopes?: boolean;
+  default_for?: string;
+}
+
+/** What the tenant looks like: the three lists grantsync reads. */
+export interface TenantSnapshot {
+  clients: ClientSummary[];
+  resourceServers: ResourceServerSummary[];
+  grants: LiveGrant[];
+}
+
+/**
+ * The mutable part of a grant, normalised: scopes sorted and unique, defaults
+ * omitted (organization_usage `deny`, allow_any_organization `false`), the way
+ * Auth0 omits unset keys. Two grants are equal exactly when these are equal.
+ */
+export interface GrantState {
+  scope: string[];
+  organization_usage?: OrganizationUsage;
+  allow_any_organization?: boolean;
+  /** Only ever present on live grants: `allow_all_scopes: true` means "every scope". */
+  allow_all_scopes?: true;
+}
+
+/** The identity of a grant: (client_id, audience, subject_type). */
+export interface GrantKey {
+  client_id: string;
+  audience: string;
+  subject_type: SubjectType;
+}
+
+/** A declared grant after resolution: ids known, ready to diff. */
+export interface DesiredGrant extends GrantKey {
+  client_name?: string;
+  state: GrantState;
+  source?: SourceLocation;
+}
+
+export type Action = 'create' | 'update' | 'delete' | 'replace';
+export type Flag = 'privilege-increase' | 'self-escalation';
+
+export interface Change extends GrantKey {
+  action: Action;
+  client_name?: string;
+  before: GrantState | null;
+  after: GrantState | null;
+  flags: Flag[];
+  /** For a replace: the subject_type of the grant that is deleted. */
+  replaces_subject_type?: SubjectType;
+}
+
+export type UnmanagedReason = 'system' | 'own-client' | 'excluded-client' | 'outside-manage' | 'default-for';
+
+/** Who owns what: computed once from settings and the running client. */
+export interface Ownership {
+  manage: 'all' | { audiences: string[] };
+  excludedClientIds: string[];
+  /** The client grantsync runs as; undefined when it cannot tell. */
+  ownClientId?: string;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  replace: number;
+  unchanged: number;
+  unmanaged: number;
+}
+
+export interface Plan {
+  tenant: string;
+  fingerprint: string;
+  summary: PlanSummary;
+  changes: Change[];
+  /** Unmanaged grants by reason; not part of the JSON contract, shown by text and markdown. */
+  unmanagedByReason: Partial<Record<UnmanagedReason, number>>;
+}

@@ -1,0 +1,99 @@
+// Changes → a Plan: names filled in, privilege flags, a stable order, totals and a fingerprint. Pure.
+import { createHash } from 'node:crypto';
+import type { Change, Flag, LiveGrant, Plan } from '../model/types.js';
+import type { DiffResult } from '../diff/diff.js';
+import { addedScopes, compareStrings, liveKey } from '../diff/state.js';
+import { liveState } from '../diff/diff.js';
+
+/** Management API scopes that let a client give itself (or others) more access. */
+export const ESCALATION_SCOPES: ReadonlySet<string> = new Set([
+  'create:client_grants',
+  'update:client_grants',
+  'create:clients',
+  'update:clients',
+  'create:client_credentials',
+  'update:client_credentials',
+  'update:client_keys',
+  'create:resource_servers',
+  'update:resource_servers',
+  'create:roles',
+  'update:roles',
+  'create:role_members',
+  'update:users',
+  'create:users',
+  'update:users_app_metadata',
+  'create:organization_client_grants',
+  'create:connections',
+  'update:connections',
+  'update:tenant_settings',
+  'create:actions',
+  'update:actions',
+  'update:triggers',
+  'create:hooks',
+  'update:hooks',
+  'update:rules',
+  'create:rules',
+]);
+
+export interface PlanInput {
+  tenant: string;
+  diff: DiffResult;
+  /** client_id → name, for deletes and display. */
+  clientNames: ReadonlyMap<string, string>;
+  /** Identifiers of resource servers with is_system: true (the Management API). */
+  systemAudiences: ReadonlySet<string>;
+}
+
+export function buildPlan({ tenant, diff, clientNames, systemAudiences }: PlanInput): Plan {
+  const changes = diff.changes.map((change): Change => {
+    const named = { ...change, client_name: change.client_name ?? clientNames.get(change.client_id) };
+    return { ...named, flags: privilegeFlags(named, systemAudiences) };
+  });
+  changes.sort(compareChanges);
+  const count = (action: Change['action']): number => changes.filter((c) => c.action === action).length;
+  const unmanaged = Object.values(diff.unmanagedByReason).reduce((a, b) => a + (b ?? 0), 0);
+  return {
+    tenant,
+    fingerprint: fingerprintGrants(diff.managed),
+    summary: {
+      create: count('create'),
+      update: count('update'),
+      delete: count('delete'),
+      replace: count('replace'),
+      unchanged: diff.unchanged,
+      unmanaged,
+    },
+    changes,
+    unmanagedByReason: diff.unmanagedByReason,
+  };
+}
+
+/** Deletes and scope removals never carry flags; added Management API scopes always do. */
+export function privilegeFlags(change: Change, systemAudiences: ReadonlySet<string>): Flag[] {
+  if (change.action === 'delete' || !systemAudiences.has(change.audience)) return [];
+  const added = addedScopes(change.action === 'replace' ? null : change.before, change.after);
+  if (added.length === 0) return [];
+  const flags: Flag[] = ['privilege-increase'];
+  if (added.some((s) => ESCALATION_SCOPES.has(s))) flags.push('self-escalation');
+  return flags;
+}
+
+export function compareChanges(a: Change, b: Change): number {
+  return (
+    compareStrings(a.audience, b.audience) ||
+    compareStrings(a.client_name ?? a.client_id, b.client_name ?? b.client_id) ||
+    compareStrings(a.client_id, b.client_id) ||
+    compareStrings(a.subject_type, b.subject_type)
+  );
+}
+
+/**
+ * A hash of the live managed grants a plan was computed from. `apply --plan`
+ * recomputes it and refuses when it differs: the tenant changed since the plan.
+ */
+export function fingerprintGrants(managed: readonly LiveGrant[]): string {
+  const rows = managed
+    .map((grant) => [grant.id, liveKey(grant), liveState(grant)] as const)
+    .sort((x, y) => compareStrings(x[0], y[0]));
+  return `sha256:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`;
+}

@@ -1,0 +1,80 @@
+// The plan as GitHub-flavoured markdown for PR comments and job summaries. Pure.
+import type { Change, Plan } from '../model/types.js';
+import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+
+/** GitHub rejects comments longer than this. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+const ICON: Record<Change['action'], string> = { create: '🟢 create', update: '🟡 update', delete: '🔴 **delete**', replace: '🟣 **replace**' };
+
+export interface MarkdownOptions {
+  /** Stop adding changes before the text would pass this many characters. */
+  maxLength?: number;
+  /** Where the full plan can be read when the text is cut short. */
+  truncatedPointer?: string;
+}
+
+export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
+  const head: string[] = [`### grantsync plan for \`${plan.tenant}\``, '', `**${verdict(plan.summary)}**`, ''];
+  const flagged = plan.changes.filter((c) => c.flags.length > 0);
+  const rest = plan.changes.filter((c) => c.flags.length === 0);
+  const deletes = plan.changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;
+  if (flagged.length > 0) {
+    head.push(
+      `> [!CAUTION]`,
+      `> **${flagged.length} privilege increase${flagged.length === 1 ? '' : 's'}** on the Management API: review them first.`,
+      '',
+    );
+  }
+  if (deletes > 0) {
+    head.push(`> [!WARNING]`, `> This plan **removes ${deletes} grant${deletes === 1 ? '' : 's'}**: the clients lose that access.`, '');
+  }
+  const footer: string[] = [
+    '',
+    `<details><summary>${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged</summary>`,
+    '',
+    `Unmanaged grants${unmanagedDetail(plan) || ''} are never changed by grantsync.`,
+    `Fingerprint \`${plan.fingerprint}\`.`,
+    '',
+    '</details>',
+    '',
+  ];
+  // Blocks are added whole until the limit: a change is never cut in the middle.
+  const blocks: { text: string; change: boolean }[] = [];
+  if (flagged.length > 0) {
+    blocks.push({ text: '#### ⚠️ Privilege increases\n', change: false });
+    blocks.push(...flagged.map((c) => ({ text: renderChange(c), change: true })));
+  }
+  if (rest.length > 0) {
+    blocks.push({ text: '\n#### Changes\n', change: false });
+    blocks.push(...rest.map((c) => ({ text: renderChange(c), change: true })));
+  }
+  const max = options.maxLength ?? Infinity;
+  const reserved = head.join('\n').length + footer.join('\n').length + 300;
+  let body = '';
+  let shown = 0;
+  for (const block of blocks) {
+    if (reserved + body.length + block.text.length + 1 > max) break;
+    body += `${block.text}\n`;
+    if (block.change) shown++;
+  }
+  if (shown < plan.changes.length) {
+    body += `\n> [!NOTE]\n> Showing ${shown} of ${plan.changes.length} changes. ${options.truncatedPointer ?? 'Run `grantsync plan` to see the rest.'}\n`;
+  }
+  return [...head, body.trimEnd(), ...footer].join('\n');
+}
+
+function renderChange(change: Change): string {
+  const flags = change.flags.length ? ` ⚠️ \`${change.flags.join('`, `')}\`` : '';
+  const lines = [`- ${ICON[change.action]} \`${clientLabel(change)}\`${subjectLabel(change)} → \`${change.audience}\`${flags}`];
+  const scopes = scopeLines(change);
+  if (scopes.length > 0 || fieldChanges(change).length > 0) {
+    lines.push('  ```diff');
+    for (const line of scopes) lines.push(`  ${line.sign} ${line.scope}`);
+    for (const field of fieldChanges(change)) lines.push(`  ! ${field}`);
+    lines.push('  ```');
+  }
+  const kept = unchangedScopeCount(change);
+  if (kept > 0) lines.push(`  <sub>${kept} scope${kept === 1 ? '' : 's'} unchanged</sub>`);
+  return lines.join('\n');
+}

@@ -1,0 +1,42 @@
+// The plan as terminal text: grouped by API, scope-level +/-, colour only when asked. Pure.
+import { createColors } from 'picocolors';
+import type { Change, Plan } from '../model/types.js';
+import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+
+const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
+
+export function renderText(plan: Plan, options: { color: boolean }): string {
+  const c = createColors(options.color);
+  const paint: Record<Change['action'], (s: string) => string> = {
+    create: c.green,
+    update: c.yellow,
+    delete: c.red,
+    replace: c.magenta,
+  };
+  const lines: string[] = [c.bold(`grantsync plan for ${plan.tenant}`), ''];
+  let audience: string | undefined;
+  for (const change of plan.changes) {
+    if (change.audience !== audience) {
+      audience = change.audience;
+      lines.push(c.bold(audience));
+    }
+    const flags = change.flags.length ? `  ${c.bold(c.red(`! ${change.flags.join(', ')}`))}` : '';
+    const head = `${SYMBOL[change.action].padStart(3)} ${change.action.padEnd(7)}`;
+    lines.push(`${paint[change.action](head)} ${clientLabel(change)}${subjectLabel(change)}${flags}`);
+    for (const line of scopeLines(change)) {
+      lines.push(`        ${line.sign === '+' ? c.green(`+ ${line.scope}`) : c.red(`- ${line.scope}`)}`);
+    }
+    const kept = unchangedScopeCount(change);
+    if (kept > 0) lines.push(c.dim(`        (${kept} scope${kept === 1 ? '' : 's'} unchanged)`));
+    for (const field of fieldChanges(change)) lines.push(`        ${c.yellow(`~ ${field}`)}`);
+    if (change.action !== 'update' && change.after && change.after.scope.length === 0 && change.action !== 'replace') {
+      lines.push(c.dim('        (no scopes)'));
+    }
+  }
+  if (plan.changes.length > 0) lines.push('');
+  lines.push(c.bold(verdict(plan.summary)));
+  lines.push(
+    c.dim(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged${unmanagedDetail(plan)}. Fingerprint ${plan.fingerprint}.`),
+  );
+  return `${lines.join('\n')}\n`;
+}

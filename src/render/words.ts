@@ -1,0 +1,77 @@
+// Wording shared by the renderers. Pure.
+import type { Change, Plan, PlanSummary, UnmanagedReason } from '../model/types.js';
+import { diffArrays } from 'diff';
+
+export function verdict(summary: PlanSummary): string {
+  if (summary.create + summary.update + summary.delete + summary.replace === 0) return 'No changes. The tenant matches the YAML.';
+  const parts = [`${summary.create} to create`, `${summary.update} to update`, `${summary.delete} to delete`];
+  if (summary.replace > 0) parts.push(`${summary.replace} to replace`);
+  return `Plan: ${parts.join(', ')}.`;
+}
+
+const REASONS: Record<UnmanagedReason, string> = {
+  system: 'system',
+  'own-client': "grantsync's own client",
+  'excluded-client': 'excluded clients',
+  'outside-manage': 'outside `manage`',
+  'default-for': 'default grants',
+};
+
+export function unmanagedDetail(plan: Plan): string {
+  const parts = (Object.keys(REASONS) as UnmanagedReason[])
+    .filter((reason) => (plan.unmanagedByReason[reason] ?? 0) > 0)
+    .map((reason) => `${plan.unmanagedByReason[reason]} ${REASONS[reason]}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.length > 0;
+}
+
+export interface ScopeLine {
+  sign: '+' | '-';
+  scope: string;
+}
+
+/** Added and removed scopes in one sorted sequence (both inputs are sorted sets). */
+export function scopeLines(change: Change): ScopeLine[] {
+  if (change.before?.allow_all_scopes && change.after) {
+    return [{ sign: '-', scope: '(all scopes)' }, ...change.after.scope.map((scope) => ({ sign: '+' as const, scope }))];
+  }
+  const before = change.before?.scope ?? [];
+  const after = change.after?.scope ?? [];
+  const lines: ScopeLine[] = [];
+  for (const part of diffArrays(before, after)) {
+    if (part.added) for (const scope of part.value) lines.push({ sign: '+', scope });
+    else if (part.removed) for (const scope of part.value) lines.push({ sign: '-', scope });
+  }
+  return lines;
+}
+
+/** Changes of the fields other than scope, as "name: old → new". */
+export function fieldChanges(change: Change): string[] {
+  if (!change.before || !change.after) return [];
+  const out: string[] = [];
+  const beforeUsage = change.before.organization_usage ?? 'deny';
+  const afterUsage = change.after.organization_usage ?? 'deny';
+  if (beforeUsage !== afterUsage) out.push(`organization_usage: ${beforeUsage} → ${afterUsage}`);
+  const beforeAny = change.before.allow_any_organization ?? false;
+  const afterAny = change.after.allow_any_organization ?? false;
+  if (beforeAny !== afterAny) out.push(`allow_any_organization: ${beforeAny} → ${afterAny}`);
+  return out;
+}
+
+export function unchangedScopeCount(change: Change): number {
+  if (!change.before || !change.after || change.before.allow_all_scopes) return 0;
+  const after = new Set(change.after.scope);
+  return change.before.scope.filter((s) => after.has(s)).length;
+}
+
+export function clientLabel(change: Change): string {
+  return change.client_name ? `${change.client_name} (${change.client_id})` : change.client_id;
+}
+
+export function subjectLabel(change: Change): string {
+  if (change.action === 'replace') return ` [subject_type ${change.replaces_subject_type} → ${change.subject_type}]`;
+  return change.subject_type === 'client' ? '' : ` [subject_type ${change.subject_type}]`;
+}
