@@ -1,0 +1,326 @@
+// The Management API over HTTP with got: tokens, pagination, retries, rate limiting, two pools.
+import { got, RequestError, type Got, type Response } from 'got';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { ApiError } from '../errors.js';
+import type { ClientSummary, GrantKey, LiveGrant, ResourceServerSummary } from '../model/types.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Endpoint } from './domain.js';
+import type { CreateGrantBody, ManagementApi, UpdateGrantBody } from './port.js';
+import { RateLimiter, readRateLimitHeaders } from './ratelimit.js';
+import type { Redactor } from './redact.js';
+import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry.js';
+import { ClientCredentialsToken, StaticToken, type TokenSource } from './token.js';
+
+/** Largest page the API accepts (recordings show 100 accepted on public cloud). */
+export const PAGE_SIZE = 100;
+
+export interface RequestEvent {
+  method: string;
+  /** Path and query; never carries a secret. */
+  path: string;
+  status: number | string;
+  ms: number;
+  attempt: number;
+}
+
+export interface ClientOptions {
+  endpoint: Endpoint;
+  credentials: { clientId: string; clientSecret: string; audience?: string } | { accessToken: string };
+  redactor: Redactor;
+  readConcurrency?: number;
+  writeConcurrency?: number;
+  maxRequestsPerSecond?: number;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  clock?: Clock;
+  random?: () => number;
+  onRequest?: (event: RequestEvent) => void;
+  onPage?: (resource: string, items: number) => void;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+interface Call {
+  method: Method;
+  path: string;
+  searchParams?: Record<string, string | number | boolean>;
+  json?: unknown;
+  /** Statuses that are answers rather than errors (e.g. 404 when looking up). */
+  accept?: number[];
+}
+
+export class ManagementClient implements ManagementApi {
+  readonly tokens: TokenSource;
+  private readonly http: Got;
+  private readonly reads: LimitFunction;
+  private readonly writes: LimitFunction;
+  private readonly limiter: RateLimiter;
+  private readonly policy: RetryPolicy;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+
+  constructor(private readonly options: ClientOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond);
+    this.reads = pLimit(options.readConcurrency ?? 8);
+    this.writes = pLimit(options.writeConcurrency ?? 4);
+    this.http = got.extend({
+      prefixUrl: options.endpoint.baseUrl,
+      throwHttpErrors: false,
+      // Retries are ours: got would retry a POST after a lost reply, and it knows nothing of x-ratelimit-*.
+      retry: { limit: 0 },
+      timeout: { request: options.timeoutMs ?? 30_000 },
+      responseType: 'text',
+      headers: { 'user-agent': 'grantsync', accept: 'application/json' },
+    });
+    const creds = options.credentials;
+    if ('accessToken' in creds) {
+      options.redactor.add(creds.accessToken);
+      this.tokens = new StaticToken(creds.accessToken);
+    } else {
+      options.redactor.add(creds.clientSecret);
+      const audience = creds.audience ?? `https://${options.endpoint.host}/api/v2/`;
+      this.tokens = new ClientCredentialsToken(creds.clientId, () => this.fetchToken(creds.clientId, creds.clientSecret, audience), this.clock.now);
+    }
+  }
+
+  // ---- the port ----
+
+  async listGrants(): Promise<LiveGrant[]> {
+    return this.checkpointList<LiveGrant>('api/v2/client-grants', 'client_grants', {});
+  }
+
+  async listClients(): Promise<ClientSummary[]> {
+    const clients = await this.checkpointList<ClientSummary>('api/v2/clients', 'clients', {
+      fields: 'client_id,name,app_type,global',
+      include_fields: true,
+      is_global: false,
+    });
+    return clients.filter((c) => !c.global);
+  }
+
+  async listResourceServers(): Promise<ResourceServerSummary[]> {
+    type Raw = { id?: string; identifier: string; name?: string; is_system?: boolean; scopes?: { value: string }[] };
+    const raw = await this.offsetList<Raw>('api/v2/resource-servers', 'resource_servers', {
+      fields: 'id,identifier,name,is_system,scopes',
+      include_fields: true,
+    });
+    return raw.map((rs) => ({
+      id: rs.id,
+      identifier: rs.identifier,
+      name: rs.name,
+      ...(rs.is_system ? { is_system: true } : {}),
+      scopes: (rs.scopes ?? []).map((s) => s.value),
+    }));
+  }
+
+  async findGrant(key: GrantKey): Promise<LiveGrant | undefined> {
+    const grants = await this.checkpointList<LiveGrant>('api/v2/client-grants', 'client_grants', {
+      client_id: key.client_id,
+      audience: key.audience,
+    });
+    return grants.find((g) => (g.subject_type ?? 'client') === key.subject_type);
+  }
+
+  async createGrant(body: CreateGrantBody): Promise<LiveGrant> {
+    const res = await this.writes(() => this.call({ method: 'POST', path: 'api/v2/client-grants', json: body }));
+    return JSON.parse(res.body) as LiveGrant;
+  }
+
+  async updateGrant(id: string, body: UpdateGrantBody): Promise<LiveGrant> {
+    const res = await this.writes(() => this.call({ method: 'PATCH', path: `api/v2/client-grants/${encodeURIComponent(id)}`, json: body }));
+    return JSON.parse(res.body) as LiveGrant;
+  }
+
+  async deleteGrant(id: string): Promise<void> {
+    await this.writes(() => this.call({ method: 'DELETE', path: `api/v2/client-grants/${encodeURIComponent(id)}`, accept: [404] }));
+  }
+
+  // ---- pagination ----
+
+  /** Checkpoint pagination (`take`/`from`): follows `next` until it is absent. Never trusts a default page. */
+  private async checkpointList<T>(path: string, key: string, params: Record<string, string | number | boolean>): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let from: string | undefined;
+    for (;;) {
+      const searchParams = { ...params, take: PAGE_SIZE, ...(from ? { from } : {}) };
+      const res = await this.reads(() => this.call({ method: 'GET', path, searchParams }));
+      const page = parseBody(res, path) as Record<string, unknown> | unknown[];
+      const list = (Array.isArray(page) ? page : page[key]) as T[] | undefined;
+      if (!Array.isArray(list)) throw this.shapeError(path, `expected a list under "${key}"`);
+      items.push(...list);
+      this.options.onPage?.(key, list.length);
+      const next = Array.isArray(page) ? undefined : page.next;
+      if (typeof next !== 'string' || next === '' || list.length === 0) return items;
+      if (seen.has(next)) throw this.shapeError(path, 'the API returned the same page cursor twice');
+      seen.add(next);
+      from = next;
+    }
+  }
+
+  /** Offset pagination: reads pages until one comes back short. `total` is advisory only. */
+  private async offsetList<T>(path: string, key: string, params: Record<string, string | number | boolean>): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 0; ; page++) {
+      const searchParams = { ...params, page, per_page: PAGE_SIZE, include_totals: true };
+      const res = await this.reads(() => this.call({ method: 'GET', path, searchParams }));
+      const body = parseBody(res, path) as Record<string, unknown> | unknown[];
+      const list = (Array.isArray(body) ? body : body[key]) as T[] | undefined;
+      if (!Array.isArray(list)) throw this.shapeError(path, `expected a list under "${key}"`);
+      items.push(...list);
+      this.options.onPage?.(key, list.length);
+      if (list.length < PAGE_SIZE) return items;
+      if (page > 10_000) throw this.shapeError(path, 'too many pages');
+    }
+  }
+
+  // ---- one request, with retries ----
+
+  private async call(call: Call, tokenRetried = false): Promise<Response<string>> {
+    let rateLimited = 0;
+    let serverErrors = 0;
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.tokens.get();
+      await this.limiter.acquire();
+      const started = this.clock.now();
+      const shownPath = showPath(call);
+      let res: Response<string>;
+      try {
+        res = await this.http(call.path, {
+          method: call.method,
+          searchParams: call.searchParams,
+          json: call.json,
+          headers: { authorization: `Bearer ${token}` },
+        });
+      } catch (error) {
+        this.limiter.settle();
+        const code = error instanceof RequestError ? error.code : 'ERROR';
+        this.options.onRequest?.({ method: call.method, path: shownPath, status: code, ms: this.clock.now() - started, attempt });
+        // A POST that got no answer may have been applied: the caller re-reads instead of repeating it.
+        if (call.method === 'POST' || serverErrors >= this.policy.maxServerRetries) {
+          throw new ApiError({
+            message: this.options.redactor.redact(`${call.method} /${shownPath} failed: ${code} (${(error as Error).message})`),
+            method: call.method,
+            path: `/${shownPath}`,
+            outcomeUnknown: call.method !== 'GET',
+            errorCode: code,
+          });
+        }
+        serverErrors++;
+        await this.clock.sleep(retryDelay({ attempt: serverErrors, headers: {}, now: this.clock.now(), random: this.random, policy: this.policy }));
+        continue;
+      }
+      this.limiter.settle(readRateLimitHeaders(res.headers));
+      this.options.onRequest?.({ method: call.method, path: shownPath, status: res.statusCode, ms: this.clock.now() - started, attempt });
+      const status = res.statusCode;
+      if (status < 400 || call.accept?.includes(status)) return res;
+
+      if (status === 401 && !tokenRetried && this.tokens.invalidate(token)) {
+        return this.call(call, true);
+      }
+      if (status === 429 && rateLimited < this.policy.maxRateLimitRetries) {
+        rateLimited++;
+        const delay = retryDelay({ attempt: rateLimited, headers: res.headers, now: this.clock.now(), random: this.random, policy: this.policy });
+        this.limiter.exhausted(this.clock.now() + delay);
+        await this.clock.sleep(delay);
+        continue;
+      }
+      if (status >= 500 && call.method !== 'POST' && serverErrors < this.policy.maxServerRetries) {
+        serverErrors++;
+        await this.clock.sleep(retryDelay({ attempt: serverErrors, headers: res.headers, now: this.clock.now(), random: this.random, policy: this.policy }));
+        continue;
+      }
+      throw this.httpError(call, res, status >= 500 && call.method === 'POST');
+    }
+  }
+
+  private async fetchToken(clientId: string, clientSecret: string, audience: string): Promise<{ accessToken: string; expiresInSeconds: number }> {
+    for (let attempt = 0; ; attempt++) {
+      await this.limiter.acquire();
+      const started = this.clock.now();
+      let res: Response<string>;
+      try {
+        res = await this.http('oauth/token', {
+          method: 'POST',
+          json: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience },
+        });
+      } catch (error) {
+        this.limiter.settle();
+        const code = error instanceof RequestError ? error.code : 'ERROR';
+        this.options.onRequest?.({ method: 'POST', path: 'oauth/token', status: code, ms: this.clock.now() - started, attempt });
+        // Asking for a token twice is harmless, so network errors are retried.
+        if (attempt >= this.policy.maxServerRetries) {
+          throw new ApiError({ message: this.options.redactor.redact(`POST /oauth/token failed: ${code}`), method: 'POST', path: '/oauth/token', errorCode: code });
+        }
+        await this.clock.sleep(retryDelay({ attempt, headers: {}, now: this.clock.now(), random: this.random, policy: this.policy }));
+        continue;
+      }
+      this.limiter.settle(readRateLimitHeaders(res.headers));
+      this.options.onRequest?.({ method: 'POST', path: 'oauth/token', status: res.statusCode, ms: this.clock.now() - started, attempt });
+      if (res.statusCode === 200) {
+        const body = parseBody(res, 'oauth/token') as { access_token?: unknown; expires_in?: unknown };
+        if (typeof body.access_token !== 'string') throw this.shapeError('oauth/token', 'no access_token in the answer');
+        this.options.redactor.add(body.access_token);
+        return { accessToken: body.access_token, expiresInSeconds: typeof body.expires_in === 'number' ? body.expires_in : 86_400 };
+      }
+      if ((res.statusCode === 429 || res.statusCode >= 500) && attempt < this.policy.maxServerRetries) {
+        await this.clock.sleep(retryDelay({ attempt, headers: res.headers, now: this.clock.now(), random: this.random, policy: this.policy }));
+        continue;
+      }
+      throw this.httpError({ method: 'POST', path: 'oauth/token' }, res, false);
+    }
+  }
+
+  private httpError(call: Pick<Call, 'method' | 'path' | 'searchParams'>, res: Response<string>, outcomeUnknown: boolean): ApiError {
+    let detail = res.statusMessage ?? '';
+    let errorCode: string | undefined;
+    try {
+      const body = JSON.parse(res.body) as { message?: unknown; error?: unknown; error_description?: unknown; errorCode?: unknown };
+      const message = body.message ?? body.error_description;
+      if (typeof message === 'string') detail = message;
+      errorCode = typeof body.errorCode === 'string' ? body.errorCode : typeof body.error === 'string' ? body.error : undefined;
+    } catch {
+      // Not JSON (a proxy's HTML page, say): the status line is all we show.
+    }
+    const hint = hintFor(res.statusCode, call.path, errorCode);
+    return new ApiError({
+      message: this.options.redactor.redact(
+        `${call.method} /${showPath(call)} → ${res.statusCode} ${detail}${errorCode ? ` (${errorCode})` : ''}${hint ? `. ${hint}` : ''}`,
+      ),
+      method: call.method,
+      path: `/${call.path}`,
+      status: res.statusCode,
+      errorCode,
+      outcomeUnknown,
+    });
+  }
+
+  private shapeError(path: string, what: string): ApiError {
+    return new ApiError({ message: `GET /${path}: unexpected answer: ${what}`, method: 'GET', path: `/${path}` });
+  }
+}
+
+function parseBody(res: Response<string>, path: string): unknown {
+  try {
+    return JSON.parse(res.body);
+  } catch {
+    throw new ApiError({ message: `/${path}: the answer is not JSON (status ${res.statusCode})`, method: 'GET', path: `/${path}`, status: res.statusCode });
+  }
+}
+
+function showPath(call: Pick<Call, 'path' | 'searchParams'>): string {
+  if (!call.searchParams) return call.path;
+  const query = new URLSearchParams(Object.entries(call.searchParams).map(([k, v]) => [k, String(v)])).toString();
+  return query ? `${call.path}?${query}` : call.path;
+}
+
+function hintFor(status: number, path: string, errorCode: string | undefined): string | undefined {
+  if (path === 'oauth/token' && status === 401) return 'Check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET';
+  if (path === 'oauth/token' && status === 403) return 'The client needs a grant to the Management API (APIs → Auth0 Management API → Machine to Machine Applications)';
+  if (status === 401) return 'The token was refused; check the credentials';
+  if (errorCode === 'insufficient_scope') return 'Grant the missing scope to the client grantsync runs as';
+  return undefined;
+}

@@ -1,0 +1,111 @@
+// A client-side limiter fed by Auth0's x-ratelimit-* headers, plus an optional fixed cap.
+import type { Clock } from './clock.js';
+
+export interface RateLimitHeaders {
+  limit?: number;
+  remaining?: number;
+  /** Epoch milliseconds at which more tokens are added. */
+  resetAt?: number;
+}
+
+export function readRateLimitHeaders(headers: Record<string, string | string[] | undefined>): RateLimitHeaders {
+  const num = (name: string): number | undefined => {
+    const raw = headers[name];
+    const value = Number(Array.isArray(raw) ? raw[0] : raw);
+    return raw === undefined || !Number.isFinite(value) ? undefined : value;
+  };
+  const reset = num('x-ratelimit-reset');
+  return { limit: num('x-ratelimit-limit'), remaining: num('x-ratelimit-remaining'), resetAt: reset === undefined ? undefined : reset * 1000 };
+}
+
+/**
+ * Spends the tokens the server says are left and, when they run out, waits.
+ * It learns the refill rate from consecutive answers, so it can pace requests
+ * one token at a time instead of idling until the (whole-second) reset time.
+ * Without a learned rate it waits for the reset. A fixed cap in requests per
+ * second applies on top when configured.
+ */
+export class RateLimiter {
+  /** Tokens we believe are left; undefined until the server tells us. */
+  private remaining: number | undefined;
+  private limit = Infinity;
+  private resetAt = 0;
+  private refillPerMs = 0;
+  private creditedAt = 0;
+  private inFlight = 0;
+  private sample: { at: number; remaining: number; finished: number } | undefined;
+  private finished = 0;
+  private nextSlot = 0;
+  private readonly minIntervalMs: number;
+
+  constructor(
+    private readonly clock: Clock,
+    maxRequestsPerSecond?: number,
+  ) {
+    this.minIntervalMs = maxRequestsPerSecond && maxRequestsPerSecond > 0 ? 1000 / maxRequestsPerSecond : 0;
+  }
+
+  /** Waits for a token. Every acquire must be followed by one `settle`. */
+  async acquire(): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      this.credit(now);
+      const wait = Math.max(this.nextSlot - now, this.tokenWait(now));
+      if (wait <= 0) break;
+      await this.clock.sleep(wait);
+    }
+    const now = this.clock.now();
+    if (this.remaining !== undefined) this.remaining -= 1;
+    if (this.minIntervalMs > 0) this.nextSlot = Math.max(now, this.nextSlot) + this.minIntervalMs;
+    this.inFlight++;
+  }
+
+  /** Feeds the headers of the answer to an acquired request (any status, or none after a network error). */
+  settle(headers: RateLimitHeaders = {}): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.finished++;
+    if (headers.remaining === undefined) return;
+    const now = this.clock.now();
+    if (headers.limit !== undefined) this.limit = headers.limit;
+    if (headers.resetAt !== undefined) this.resetAt = headers.resetAt;
+    const last = this.sample;
+    if (!last) {
+      this.sample = { at: now, remaining: headers.remaining, finished: this.finished };
+    } else if (now - last.at >= 250) {
+      // tokens now = tokens then − requests counted since + refill; solve for the refill.
+      const refill = headers.remaining - last.remaining + (this.finished - last.finished);
+      if (refill > 0) {
+        const rate = refill / (now - last.at);
+        this.refillPerMs = this.refillPerMs === 0 ? rate : 0.5 * this.refillPerMs + 0.5 * rate;
+      }
+      this.sample = { at: now, remaining: headers.remaining, finished: this.finished };
+    }
+    // Requests still in flight are not in the server's count yet: spend them now.
+    this.remaining = headers.remaining - this.inFlight;
+    this.creditedAt = now;
+  }
+
+  /** After a 429: nothing is left until `until` (epoch ms). */
+  exhausted(until: number): void {
+    this.remaining = Math.min(this.remaining ?? 0, 0);
+    this.resetAt = Math.max(this.resetAt, until);
+    this.creditedAt = this.clock.now();
+  }
+
+  private credit(now: number): void {
+    if (this.remaining === undefined) return;
+    if (this.refillPerMs > 0 && now > this.creditedAt) {
+      this.remaining = Math.min(this.limit, this.remaining + (now - this.creditedAt) * this.refillPerMs);
+    }
+    this.creditedAt = Math.max(this.creditedAt, now);
+  }
+
+  private tokenWait(now: number): number {
+    if (this.remaining === undefined || this.remaining >= 1) return 0;
+    if (this.resetAt > now && this.refillPerMs === 0) return this.resetAt - now;
+    if (this.refillPerMs > 0) return Math.min((1 - this.remaining) / this.refillPerMs, Math.max(this.resetAt - now, 1));
+    // The announced reset has passed: the server has refilled; learn the new count from the next answer.
+    this.remaining = undefined;
+    return 0;
+  }
+}

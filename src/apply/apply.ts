@@ -1,0 +1,139 @@
+// Executes a plan's changes through the ManagementApi port. Never renders, never exits.
+import type { CreateGrantBody, ManagementApi, UpdateGrantBody } from '../api/port.js';
+import { grantKeyString, liveKey, normalizeState, statesEqual } from '../diff/state.js';
+import { ApiError } from '../errors.js';
+import type { Change, GrantKey, GrantState, LiveGrant } from '../model/types.js';
+
+export type OutcomeStatus = 'applied' | 'adopted' | 'failed' | 'skipped';
+
+export interface Outcome {
+  change: Change;
+  status: OutcomeStatus;
+  /** What happened, for the run's summary (e.g. "already existed (409): adopted"). */
+  note?: string;
+  error?: string;
+}
+
+export interface ApplyOptions {
+  /** Live managed grants the plan was computed from: where update and delete find their ids. */
+  live: readonly LiveGrant[];
+  /** Stops starting new changes (in-flight ones finish). */
+  signal?: AbortSignal;
+  onOutcome?: (outcome: Outcome, done: number, total: number) => void;
+}
+
+export async function applyChanges(changes: readonly Change[], api: ManagementApi, options: ApplyOptions): Promise<Outcome[]> {
+  const liveByKey = new Map<string, LiveGrant>();
+  for (const grant of options.live) {
+    const key = liveKey(grant);
+    if (key) liveByKey.set(grantKeyString(key), grant);
+  }
+  let done = 0;
+  // Concurrency and rate are the client's business (its write pool); every change starts here at once.
+  return Promise.all(
+    changes.map(async (change): Promise<Outcome> => {
+      let outcome: Outcome;
+      if (options.signal?.aborted) {
+        outcome = { change, status: 'skipped', note: 'interrupted before it started' };
+      } else {
+        try {
+          outcome = await applyOne(change, api, liveByKey, options.signal);
+        } catch (error) {
+          outcome = { change, status: 'failed', error: error instanceof Error ? error.message : String(error) };
+        }
+      }
+      options.onOutcome?.(outcome, ++done, changes.length);
+      return outcome;
+    }),
+  );
+}
+
+async function applyOne(change: Change, api: ManagementApi, liveByKey: Map<string, LiveGrant>, signal?: AbortSignal): Promise<Outcome> {
+  const key: GrantKey = { client_id: change.client_id, audience: change.audience, subject_type: change.subject_type };
+  switch (change.action) {
+    case 'create':
+      return ensure(key, change.after!, api, signal).then((note) => outcomeOf(change, note));
+    case 'update': {
+      const live = liveByKey.get(grantKeyString(key));
+      if (!live) return ensure(key, change.after!, api, signal).then((note) => outcomeOf(change, note));
+      try {
+        await api.updateGrant(live.id, updateBody(normalizeState(live), change.after!));
+        return { change, status: 'applied' };
+      } catch (error) {
+        // Gone since the plan (someone deleted or re-created it): plan this key again.
+        if (error instanceof ApiError && error.status === 404) {
+          return ensure(key, change.after!, api, signal).then((note) => outcomeOf(change, `${note}; the planned grant was gone`));
+        }
+        throw error;
+      }
+    }
+    case 'delete': {
+      const live = liveByKey.get(grantKeyString(key)) ?? (await api.findGrant(key));
+      if (live) await api.deleteGrant(live.id);
+      return { change, status: 'applied', ...(live ? {} : { note: 'already gone' }) };
+    }
+    case 'replace': {
+      const note = await ensure(key, change.after!, api, signal);
+      const oldKey: GrantKey = { ...key, subject_type: change.replaces_subject_type! };
+      const old = liveByKey.get(grantKeyString(oldKey)) ?? (await api.findGrant(oldKey));
+      if (old) await api.deleteGrant(old.id);
+      return outcomeOf(change, note);
+    }
+  }
+}
+
+function outcomeOf(change: Change, note: string): Outcome {
+  return note === 'created' ? { change, status: 'applied' } : { change, status: note.startsWith('adopted') ? 'adopted' : 'applied', note };
+}
+
+/**
+ * Makes the grant with this key exist with this state. A POST is never blindly
+ * repeated: after a 409 or an answer that never came, the key is read back and
+ * the grant found there is adopted (or patched to the wanted state).
+ */
+async function ensure(key: GrantKey, want: GrantState, api: ManagementApi, signal?: AbortSignal): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await api.createGrant(createBody(key, want));
+      return 'created';
+    } catch (error) {
+      const conflict = error instanceof ApiError && error.status === 409;
+      const unknown = error instanceof ApiError && error.outcomeUnknown;
+      if (!conflict && !unknown) throw error;
+      const existing = await api.findGrant(key);
+      if (existing) {
+        const have = normalizeState(existing);
+        if (statesEqual(have, want)) return conflict ? 'adopted an existing grant (409)' : 'adopted: the create had landed';
+        await api.updateGrant(existing.id, updateBody(have, want));
+        return conflict ? 'patched an existing grant (409)' : 'patched: the create had landed';
+      }
+      // Nothing there: the POST did not land. Try again, a bounded number of times.
+      if (attempt >= 2 || signal?.aborted) throw error;
+    }
+  }
+}
+
+export function createBody(key: GrantKey, want: GrantState): CreateGrantBody {
+  return {
+    client_id: key.client_id,
+    audience: key.audience,
+    scope: [...want.scope],
+    subject_type: key.subject_type,
+    ...(want.organization_usage ? { organization_usage: want.organization_usage } : {}),
+    ...(want.allow_any_organization ? { allow_any_organization: true } : {}),
+  };
+}
+
+/** Only the fields that differ; values are absolute, so repeating the PATCH is harmless. */
+export function updateBody(have: GrantState, want: GrantState): UpdateGrantBody {
+  const body: UpdateGrantBody = {};
+  if (have.allow_all_scopes) body.allow_all_scopes = false;
+  if (have.allow_all_scopes || have.scope.length !== want.scope.length || have.scope.some((s, i) => s !== want.scope[i])) {
+    body.scope = [...want.scope];
+  }
+  if ((have.organization_usage ?? 'deny') !== (want.organization_usage ?? 'deny')) body.organization_usage = want.organization_usage ?? 'deny';
+  if ((have.allow_any_organization ?? false) !== (want.allow_any_organization ?? false)) {
+    body.allow_any_organization = want.allow_any_organization ?? false;
+  }
+  return body;
+}

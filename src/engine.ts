@@ -1,0 +1,115 @@
+// The composition of the core: directory → desired state → plan, and plan → applied → verified.
+// No rendering, no process, no exit codes: the CLI and the programmatic API both use it.
+import type { ManagementApi } from './api/port.js';
+import type { Endpoint } from './api/domain.js';
+import { applyChanges, type Outcome } from './apply/apply.js';
+import { parseDesiredState, type DesiredState } from './config/load.js';
+import { readGrantsDirectory } from './config/read.js';
+import { loadSchemas } from './config/schemas.js';
+import { Validator } from './config/validate.js';
+import { diffGrants, type DiffResult } from './diff/diff.js';
+import { removedScopes } from './diff/state.js';
+import { InputError, RefusedError } from './errors.js';
+import type { Change, DesiredGrant, LiveGrant, Ownership, Plan, Problem, TenantSnapshot } from './model/types.js';
+import { buildPlan } from './plan/plan.js';
+import { resolveDesiredState } from './resolve/resolve.js';
+
+/** Reads and validates a grants directory; throws InputError with every problem found. */
+export async function loadDirectory(dir: string): Promise<DesiredState> {
+  const directory = await readGrantsDirectory(dir);
+  const result = parseDesiredState(directory, new Validator(loadSchemas()));
+  if (!result.ok) throw new InputError(result.problems);
+  return result.state;
+}
+
+/** `tenant:` in grantsync.yaml must name the host we are about to call, before anything is read. */
+export function checkTenant(state: DesiredState, endpoint: Endpoint): void {
+  const tenant = state.settings.tenant;
+  if (tenant !== undefined && tenant.toLowerCase() !== endpoint.host.toLowerCase()) {
+    throw new InputError([
+      {
+        location: state.settings.locations.tenant,
+        message: `this directory describes tenant ${tenant}, but AUTH0_DOMAIN points at ${endpoint.host}`,
+        hint: 'Point AUTH0_DOMAIN at the right tenant, or use the grants directory written for this one.',
+      },
+    ]);
+  }
+}
+
+export async function readTenant(api: ManagementApi): Promise<TenantSnapshot> {
+  const [clients, resourceServers, grants] = await Promise.all([api.listClients(), api.listResourceServers(), api.listGrants()]);
+  return { clients, resourceServers, grants };
+}
+
+export interface PlanResult {
+  plan: Plan;
+  desired: DesiredGrant[];
+  ownership: Ownership;
+  diff: DiffResult;
+  warnings: Problem[];
+}
+
+export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts: { tenantName: string; ownClientId?: string }): PlanResult {
+  const resolution = resolveDesiredState({ settings: state.settings, declared: state.grants, tenant, ownClientId: opts.ownClientId });
+  if (resolution.problems.length > 0) throw new InputError(resolution.problems);
+  const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
+  const plan = buildPlan({
+    tenant: opts.tenantName,
+    diff,
+    clientNames: new Map(tenant.clients.map((c) => [c.client_id, c.name])),
+    systemAudiences: systemAudiences(tenant),
+  });
+  return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings: resolution.warnings };
+}
+
+export function systemAudiences(tenant: TenantSnapshot): Set<string> {
+  return new Set(tenant.resourceServers.filter((rs) => rs.is_system).map((rs) => rs.identifier));
+}
+
+export interface Guards {
+  maxDeletes: number;
+  ownClientKnown: boolean;
+  systemAudiences: ReadonlySet<string>;
+}
+
+/** The rails an apply must pass before its first write. Throws RefusedError with the reason. */
+export function checkGuards(changes: readonly Change[], guards: Guards): void {
+  const deletes = changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;
+  if (deletes > guards.maxDeletes) {
+    throw new RefusedError(
+      `the plan deletes ${deletes} grants, more than max_deletes (${guards.maxDeletes}); nothing was changed. ` +
+        'Check the plan; if it is right, run apply again with --max-deletes ' + deletes + '.',
+    );
+  }
+  if (!guards.ownClientKnown) {
+    const risky = changes.filter(
+      (c) =>
+        guards.systemAudiences.has(c.audience) &&
+        (c.action === 'delete' || c.action === 'replace' || removedScopes(c.before, c.after).length > 0),
+    );
+    if (risky.length > 0) {
+      throw new RefusedError(
+        `the plan deletes or shrinks ${risky.length} Management API grant(s), and grantsync cannot tell which client it runs as, ` +
+          'so it could lock itself out; nothing was changed. Set AUTH0_CLIENT_ID (or use a JWT access token, whose azp claim names the client).',
+      );
+    }
+  }
+}
+
+export interface ApplyRunResult {
+  outcomes: Outcome[];
+  /** Changes that remain after re-reading the tenant; empty when converged. */
+  remaining: Change[];
+}
+
+/** Applies changes, then re-reads the tenant and diffs again: converged only if nothing remains. */
+export async function applyAndVerify(
+  api: ManagementApi,
+  changes: readonly Change[],
+  context: { live: readonly LiveGrant[]; desired: readonly DesiredGrant[]; ownership: Ownership; signal?: AbortSignal; onOutcome?: Parameters<typeof applyChanges>[2]['onOutcome'] },
+): Promise<ApplyRunResult> {
+  const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, onOutcome: context.onOutcome });
+  const after = await api.listGrants();
+  const remaining = diffGrants(context.desired, after, context.ownership).changes;
+  return { outcomes, remaining };
+}
