@@ -313,7 +313,7 @@ function parseBody(res: Response<string>, path: string): unknown {
 
 function showPath(call: Pick<Call, 'path' | 'searchParams'>): string {
   if (!call.searchParams) return call.path;
-  const query = new URLSearchParams(Object.entries(call.searchParams).map(([k, v]) => [k, String(v)])).toString();
+  const query = new URLSearchParams(Object.entries(call.searchParams).map(([k, v]): [string, string] => [k, String(v)])).toString();
   return query ? `${call.path}?${query}` : call.path;
 }
 
