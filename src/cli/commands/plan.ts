@@ -1,0 +1,43 @@
+// `grantsync plan`: read-only. Prints the plan; optionally saves it for `apply --plan`.
+import { writeFile } from 'node:fs/promises';
+import type { Redactor } from '../../api/redact.js';
+import type { Plan } from '../../model/types.js';
+import { toSavedPlan } from '../../plan/saved.js';
+import { renderJson } from '../../render/json.js';
+import { renderMarkdown } from '../../render/markdown.js';
+import { renderText } from '../../render/text.js';
+import { useColor, type Env } from '../environment.js';
+import { EXIT_CHANGES, EXIT_OK } from '../exit.js';
+import type { Io } from '../io.js';
+import { openSession, planDirectory, type CommonOptions } from '../session.js';
+
+export type Format = 'text' | 'markdown' | 'json';
+
+export interface PlanOptions extends CommonOptions {
+  format: Format;
+  out?: string;
+  detailedExitcode: boolean;
+}
+
+export function renderPlan(plan: Plan, format: Format, env: Env, io: Io): string {
+  if (format === 'json') return renderJson(plan);
+  if (format === 'markdown') return renderMarkdown(plan);
+  return renderText(plan, { color: useColor(env, io.stdoutIsTTY) });
+}
+
+export async function planCommand(options: PlanOptions, env: Env, io: Io, redactor: Redactor): Promise<number> {
+  const session = openSession(env, io, redactor, options);
+  const planned = await planDirectory(session, io, options.dir);
+  io.out(renderPlan(planned.plan, options.format, env, io));
+  if (options.out) {
+    const saved = toSavedPlan(planned.plan, {
+      host: session.environment.endpoint.host,
+      maxDeletes: planned.state.settings.maxDeletes,
+      ownership: planned.ownership,
+      desired: planned.desired,
+    });
+    await writeFile(options.out, `${JSON.stringify(saved, null, 2)}\n`);
+    if (!options.quiet) io.err(`Saved the plan to ${options.out}; apply exactly it with \`grantsync apply --plan ${options.out}\`.\n`);
+  }
+  return options.detailedExitcode && planned.plan.changes.length > 0 ? EXIT_CHANGES : EXIT_OK;
+}

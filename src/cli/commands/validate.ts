@@ -1,0 +1,23 @@
+// `grantsync validate`: the files alone, or the files against the tenant when AUTH0_DOMAIN is set.
+import type { Redactor } from '../../api/redact.js';
+import { loadDirectory } from '../../engine.js';
+import type { Env } from '../environment.js';
+import { EXIT_OK } from '../exit.js';
+import type { Io } from '../io.js';
+import { openSession, planDirectory, type CommonOptions } from '../session.js';
+
+export interface ValidateOptions extends CommonOptions {
+  offline: boolean;
+}
+
+export async function validateCommand(options: ValidateOptions, env: Env, io: Io, redactor: Redactor): Promise<number> {
+  if (options.offline || !env.AUTH0_DOMAIN) {
+    const state = await loadDirectory(options.dir);
+    io.out(`${options.dir}: ${state.grants.length} grants are valid (files only; set AUTH0_DOMAIN to check names and scopes against the tenant).\n`);
+    return EXIT_OK;
+  }
+  const session = openSession(env, io, redactor, options);
+  const planned = await planDirectory(session, io, options.dir);
+  io.out(`${options.dir}: ${planned.state.grants.length} grants are valid against ${planned.plan.tenant}.\n`);
+  return EXIT_OK;
+}

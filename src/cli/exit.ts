@@ -1,0 +1,28 @@
+// The one place that turns errors into messages and exit codes (design §4: 0 ok, 1 failure, 2 changes).
+import { ApiError, InputError, NotConvergedError, RefusedError } from '../errors.js';
+import { renderProblems } from '../render/problems.js';
+import type { Io } from './io.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_CHANGES = 2;
+
+export function reportError(error: unknown, io: Io, verbose: boolean): number {
+  if (error instanceof InputError) {
+    io.err(renderProblems(error.problems));
+    const n = error.problems.length;
+    io.err(`\n${n} problem${n === 1 ? '' : 's'} found; nothing was changed.\n`);
+  } else if (error instanceof RefusedError) {
+    io.err(`error: apply refused: ${error.message}\n`);
+  } else if (error instanceof ApiError) {
+    io.err(`error: Management API: ${error.message}\n`);
+  } else if (error instanceof NotConvergedError) {
+    io.err(`error: ${error.message}\n`);
+  } else {
+    // A bug, not a user mistake: say so, and show the stack only when asked.
+    const err = error instanceof Error ? error : new Error(String(error));
+    io.err(`error: unexpected failure (this is a bug in grantsync): ${err.message}\n`);
+    if (verbose && err.stack) io.err(`${err.stack}\n`);
+  }
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,134 @@
+// argv → command → exit code. The only place that knows about commander.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Redactor } from '../api/redact.js';
+import { applyCommand } from './commands/apply.js';
+import { emulatorCommand } from './commands/emulator.js';
+import { planCommand, type Format } from './commands/plan.js';
+import { validateCommand } from './commands/validate.js';
+import type { Env } from './environment.js';
+import { EXIT_FAILURE, reportError } from './exit.js';
+import { redactingIo, type RawStreams } from './io.js';
+
+export interface Process {
+  argv: string[];
+  env: Env;
+  streams: RawStreams;
+  /** Claims the first SIGINT/SIGTERM for a graceful stop; unclaimed, a signal ends the process. */
+  onInterrupt(handler: () => void): void;
+  version: string;
+}
+
+const FORMATS: Format[] = ['text', 'markdown', 'json'];
+
+export async function main(proc: Process): Promise<number> {
+  const redactor = new Redactor();
+  redactor.add(proc.env.AUTH0_CLIENT_SECRET);
+  redactor.add(proc.env.AUTH0_ACCESS_TOKEN);
+  const io = redactingIo(proc.streams, redactor);
+  let exitCode = 0;
+  let verbose = false;
+
+  const program = new Command('grantsync')
+    .description('Keep an Auth0 tenant\'s client grants equal to YAML files in git.')
+    .version(proc.version)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .addHelpText(
+      'after',
+      `
+Environment:
+  AUTH0_DOMAIN          tenant host (acme.eu.auth0.com) or a loopback emulator URL (http://127.0.0.1:4010)
+  AUTH0_CLIENT_ID       client-credentials login (with AUTH0_CLIENT_SECRET) …
+  AUTH0_CLIENT_SECRET
+  AUTH0_ACCESS_TOKEN    … or a ready Management API token
+  AUTH0_AUDIENCE        Management API audience when AUTH0_DOMAIN is a custom domain
+  NO_COLOR              no colour in text output
+
+Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverged apply),
+            2 plan --detailed-exitcode with changes.`,
+    );
+
+  const common = (command: Command): Command =>
+    command
+      .option('--dir <path>', 'the grants directory', 'grants')
+      .option('-q, --quiet', 'no progress on stderr', false)
+      .option('-v, --verbose', 'log every request (method, path, status, time, retries) on stderr', false)
+      .option('--max-rps <n>', 'at most this many requests per second (default: as the tenant\'s rate-limit headers allow)', positiveNumber);
+  const format = new Option('--format <format>', 'output format').choices(FORMATS).default('text');
+
+  common(program.command('validate').description('check the grant files (and, when AUTH0_DOMAIN is set, names, APIs and scopes against the tenant)'))
+    .option('--offline', 'check the files only, even when credentials are set', false)
+    .action(async (opts) => {
+      verbose = opts.verbose;
+      exitCode = await validateCommand(opts, proc.env, io, redactor);
+    });
+
+  common(program.command('plan').description('show what apply would change (read-only)'))
+    .addOption(format)
+    .option('--out <file>', 'also save the plan for `apply --plan`')
+    .option('--detailed-exitcode', 'exit 2 when the plan has changes', false)
+    .action(async (opts) => {
+      verbose = opts.verbose;
+      exitCode = await planCommand(opts, proc.env, io, redactor);
+    });
+
+  common(program.command('apply').description('make the tenant match the YAML, then verify it does'))
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--plan <file>', 'apply exactly this saved plan; refused if the tenant changed since')
+    .option('--max-deletes <n>', 'allow up to this many deletes in this run (overrides max_deletes)', nonNegativeInteger)
+    .action(async (opts) => {
+      verbose = opts.verbose;
+      const controller = new AbortController();
+      proc.onInterrupt(() => {
+        io.err('\nInterrupted: finishing the requests in flight, starting no new ones…\n');
+        controller.abort();
+      });
+      exitCode = await applyCommand(opts, proc.env, io, redactor, controller.signal);
+    });
+
+  program
+    .command('emulator')
+    .description('run the local Auth0 Management API emulator (seeded with the demo tenant by default)')
+    .option('--seed <file>', 'seed tenant (YAML or JSON)')
+    .option('--port <n>', 'port on 127.0.0.1', nonNegativeInteger, 4010)
+    .option('--state <file>', 'persist the tenant in this file between runs')
+    .option('--rate-limit <burst:rps>', 'token-bucket rate limit, e.g. 50:16')
+    .option('--latency <ms>', 'added latency per request', nonNegativeInteger)
+    .option('--error-rate <0..1>', 'share of requests answered 503', rate)
+    .option('--reset-rate <0..1>', 'share of requests whose connection is reset', rate)
+    .option('--lost-reply-rate <0..1>', 'share of writes applied whose reply is lost', rate)
+    .option('--fault-seed <n>', 'seed for the fault dice', nonNegativeInteger)
+    .action(async (opts) => {
+      exitCode = await emulatorCommand(opts, io, new Promise((resolve) => proc.onInterrupt(resolve)));
+    });
+
+  try {
+    await program.parseAsync(proc.argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with code 0; usage mistakes were already printed by commander.
+      return error.exitCode === 0 ? 0 : EXIT_FAILURE;
+    }
+    return reportError(error, io, verbose);
+  }
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return n;
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be between 0 and 1');
+  return n;
+}

@@ -1,0 +1,56 @@
+// What plan and apply share: the environment, a client wired to progress, and the planned state.
+import { ManagementClient } from '../api/http.js';
+import type { Redactor } from '../api/redact.js';
+import type { DesiredState } from '../config/load.js';
+import { checkTenant, loadDirectory, planFromState, readTenant, type PlanResult } from '../engine.js';
+import type { TenantSnapshot } from '../model/types.js';
+import { renderProblems } from '../render/problems.js';
+import { readEnvironment, type Env, type Environment } from './environment.js';
+import type { Io } from './io.js';
+import { createProgress, type Progress } from './progress.js';
+
+export interface CommonOptions {
+  dir: string;
+  quiet: boolean;
+  verbose: boolean;
+  maxRps?: number;
+}
+
+export interface Session {
+  environment: Environment;
+  client: ManagementClient;
+  progress: Progress;
+}
+
+export function openSession(env: Env, io: Io, redactor: Redactor, options: CommonOptions): Session {
+  const environment = readEnvironment(env);
+  const progress = createProgress(io, { quiet: options.quiet, verbose: options.verbose });
+  const client = new ManagementClient({
+    endpoint: environment.endpoint,
+    credentials: environment.credentials,
+    redactor,
+    maxRequestsPerSecond: options.maxRps,
+    onRequest: (event) => progress.request(event),
+    onPage: (resource, items) => progress.page(resource, items),
+  });
+  return { environment, client, progress };
+}
+
+export interface Planned extends PlanResult {
+  state: DesiredState;
+  tenant: TenantSnapshot;
+}
+
+/** Files first (no network), then the tenant check, then the reads. */
+export async function planDirectory(session: Session, io: Io, dir: string): Promise<Planned> {
+  const state = await loadDirectory(dir);
+  checkTenant(state, session.environment.endpoint);
+  const tenant = await readTenant(session.client);
+  session.progress.done();
+  const result = planFromState(state, tenant, {
+    tenantName: state.settings.tenant ?? session.environment.endpoint.host,
+    ownClientId: session.client.tokens.clientId,
+  });
+  if (result.warnings.length > 0) io.err(renderProblems(result.warnings, 'warning'));
+  return { ...result, state, tenant };
+}

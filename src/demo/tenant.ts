@@ -1,0 +1,42 @@
+// The bundled demo tenant: what `npm run demo` and `grantsync emulator` (without --seed) start with.
+// It is the "before" picture for the grants/ directory: one create, two updates, one delete to do.
+import type { Seed } from '../emulator/seed.js';
+
+export const DEMO_DEPLOYER = {
+  clientId: 'gsDeployer00000000000000000000Ab',
+  // A demo-only secret for a tenant that exists only in memory on 127.0.0.1.
+  clientSecret: 'demo-secret-for-the-local-emulator-only',
+};
+
+const MAPI = 'https://demo.grantsync.local/api/v2/';
+
+export const DEMO_SEED: Seed = {
+  tenant: 'demo.grantsync.local',
+  clients: [
+    { client_id: DEMO_DEPLOYER.clientId, name: 'grantsync-deployer', app_type: 'non_interactive', client_secret: DEMO_DEPLOYER.clientSecret },
+    { client_id: 'bilW0rker1111111111111111111111A', name: 'billing-worker', app_type: 'non_interactive' },
+    { client_id: 'invMailer2222222222222222222222B', name: 'invoice-mailer', app_type: 'non_interactive' },
+    { client_id: 'rptEtl333333333333333333333333C', name: 'reporting-etl', app_type: 'non_interactive' },
+    { client_id: 'frdScorer444444444444444444444D', name: 'fraud-scorer', app_type: 'non_interactive' },
+    { client_id: 'oldExport555555555555555555555E', name: 'old-exporter', app_type: 'non_interactive' },
+    { client_id: 'legBatch6666666666666666666666F', name: 'legacy-batch', app_type: 'non_interactive' },
+    { client_id: 'supConsole77777777777777777777G', name: 'support-console', app_type: 'regular_web' },
+    { client_id: 'auditBot88888888888888888888888H', name: 'audit-bot', app_type: 'non_interactive' },
+  ],
+  resource_servers: [
+    { identifier: 'https://api.example.com/payments', name: 'Payments', scopes: ['read:invoices', 'write:invoices', 'read:refunds', 'write:refunds'] },
+    { identifier: 'https://api.example.com/ledger', name: 'Ledger', scopes: ['read:entries', 'write:entries'] },
+    { identifier: 'https://api.example.com/notifications', name: 'Notifications', scopes: ['send:email', 'send:sms'] },
+  ],
+  client_grants: [
+    // grantsync's own access: never touched by grantsync.
+    { client: 'grantsync-deployer', audience: MAPI, scope: ['read:client_grants', 'create:client_grants', 'update:client_grants', 'delete:client_grants', 'read:clients', 'read:resource_servers'] },
+    { client: 'billing-worker', audience: 'https://api.example.com/payments', scope: ['read:invoices'] },
+    { client: 'invoice-mailer', audience: 'https://api.example.com/notifications', scope: ['send:email'] },
+    { client: 'invoice-mailer', audience: 'https://api.example.com/payments', scope: ['read:invoices'] },
+    { client: 'reporting-etl', audience: 'https://api.example.com/ledger', scope: ['read:entries', 'write:entries'] },
+    { client: 'old-exporter', audience: 'https://api.example.com/payments', scope: ['read:invoices', 'read:refunds'] },
+    { client: 'legacy-batch', audience: 'https://api.example.com/ledger', scope: ['write:entries'] },
+    { client: 'audit-bot', audience: MAPI, scope: ['read:logs'] },
+  ],
+};
