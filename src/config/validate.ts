@@ -231,10 +231,11 @@ function toProblem(error: ErrorObject, file: ParsedFile, fields: FieldCatalogue)
     }
     case 'uniqueItems': {
       const { i, j } = error.params as { i: number; j: number };
-      const repeated = Array.isArray(value) ? value[i] : undefined;
+      const [first, second] = i < j ? [i, j] : [j, i];
+      const repeated = Array.isArray(value) ? value[second] : undefined;
       return {
-        location: file.locate([...path, i]),
-        message: `${where} lists ${JSON.stringify(repeated)} twice (items ${j + 1} and ${i + 1})`,
+        location: file.locate([...path, second]),
+        message: `${where} lists ${JSON.stringify(repeated)} twice (items ${first + 1} and ${second + 1})`,
         hint: 'Scopes are a set: remove the duplicate.',
       };
     }
