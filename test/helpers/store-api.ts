@@ -1,0 +1,49 @@
+// The ManagementApi port straight onto the emulator's TenantStore (no HTTP): for in-process
+// property tests of diff + apply against Auth0's rules. End-to-end tests use real HTTP instead.
+import type { CreateGrantBody, ManagementApi, UpdateGrantBody } from '../../src/api/port.js';
+import { TenantStore, present, type Reply } from '../../src/emulator/store.js';
+import { ApiError } from '../../src/errors.js';
+import type { GrantKey, LiveGrant } from '../../src/model/types.js';
+
+export class StoreApi implements ManagementApi {
+  writes = 0;
+  constructor(readonly store: TenantStore) {}
+
+  async listGrants(): Promise<LiveGrant[]> {
+    return this.store.state.grants.map((g) => present(g) as unknown as LiveGrant);
+  }
+  async listClients() {
+    return this.store.state.clients.filter((c) => !c.global).map((c) => ({ client_id: c.client_id, name: c.name, app_type: c.app_type }));
+  }
+  async listResourceServers() {
+    return this.store.state.resourceServers.map((rs) => ({
+      id: rs.id,
+      identifier: rs.identifier,
+      name: rs.name,
+      ...(rs.is_system ? { is_system: true } : {}),
+      scopes: rs.scopes.map((s) => s.value),
+    }));
+  }
+  async findGrant(key: GrantKey): Promise<LiveGrant | undefined> {
+    const found = this.store.listGrants({ client_id: key.client_id, audience: key.audience, subject_type: key.subject_type })[0];
+    return found ? (present(found) as unknown as LiveGrant) : undefined;
+  }
+  async createGrant(body: CreateGrantBody): Promise<LiveGrant> {
+    return this.check('POST', this.store.createGrant(body)) as LiveGrant;
+  }
+  async updateGrant(id: string, body: UpdateGrantBody): Promise<LiveGrant> {
+    return this.check('PATCH', this.store.updateGrant(id, body)) as LiveGrant;
+  }
+  async deleteGrant(id: string): Promise<void> {
+    this.check('DELETE', this.store.deleteGrant(id));
+  }
+
+  private check(method: string, reply: Reply): unknown {
+    if (reply.status >= 400) {
+      const body = reply.body as { message: string };
+      throw new ApiError({ message: `${method} → ${reply.status} ${body.message}`, method, path: '/api/v2/client-grants', status: reply.status });
+    }
+    this.writes++;
+    return reply.body;
+  }
+}

@@ -1,0 +1,148 @@
+// Property: for random tenants, YAML and ownership, applying the plan makes the managed grants equal
+// the YAML, leaves every other grant byte-identical, and a second plan is empty.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applyChanges } from '../../src/apply/apply.js';
+import { diffGrants } from '../../src/diff/diff.js';
+import { unmanagedReason } from '../../src/diff/ownership.js';
+import { grantKeyString, liveKey, normalizeState } from '../../src/diff/state.js';
+import { TenantStore, present } from '../../src/emulator/store.js';
+import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
+import type { DesiredGrant, Ownership } from '../../src/model/types.js';
+import { buildPlan } from '../../src/plan/plan.js';
+import { StoreApi } from '../helpers/store-api.js';
+
+const CLIENTS = ['c0', 'c1', 'c2', 'c3', 'c4'].map((name, i) => ({ client_id: `client${i}${'x'.repeat(26)}`, name }));
+const TENANT = 'prop.example.com';
+const MAPI = `https://${TENANT}/api/v2/`;
+const AUDIENCES = ['https://a0', 'https://a1', 'https://a2', MAPI];
+const SCOPES = ['s0', 's1', 's2', 's3', 's4'];
+const OWN = CLIENTS[0]!.client_id;
+
+const scopeSet = fc.subarray(SCOPES);
+const usage = fc.constantFrom(undefined, 'deny', 'allow', 'require') as fc.Arbitrary<'deny' | 'allow' | 'require' | undefined>;
+const keyArb = fc.record({
+  client: fc.integer({ min: 0, max: CLIENTS.length - 1 }),
+  audience: fc.integer({ min: 0, max: AUDIENCES.length - 1 }),
+  subject: fc.constantFrom('client', 'user') as fc.Arbitrary<'client' | 'user'>,
+});
+const liveGrantArb = fc.record({ key: keyArb, scope: scopeSet, usage, system: fc.boolean({ prob: 0.1 } as never), allScopes: fc.boolean() });
+const desiredGrantArb = fc.record({ key: keyArb, scope: scopeSet, usage });
+
+const scenarioArb = fc.record({
+  live: fc.array(liveGrantArb, { maxLength: 25 }),
+  desired: fc.array(desiredGrantArb, { maxLength: 25 }),
+  manageAll: fc.boolean(),
+  managedAudiences: fc.subarray(AUDIENCES, { minLength: 1 }),
+  excluded: fc.subarray(CLIENTS.slice(1).map((c) => c.client_id), { maxLength: 2 }),
+  ownKnown: fc.boolean(),
+  defaultGrant: fc.boolean(),
+});
+
+function seedOf(scenario: fc.RecordValue<typeof scenarioArb>): Seed {
+  const seen = new Set<string>();
+  const grants: SeedGrant[] = [];
+  for (const g of scenario.live) {
+    const key = `${g.key.client}|${g.key.audience}|${g.key.subject}`;
+    if (seen.has(key)) continue; // Auth0 itself refuses duplicates.
+    seen.add(key);
+    grants.push({
+      client_id: CLIENTS[g.key.client]!.client_id,
+      audience: AUDIENCES[g.key.audience]!,
+      scope: g.scope,
+      subject_type: g.key.subject,
+      ...(g.usage ? { organization_usage: g.usage } : {}),
+      ...(g.system ? { is_system: true } : {}),
+      ...(g.allScopes && !g.system && AUDIENCES[g.key.audience] !== MAPI ? { allow_all_scopes: true } : {}),
+    });
+  }
+  if (scenario.defaultGrant) grants.push({ audience: 'https://a1', scope: ['s1'], default_for: 'third_party_clients' });
+  return {
+    tenant: TENANT,
+    clients: CLIENTS.map((c) => ({ ...c, app_type: 'non_interactive' })),
+    resource_servers: AUDIENCES.filter((a) => a !== MAPI).map((identifier) => ({ identifier, scopes: SCOPES })),
+    client_grants: grants,
+  };
+}
+
+describe('planner and apply, for random tenants', () => {
+  it('converge the managed grants, leave the rest byte-identical, and re-plan to nothing', async () => {
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, fc.integer({ min: 1, max: 2 ** 31 - 2 }), async (scenario, idSeed) => {
+        runs++;
+        let state = idSeed;
+        const random = (): number => ((state = (state * 48271) % 2147483647) / 2147483647);
+        const store = new TenantStore(seedOf(scenario), random);
+        const api = new StoreApi(store);
+        const ownership: Ownership = {
+          manage: scenario.manageAll ? 'all' : { audiences: scenario.managedAudiences },
+          excludedClientIds: scenario.excluded,
+          ...(scenario.ownKnown ? { ownClientId: OWN } : {}),
+        };
+        const before = await api.listGrants();
+        const systemKeys = new Set(before.filter((g) => g.is_system).map((g) => grantKeyString(liveKey(g)!)));
+
+        // Desired grants as resolution would accept them: unique, inside ownership.
+        const desired: DesiredGrant[] = [];
+        const keys = new Set<string>();
+        for (const d of scenario.desired) {
+          const grant = {
+            client_id: CLIENTS[d.key.client]!.client_id,
+            audience: AUDIENCES[d.key.audience]!,
+            subject_type: d.key.subject,
+          };
+          const key = grantKeyString(grant);
+          const probe = { id: 'probe', ...grant };
+          if (keys.has(key) || systemKeys.has(key) || unmanagedReason(probe, ownership)) continue;
+          keys.add(key);
+          desired.push({ ...grant, state: normalizeState({ scope: d.scope, organization_usage: d.usage ?? null }) });
+        }
+
+        const diff = diffGrants(desired, before, ownership);
+        const plan = buildPlan({ tenant: TENANT, diff, clientNames: new Map(), systemAudiences: new Set([MAPI]) });
+        const outcomes = await applyChanges(plan.changes, api, { live: diff.managed });
+        expect(outcomes.filter((o) => o.status === 'failed')).toEqual([]);
+        // Exactly one write per change, two for a replace.
+        expect(api.writes).toBe(plan.changes.reduce((n, c) => n + (c.action === 'replace' ? 2 : 1), 0));
+
+        const after = await api.listGrants();
+        // Everything outside ownership is byte-identical.
+        const untouched = (grants: typeof before) =>
+          grants.filter((g) => unmanagedReason(g, ownership)).map((g) => JSON.stringify(g)).sort();
+        expect(untouched(after)).toEqual(untouched(before));
+        // Managed grants equal the desired ones.
+        const managedAfter = after.filter((g) => !unmanagedReason(g, ownership));
+        const asMap = (entries: [string, unknown][]) => new Map(entries);
+        expect(asMap(managedAfter.map((g) => [grantKeyString(liveKey(g)!), normalizeState(g)]))).toEqual(
+          asMap(desired.map((d) => [grantKeyString(d), d.state])),
+        );
+        // Re-planning finds nothing, and no identity exists twice.
+        expect(diffGrants(desired, after, ownership).changes).toEqual([]);
+        const identities = after.map((g) => (g.client_id ? grantKeyString(liveKey(g)!) : `default:${g.audience}`));
+        expect(new Set(identities).size).toBe(identities.length);
+        void present;
+      }),
+      { numRuns: 300, seed: 20261127 },
+    );
+    expect(runs).toBe(300);
+  });
+
+  it('flags added Management API scopes, never deletes or removals', () => {
+    fc.assert(
+      fc.property(scopeSet, scopeSet, fc.constantFrom(...AUDIENCES), (had, want, audience) => {
+        const grant = { client_id: CLIENTS[1]!.client_id, audience, subject_type: 'client' as const };
+        const live = [{ id: 'cgr_1', ...grant, scope: had }];
+        const desired = [{ ...grant, state: normalizeState({ scope: want }) }];
+        const diff = diffGrants(desired, live, { manage: 'all', excludedClientIds: [] });
+        const plan = buildPlan({ tenant: TENANT, diff, clientNames: new Map(), systemAudiences: new Set([MAPI]) });
+        const adds = want.some((s) => !had.includes(s));
+        const flags = plan.changes.flatMap((c) => c.flags);
+        expect(flags.includes('privilege-increase')).toBe(audience === MAPI && adds);
+        const removal = diffGrants([], live, { manage: 'all', excludedClientIds: [] });
+        expect(buildPlan({ tenant: TENANT, diff: removal, clientNames: new Map(), systemAudiences: new Set([MAPI]) }).changes[0]!.flags).toEqual([]);
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+});
