@@ -278,10 +278,13 @@ export class ManagementClient implements ManagementApi {
     let detail = res.statusMessage ?? '';
     let errorCode: string | undefined;
     try {
-      const body = JSON.parse(res.body) as { message?: unknown; error?: unknown; error_description?: unknown; errorCode?: unknown };
+      const body = JSON.parse(res.body) as { statusCode?: unknown; message?: unknown; error?: unknown; error_description?: unknown; errorCode?: unknown };
       const message = body.message ?? body.error_description;
       if (typeof message === 'string') detail = message;
-      errorCode = typeof body.errorCode === 'string' ? body.errorCode : typeof body.error === 'string' ? body.error : undefined;
+      // Management API errors carry `errorCode` (optional; `error` is only the reason phrase);
+      // OAuth errors from /oauth/token carry the code in `error`.
+      if (typeof body.errorCode === 'string') errorCode = body.errorCode;
+      else if (body.statusCode === undefined && typeof body.error === 'string') errorCode = body.error;
     } catch {
       // Not JSON (a proxy's HTML page, say): the status line is all we show.
     }

@@ -1,0 +1,252 @@
+// The got client's edge cases against nock: paging, retries, tokens, errors, secrets.
+import nock from 'nock';
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { parseDomain } from '../../src/api/domain.js';
+import { ManagementClient } from '../../src/api/http.js';
+import { Redactor } from '../../src/api/redact.js';
+import { applyChanges } from '../../src/apply/apply.js';
+import { ApiError } from '../../src/errors.js';
+
+const BASE = 'https://tenant.test';
+const SECRET = 'super-secret-client-secret-value';
+
+/** A clock whose sleeps pass instantly and are recorded. */
+function fakeClock() {
+  let now = 1_700_000_000_000;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    clock: {
+      now: () => now,
+      sleep: async (ms: number) => {
+        sleeps.push(Math.round(ms));
+        now += ms;
+      },
+    },
+  };
+}
+
+function client(opts: { credentials?: 'secret' | 'token'; clock?: ReturnType<typeof fakeClock>['clock']; redactor?: Redactor } = {}) {
+  return new ManagementClient({
+    endpoint: parseDomain('tenant.test'),
+    credentials: opts.credentials === 'token' ? { accessToken: 'static-token-value-123' } : { clientId: 'deployer', clientSecret: SECRET },
+    redactor: opts.redactor ?? new Redactor(),
+    clock: opts.clock ?? fakeClock().clock,
+    random: () => 0.5,
+  });
+}
+
+function tokenEndpoint(times = 1, token = 'token-1') {
+  return nock(BASE)
+    .post('/oauth/token', (body) => body.client_secret === SECRET && body.audience === 'https://tenant.test/api/v2/' && body.grant_type === 'client_credentials')
+    .times(times)
+    .reply(200, { access_token: token, expires_in: 86400, token_type: 'Bearer' });
+}
+
+const grant = (n: number) => ({ id: `cgr_${String(n).padStart(16, '0')}`, client_id: 'c', audience: `https://api/${n}`, scope: [], subject_type: 'client' });
+
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+
+describe('pagination', () => {
+  it('follows checkpoint cursors across pages with take=100 until next is absent', async () => {
+    tokenEndpoint();
+    nock(BASE).get('/api/v2/client-grants').query({ take: 100 }).reply(200, { client_grants: [grant(1), grant(2)], next: 'cursor-a' });
+    nock(BASE).get('/api/v2/client-grants').query({ take: 100, from: 'cursor-a' }).reply(200, { client_grants: [grant(3)], next: 'cursor-b' });
+    nock(BASE).get('/api/v2/client-grants').query({ take: 100, from: 'cursor-b' }).reply(200, { client_grants: [grant(4)] });
+    const grants = await client().listGrants();
+    expect(grants.map((g) => g.id)).toEqual([grant(1).id, grant(2).id, grant(3).id, grant(4).id]);
+  });
+
+  it('refuses a cursor that repeats instead of looping forever', async () => {
+    tokenEndpoint();
+    nock(BASE).get('/api/v2/client-grants').query({ take: 100 }).reply(200, { client_grants: [grant(1)], next: 'same' });
+    nock(BASE).get('/api/v2/client-grants').query({ take: 100, from: 'same' }).reply(200, { client_grants: [grant(2)], next: 'same' });
+    await expect(client().listGrants()).rejects.toThrow(/same page cursor twice/);
+  });
+
+  it('reads offset pages until a short one, whatever total says', async () => {
+    tokenEndpoint();
+    const rs = (n: number) => ({ id: `rs${n}`, identifier: `https://api/${n}`, scopes: [{ value: 'read' }] });
+    const full = Array.from({ length: 100 }, (_, i) => rs(i));
+    const fields = { fields: 'id,identifier,name,is_system,scopes', include_fields: 'true', per_page: '100', include_totals: 'true' };
+    nock(BASE).get('/api/v2/resource-servers').query({ ...fields, page: '0' }).reply(200, { total: 100, start: 0, limit: 100, resource_servers: full });
+    nock(BASE).get('/api/v2/resource-servers').query({ ...fields, page: '1' }).reply(200, { total: 100, start: 100, limit: 100, resource_servers: [rs(100)] });
+    const servers = await client().listResourceServers();
+    expect(servers).toHaveLength(101);
+    expect(servers[0]).toEqual({ id: 'rs0', identifier: 'https://api/0', name: undefined, scopes: ['read'] });
+  });
+
+  it('lists clients with limited fields, excluding the global client', async () => {
+    tokenEndpoint();
+    nock(BASE)
+      .get('/api/v2/clients')
+      .query({ fields: 'client_id,name,app_type,global', include_fields: 'true', is_global: 'false', take: '100' })
+      .reply(200, { clients: [{ client_id: 'a', name: 'A', global: false }, { client_id: 'g', name: 'All Applications', global: true }] });
+    expect(await client().listClients()).toEqual([{ client_id: 'a', name: 'A', global: false }]);
+  });
+});
+
+describe('retries', () => {
+  it('waits for Retry-After after a 429, then succeeds', async () => {
+    const { clock, sleeps } = fakeClock();
+    tokenEndpoint();
+    nock(BASE).get('/api/v2/client-grants').query(true).reply(429, { statusCode: 429, error: 'Too Many Requests', message: 'Global limit has been reached', errorCode: 'too_many_requests' }, { 'retry-after': '2' });
+    nock(BASE).get('/api/v2/client-grants').query(true).reply(200, { client_grants: [grant(1)] });
+    expect(await client({ clock }).listGrants()).toHaveLength(1);
+    expect(sleeps).toContain(2000);
+  });
+
+  it('without Retry-After, waits until x-ratelimit-reset', async () => {
+    const { clock, sleeps } = fakeClock();
+    const reset = Math.ceil(clock.now() / 1000) + 3;
+    tokenEndpoint();
+    nock(BASE)
+      .get('/api/v2/client-grants')
+      .query(true)
+      .reply(429, { statusCode: 429, error: 'Too Many Requests', message: 'Global limit has been reached' }, { 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
+    nock(BASE).get('/api/v2/client-grants').query(true).reply(200, { client_grants: [] });
+    await client({ clock }).listGrants();
+    const expected = reset * 1000 - 1_700_000_000_000 + 50; // + half of the 100 ms jitter (random() = 0.5)
+    expect(sleeps[0]).toBe(expected);
+  });
+
+  it('without either header, backs off exponentially', async () => {
+    const { clock, sleeps } = fakeClock();
+    tokenEndpoint();
+    nock(BASE).get('/api/v2/client-grants').query(true).times(2).reply(429, {});
+    nock(BASE).get('/api/v2/client-grants').query(true).reply(200, { client_grants: [] });
+    await client({ clock }).listGrants();
+    expect(sleeps).toEqual([1000, 2000]);
+  });
+
+  it('retries a GET after a 503 and after a reset connection', async () => {
+    tokenEndpoint();
+    nock(BASE).get('/api/v2/client-grants').query(true).reply(503, { statusCode: 503, error: 'Service Unavailable', message: 'down' });
+    nock(BASE).get('/api/v2/client-grants').query(true).replyWithError('socket hang up');
+    nock(BASE).get('/api/v2/client-grants').query(true).reply(200, { client_grants: [grant(1)] });
+    expect(await client().listGrants()).toHaveLength(1);
+  });
+
+  it('gives up on a GET after the retry budget, with the API message', async () => {
+    tokenEndpoint();
+    nock(BASE).get('/api/v2/client-grants').query(true).times(5).reply(500, { statusCode: 500, error: 'Internal Server Error', message: 'boom' });
+    await expect(client().listGrants()).rejects.toThrow('GET /api/v2/client-grants?take=100 → 500 boom');
+  });
+
+  it('never repeats a POST after a 5xx or a lost reply: the outcome is unknown', async () => {
+    tokenEndpoint();
+    nock(BASE).post('/api/v2/client-grants').reply(503, { statusCode: 503, error: 'Service Unavailable', message: 'down' });
+    nock(BASE).post('/api/v2/client-grants').replyWithError('socket hang up');
+    const api = client();
+    const body = { client_id: 'c', audience: 'https://api', scope: [], subject_type: 'client' as const };
+    const first = await api.createGrant(body).catch((e: unknown) => e);
+    const second = await api.createGrant(body).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(ApiError);
+    expect((first as ApiError).outcomeUnknown).toBe(true);
+    expect((second as ApiError).outcomeUnknown).toBe(true);
+  });
+
+  it('retries a POST refused with 429 (it did not run)', async () => {
+    tokenEndpoint();
+    nock(BASE).post('/api/v2/client-grants').reply(429, {});
+    nock(BASE).post('/api/v2/client-grants').reply(201, grant(1));
+    const created = await client().createGrant({ client_id: 'c', audience: 'https://api/1', scope: [], subject_type: 'client' });
+    expect(created.id).toBe(grant(1).id);
+  });
+});
+
+describe('tokens', () => {
+  it('fetches one token for many requests', async () => {
+    tokenEndpoint(1);
+    nock(BASE).get('/api/v2/client-grants').query(true).times(3).matchHeader('authorization', 'Bearer token-1').reply(200, { client_grants: [] });
+    const api = client();
+    await Promise.all([api.listGrants(), api.listGrants(), api.listGrants()]);
+  });
+
+  it('on a 401, gets a new token and retries once', async () => {
+    tokenEndpoint(1, 'token-1');
+    tokenEndpoint(1, 'token-2');
+    nock(BASE).get('/api/v2/client-grants').query(true).matchHeader('authorization', 'Bearer token-1').reply(401, { statusCode: 401, error: 'Unauthorized', message: 'Expired token received for JSON Web Token validation' });
+    nock(BASE).get('/api/v2/client-grants').query(true).matchHeader('authorization', 'Bearer token-2').reply(200, { client_grants: [grant(7)] });
+    expect((await client().listGrants())[0]!.id).toBe(grant(7).id);
+  });
+
+  it('does not loop when the new token is refused too', async () => {
+    tokenEndpoint(2);
+    nock(BASE).get('/api/v2/client-grants').query(true).times(2).reply(401, { statusCode: 401, error: 'Unauthorized', message: 'Invalid token' });
+    await expect(client().listGrants()).rejects.toThrow(/401 Invalid token\. The token was refused/);
+  });
+
+  it('explains a refused client secret without showing it', async () => {
+    nock(BASE).post('/oauth/token').reply(401, { error: 'access_denied', error_description: 'Unauthorized' });
+    const error = (await client().listGrants().catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe('POST /oauth/token → 401 Unauthorized (access_denied). Check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET');
+  });
+
+  it('reads the client id from the azp claim of a JWT access token', () => {
+    const payload = Buffer.from(JSON.stringify({ azp: 'clientFromJwt', scope: 'read:client_grants' })).toString('base64url');
+    const api = new ManagementClient({ endpoint: parseDomain('tenant.test'), credentials: { accessToken: `eyJhbGciOiJIUzI1NiJ9.${payload}.sig` }, redactor: new Redactor() });
+    expect(api.tokens.clientId).toBe('clientFromJwt');
+    expect(client({ credentials: 'token' }).tokens.clientId).toBeUndefined();
+  });
+});
+
+describe('errors', () => {
+  it('carry Auth0\'s status, errorCode and message, and a hint', async () => {
+    tokenEndpoint();
+    nock(BASE).get('/api/v2/client-grants').query(true).reply(403, { statusCode: 403, error: 'Forbidden', message: 'Insufficient scope, expected any of: read:client_grants', errorCode: 'insufficient_scope' });
+    const error = (await client().listGrants().catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(403);
+    expect(error.errorCode).toBe('insufficient_scope');
+    expect(error.message).toBe(
+      'GET /api/v2/client-grants?take=100 → 403 Insufficient scope, expected any of: read:client_grants (insufficient_scope). Grant the missing scope to the client grantsync runs as',
+    );
+  });
+
+  it('never contain the secret or a token, even when the API echoes them', async () => {
+    const redactor = new Redactor();
+    tokenEndpoint(1, 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl');
+    nock(BASE)
+      .get('/api/v2/client-grants')
+      .query(true)
+      .reply(400, { statusCode: 400, error: 'Bad Request', message: `bad request with ${SECRET} and Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl` });
+    const error = (await client({ redactor }).listGrants().catch((e: unknown) => e)) as Error;
+    expect(error.message).not.toContain(SECRET);
+    expect(error.message).not.toContain('c2lnbmF0dXJl');
+    expect(error.message).toContain('[REDACTED]');
+  });
+});
+
+describe('apply over HTTP', () => {
+  it('adopts the grant that a 409 says exists, patching it to the wanted scopes', async () => {
+    tokenEndpoint();
+    nock(BASE).post('/api/v2/client-grants').reply(409, { statusCode: 409, error: 'Conflict', message: 'A client grant already exists between c and https://api/1' });
+    nock(BASE).get('/api/v2/client-grants').query({ client_id: 'c', audience: 'https://api/1', take: '100' }).reply(200, { client_grants: [{ ...grant(1), scope: ['old'] }] });
+    nock(BASE).patch(`/api/v2/client-grants/${grant(1).id}`, { scope: ['new'] }).reply(200, { ...grant(1), scope: ['new'] });
+    const outcomes = await applyChanges(
+      [{ action: 'create', client_id: 'c', audience: 'https://api/1', subject_type: 'client', before: null, after: { scope: ['new'] }, flags: [] }],
+      client(),
+      { live: [] },
+    );
+    expect(outcomes.map((o) => [o.status, o.note])).toEqual([['applied', 'patched an existing grant (409)']]);
+  });
+
+  it('treats DELETE of a grant that is already gone as success', async () => {
+    tokenEndpoint();
+    nock(BASE).delete(`/api/v2/client-grants/${grant(1).id}`).reply(404, { statusCode: 404, error: 'Not Found', message: 'The grant does not exist.' });
+    const live = [grant(1)];
+    const outcomes = await applyChanges(
+      [{ action: 'delete', client_id: 'c', audience: 'https://api/1', subject_type: 'client', before: { scope: [] }, after: null, flags: [] }],
+      client(),
+      { live },
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['applied']);
+  });
+});
