@@ -1,0 +1,279 @@
+// The built CLI as a child process against the emulator over HTTP: plan, apply, re-plan, exit codes, rails.
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/server.js';
+import { runCli, transcript } from '../helpers/cli.js';
+import { DEMO_DEPLOYER, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { writeTree } from '../helpers/directory.js';
+
+const REPO_GRANTS = path.resolve('grants');
+let running: Emulator[] = [];
+
+async function tenant(options: Parameters<typeof withEmulator>[0] = {}) {
+  const started = await withEmulator(options);
+  running.push(started.emulator);
+  return started;
+}
+
+function copyOfGrants(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'grantsync-e2e-'));
+  cpSync(REPO_GRANTS, dir, { recursive: true });
+  return dir;
+}
+
+afterEach(async () => {
+  await Promise.all(running.map((e) => e.close()));
+  running = [];
+});
+
+describe('plan → apply → plan', () => {
+  it('converges the demo tenant and the second plan is empty', async () => {
+    const { emulator, env } = await tenant();
+    const dir = copyOfGrants();
+
+    const first = await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env });
+    expect(first.code).toBe(2);
+    expect(first.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
+    expect(first.stdout).toContain('  + create  fraud-scorer (frdScorer444444444444444444444D)');
+    expect(first.stdout).toContain('! privilege-increase');
+    expect(writeRequests(emulator)).toBe(0);
+
+    const applied = await runCli(['apply', '--dir', dir], { env });
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('Applied 5 of 5 changes.');
+    expect(applied.stdout).toContain('Verified: the tenant now matches the YAML.');
+    // Exactly one write per change: no PATCH of unchanged grants, no retries.
+    expect(emulator.stats().writes).toBe(5);
+    expect(writeRequests(emulator)).toBe(5);
+
+    const second = await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('No changes. The tenant matches the YAML.');
+
+    // Unmanaged grants were left alone: grantsync's own and the excluded client's.
+    const grants = emulator.store.state.grants;
+    expect(grants.find((g) => g.client_id === DEMO_DEPLOYER.clientId)?.scope).toContain('delete:client_grants');
+    expect(grants.find((g) => g.client_id === 'legBatch6666666666666666666666F')?.scope).toEqual(['write:entries']);
+  });
+
+  it('prints the JSON contract of design §4', async () => {
+    const { env } = await tenant();
+    const result = await runCli(['plan', '--dir', copyOfGrants(), '--format', 'json'], { env });
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(Object.keys(plan)).toEqual(['tenant', 'fingerprint', 'summary', 'changes']);
+    expect(plan.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(plan.summary).toEqual({ create: 1, update: 3, delete: 1, replace: 0, unchanged: 2, unmanaged: 2 });
+    expect(plan.changes.find((c: { action: string }) => c.action === 'create')).toEqual({
+      action: 'create',
+      client_id: 'frdScorer444444444444444444444D',
+      client_name: 'fraud-scorer',
+      audience: 'https://api.example.com/payments',
+      subject_type: 'client',
+      before: null,
+      after: { scope: ['read:invoices', 'read:refunds'] },
+      flags: [],
+    });
+    const mapi = plan.changes.find((c: { audience: string }) => c.audience === 'https://demo.grantsync.local/api/v2/');
+    expect(mapi).toMatchObject({ action: 'update', before: { scope: ['read:logs'] }, after: { scope: ['read:logs', 'read:stats'] }, flags: ['privilege-increase'] });
+  });
+
+  it('renders markdown with privilege increases first', async () => {
+    const { env } = await tenant();
+    const result = await runCli(['plan', '--dir', copyOfGrants(), '--format', 'markdown'], { env });
+    expect(result.code).toBe(0);
+    const privileged = result.stdout.indexOf('Privilege increases');
+    expect(privileged).toBeGreaterThan(0);
+    expect(privileged).toBeLessThan(result.stdout.indexOf('#### Changes'));
+    expect(result.stdout).toContain('**Plan: 1 to create, 3 to update, 1 to delete.**');
+  });
+});
+
+describe('bad input exits 1 with a location and writes nothing', () => {
+  it('a YAML syntax error', async () => {
+    const { emulator, env } = await tenant();
+    const dir = copyOfGrants();
+    writeFileSync(path.join(dir, 'ledger.yaml'), 'grants:\n  - client: reporting-etl\n    scope: [read:entries\n');
+    const result = await runCli(['apply', '--dir', dir], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${dir}/ledger.yaml:4:1: error: YAML syntax error`);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(emulator.stats().requests).toBe(0); // files are checked before any request
+  });
+
+  it('an unknown client name, with the nearest names suggested', async () => {
+    const { emulator, env } = await tenant();
+    const dir = copyOfGrants();
+    writeFileSync(path.join(dir, 'ledger.yaml'), 'grants:\n  - client: reporting-etI\n    audience: https://api.example.com/ledger\n    scope: [read:entries]\n');
+    const result = await runCli(['apply', '--dir', dir], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${dir}/ledger.yaml:2:13: error: no client is named "reporting-etI"\n  Did you mean "reporting-etl"?`);
+    expect(writeRequests(emulator)).toBe(0);
+  });
+
+  it('an undefined scope, an unknown audience and an ambiguous name, all in one run', async () => {
+    const { emulator, env } = await tenant({
+      seed: {
+        tenant: 'dup.example.com',
+        clients: [
+          { client_id: DEMO_DEPLOYER.clientId, name: 'deployer', app_type: 'non_interactive', client_secret: DEMO_DEPLOYER.clientSecret },
+          { client_id: 'twin1', name: 'twin' },
+          { client_id: 'twin2', name: 'twin' },
+          { client_id: 'solo1', name: 'solo' },
+        ],
+        resource_servers: [{ identifier: 'https://api', scopes: ['read:things'] }],
+        client_grants: [{ client_id: DEMO_DEPLOYER.clientId, audience: 'https://dup.example.com/api/v2/', scope: ['read:client_grants', 'read:clients', 'read:resource_servers'] }],
+      },
+    });
+    const dir = writeTree({
+      'grantsync.yaml': 'manage: all\n',
+      'a.yaml': 'grants:\n  - client: solo\n    audience: https://api\n    scope: [read:thing]\n  - client: twin\n    audience: https://api\n    scope: []\n  - client: solo\n    audience: https://apl\n    scope: []\n',
+    });
+    const result = await runCli(['plan', '--dir', dir], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${dir}/a.yaml:4:13: error: scope "read:thing" is not defined by the API https://api\n  Did you mean "read:things"?`);
+    expect(result.stderr).toContain(`${dir}/a.yaml:5:13: error: 2 clients are named "twin": twin1, twin2`);
+    expect(result.stderr).toContain(`${dir}/a.yaml:9:15: error: no API has the identifier "https://apl"`);
+    expect(result.stderr).toContain('3 problems found; nothing was changed.');
+    expect(writeRequests(emulator)).toBe(0);
+  });
+
+  it('a duplicate grant across two files names both places', async () => {
+    const { env } = await tenant();
+    const dir = copyOfGrants();
+    writeFileSync(path.join(dir, 'copy.yaml'), 'grants:\n  - client_id: rptEtl333333333333333333333333C\n    audience: https://api.example.com/ledger\n    scope: [read:entries]\n');
+    const result = await runCli(['plan', '--dir', dir], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(`${dir}/ledger.yaml:4:5: error: duplicate grant: reporting-etl \\(rptEtl333333333333333333333333C\\) → https://api.example.com/ledger \\(client\\) is also declared at ${dir}/copy.yaml:2:5`),
+    );
+  });
+
+  it('a tenant mismatch stops the run before any request', async () => {
+    const { emulator, env } = await tenant();
+    const dir = copyOfGrants();
+    writeFileSync(path.join(dir, 'grantsync.yaml'), 'tenant: prod.eu.auth0.com\nmanage: all\n');
+    const result = await runCli(['apply', '--dir', dir], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${dir}/grantsync.yaml:1:9: error: this directory describes tenant prod.eu.auth0.com, but AUTH0_DOMAIN points at ${new URL(emulator.url).host}`);
+    expect(emulator.stats().requests).toBe(0);
+  });
+
+  it('plain http to a host that is not loopback is refused', async () => {
+    const result = await runCli(['plan', '--dir', REPO_GRANTS], { env: { AUTH0_DOMAIN: 'http://acme.eu.auth0.com', AUTH0_ACCESS_TOKEN: 'x' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: AUTH0_DOMAIN "http://acme.eu.auth0.com" uses plain http to a host that is not this machine');
+  });
+
+  it('missing credentials are explained', async () => {
+    const result = await runCli(['plan', '--dir', REPO_GRANTS], { env: { AUTH0_DOMAIN: 'acme.eu.auth0.com' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: no Management API credentials in the environment\n  Set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET');
+  });
+
+  it('a wrong client secret is a clear API error', async () => {
+    const { env } = await tenant();
+    const result = await runCli(['plan', '--dir', REPO_GRANTS], { env: { ...env, AUTH0_CLIENT_SECRET: 'not-the-right-secret' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('error: Management API: POST /oauth/token → 401 Unauthorized (access_denied). Check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET\n');
+  });
+});
+
+describe('safety rails', () => {
+  it('refuses more deletes than max_deletes, and --max-deletes allows them', async () => {
+    const { emulator, env } = await tenant();
+    const dir = copyOfGrants();
+    writeFileSync(path.join(dir, 'grantsync.yaml'), 'manage: all\nmax_deletes: 1\nexclude: { clients: [legacy-batch] }\n');
+    writeFileSync(path.join(dir, 'payments.yaml'), 'grants: []\n');
+    const refused = await runCli(['apply', '--dir', dir], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error: apply refused: the plan deletes 3 grants, more than max_deletes (1); nothing was changed.');
+    expect(writeRequests(emulator)).toBe(0);
+
+    const allowed = await runCli(['apply', '--dir', dir, '--max-deletes', '3'], { env });
+    expect(allowed.code).toBe(0);
+    expect(emulator.store.state.grants.filter((g) => g.audience === 'https://api.example.com/payments')).toEqual([]);
+  });
+
+  it('applies exactly a saved plan, and refuses one the tenant has moved past', async () => {
+    const { emulator, env } = await tenant();
+    const dir = copyOfGrants();
+    const planFile = path.join(dir, '..', `plan-${path.basename(dir)}.json`);
+    const planned = await runCli(['plan', '--dir', dir, '--out', planFile], { env });
+    expect(planned.code).toBe(0);
+    expect(JSON.parse(readFileSync(planFile, 'utf8')).format).toBe('grantsync-plan/1');
+
+    // Someone changes a managed grant in the Dashboard after the plan was reviewed.
+    const mailer = emulator.store.state.grants.find((g) => g.client_id === 'invMailer2222222222222222222222B' && g.audience.endsWith('/payments'))!;
+    emulator.store.updateGrant(mailer.id, { scope: ['read:invoices', 'write:invoices'] });
+    const stale = await runCli(['apply', '--plan', planFile], { env });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('error: apply refused: the tenant changed since the plan');
+    expect(writeRequests(emulator)).toBe(0);
+
+    const replanned = await runCli(['plan', '--dir', dir, '--out', planFile], { env });
+    expect(replanned.stdout).toContain('- write:invoices');
+    const applied = await runCli(['apply', '--plan', planFile], { env });
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('Verified: the tenant now matches the YAML.');
+    expect((await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env })).code).toBe(0);
+  });
+
+  it('never declares or changes grantsync\'s own grants', async () => {
+    const { emulator, env } = await tenant();
+    const dir = copyOfGrants();
+    writeFileSync(
+      path.join(dir, 'self.yaml'),
+      'grants:\n  - client: grantsync-deployer\n    audience: https://demo.grantsync.local/api/v2/\n    scope: [read:client_grants]\n',
+    );
+    const result = await runCli(['apply', '--dir', dir], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${dir}/self.yaml:2:13: error: grantsync-deployer (${DEMO_DEPLOYER.clientId}) is the client grantsync runs as`);
+    expect(writeRequests(emulator)).toBe(0);
+  });
+});
+
+describe('the command line', () => {
+  it('--help lists the commands and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of ['validate', 'plan', 'apply', 'emulator']) expect(result.stdout).toContain(command);
+    const planHelp = await runCli(['plan', '--help']);
+    expect(planHelp.stdout).toContain('--detailed-exitcode');
+  });
+
+  it('an unknown command or option exits 1', async () => {
+    expect((await runCli(['deploy'])).code).toBe(1);
+    expect((await runCli(['plan', '--formt', 'json'])).code).toBe(1);
+    expect((await runCli(['plan', '--format', 'yaml'])).code).toBe(1);
+  });
+
+  it('validate checks the files without credentials', async () => {
+    const result = await runCli(['validate', '--dir', REPO_GRANTS]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('6 grants are valid (files only');
+  });
+
+  it('--verbose logs each request without secrets', async () => {
+    const { env } = await tenant();
+    const result = await runCli(['plan', '--dir', REPO_GRANTS, '--verbose'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^POST \/oauth\/token 200 \d+ms$/m);
+    expect(result.stderr).toMatch(/^GET \/api\/v2\/client-grants\?take=100 200 \d+ms$/m);
+  });
+});
+
+describe('secrets', () => {
+  it('never appear in any output of this suite', () => {
+    expect(transcript.length).toBeGreaterThan(10);
+    for (const run of transcript) {
+      for (const text of [run.stdout, run.stderr]) {
+        expect(text).not.toContain(DEMO_DEPLOYER.clientSecret);
+        expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
+      }
+    }
+  });
+});
