@@ -43,7 +43,7 @@ function tokenEndpoint(times = 1, token = 'token-1') {
     .reply(200, { access_token: token, expires_in: 86400, token_type: 'Bearer' });
 }
 
-const grant = (n: number) => ({ id: `cgr_${String(n).padStart(16, '0')}`, client_id: 'c', audience: `https://api/${n}`, scope: [], subject_type: 'client' });
+const grant = (n: number) => ({ id: `cgr_${String(n).padStart(16, '0')}`, client_id: 'c', audience: `https://api/${n}`, scope: [] as string[], subject_type: 'client' as const });
 
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
