@@ -30,10 +30,22 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     credentials: environment.credentials,
     redactor,
     maxRequestsPerSecond: options.maxRps,
+    retry: retryTuning(env),
     onRequest: (event) => progress.request(event),
     onPage: (resource, items) => progress.page(resource, items),
   });
   return { environment, client, progress };
+}
+
+/** GRANTSYNC_RETRY_BASE_MS / GRANTSYNC_RETRY_MAX_MS: backoff tuning (the fault suites use short delays). */
+function retryTuning(env: Env): { baseDelayMs?: number; maxDelayMs?: number } {
+  const ms = (name: string): number | undefined => {
+    const value = Number(env[name]);
+    return env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
+  };
+  const base = ms('GRANTSYNC_RETRY_BASE_MS');
+  const max = ms('GRANTSYNC_RETRY_MAX_MS');
+  return { ...(base !== undefined ? { baseDelayMs: base } : {}), ...(max !== undefined ? { maxDelayMs: max } : {}) };
 }
 
 export interface Planned extends PlanResult {
