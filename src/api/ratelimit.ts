@@ -20,10 +20,12 @@ export function readRateLimitHeaders(headers: Record<string, string | string[] |
 
 /**
  * Spends the tokens the server says are left and, when they run out, waits.
- * It learns the refill rate from consecutive answers, so it can pace requests
- * one token at a time instead of idling until the (whole-second) reset time.
- * Without a learned rate it waits for the reset. A fixed cap in requests per
- * second applies on top when configured.
+ * It learns the refill rate from consecutive answers (tokens now = tokens then
+ * − requests counted since + refill), so it can pace requests one token at a
+ * time instead of idling until the whole-second reset. Until it knows the
+ * rate, it waits at most PROBE_MS (or until the announced reset, if sooner)
+ * and sends one request to find out. A fixed cap in requests per second
+ * applies on top when configured.
  */
 export class RateLimiter {
   /** Tokens we believe are left; undefined until the server tells us. */
@@ -37,6 +39,8 @@ export class RateLimiter {
   private finished = 0;
   private nextSlot = 0;
   private readonly minIntervalMs: number;
+  static readonly PROBE_MS = 100;
+  static readonly MIN_SAMPLE_MS = 30;
 
   constructor(
     private readonly clock: Clock,
@@ -53,6 +57,10 @@ export class RateLimiter {
       const wait = Math.max(this.nextSlot - now, this.tokenWait(now));
       if (wait <= 0) break;
       await this.clock.sleep(wait);
+      if (this.refillPerMs === 0 && this.remaining !== undefined && this.remaining < 1) {
+        // Probe: one request tells us how many tokens the server has now.
+        this.remaining = 1;
+      }
     }
     const now = this.clock.now();
     if (this.remaining !== undefined) this.remaining -= 1;
@@ -69,14 +77,14 @@ export class RateLimiter {
     if (headers.limit !== undefined) this.limit = headers.limit;
     if (headers.resetAt !== undefined) this.resetAt = headers.resetAt;
     const last = this.sample;
-    if (!last) {
-      this.sample = { at: now, remaining: headers.remaining, finished: this.finished };
-    } else if (now - last.at >= 250) {
-      // tokens now = tokens then − requests counted since + refill; solve for the refill.
-      const refill = headers.remaining - last.remaining + (this.finished - last.finished);
-      if (refill > 0) {
-        const rate = refill / (now - last.at);
-        this.refillPerMs = this.refillPerMs === 0 ? rate : 0.5 * this.refillPerMs + 0.5 * rate;
+    if (!last || now - last.at >= RateLimiter.MIN_SAMPLE_MS) {
+      if (last) {
+        const refill = headers.remaining - last.remaining + (this.finished - last.finished);
+        // A bucket that was full the whole time says nothing about its refill rate.
+        if (refill > 0 && last.remaining < this.limit) {
+          const rate = refill / (now - last.at);
+          this.refillPerMs = this.refillPerMs === 0 ? rate : 0.7 * this.refillPerMs + 0.3 * rate;
+        }
       }
       this.sample = { at: now, remaining: headers.remaining, finished: this.finished };
     }
@@ -102,10 +110,12 @@ export class RateLimiter {
 
   private tokenWait(now: number): number {
     if (this.remaining === undefined || this.remaining >= 1) return 0;
-    if (this.resetAt > now && this.refillPerMs === 0) return this.resetAt - now;
-    if (this.refillPerMs > 0) return Math.min((1 - this.remaining) / this.refillPerMs, Math.max(this.resetAt - now, 1));
-    // The announced reset has passed: the server has refilled; learn the new count from the next answer.
-    this.remaining = undefined;
-    return 0;
+    if (this.refillPerMs > 0) return Math.max(1, (1 - this.remaining) / this.refillPerMs);
+    if (this.resetAt <= now) {
+      // The announced reset has passed: the server has refilled; the next answer says by how much.
+      this.remaining = undefined;
+      return 0;
+    }
+    return Math.min(RateLimiter.PROBE_MS, this.resetAt - now);
   }
 }

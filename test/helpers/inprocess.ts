@@ -1,0 +1,17 @@
+// Runs grantsync's main() in this process with captured output: the same code path as the bin,
+// over real HTTP to the emulator, without paying a Node start-up per run (the fault suite runs hundreds).
+import { main } from '../../src/cli/main.js';
+import type { CliResult } from './cli.js';
+
+export async function runInProcess(argv: string[], env: Record<string, string>): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main({
+    argv,
+    env: { NO_COLOR: '1', ...env },
+    streams: { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
+    onInterrupt: () => undefined,
+    version: 'test',
+  });
+  return { code, stdout, stderr };
+}
