@@ -65,7 +65,7 @@ export class ManagementClient implements ManagementApi {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond);
     this.reads = pLimit(options.readConcurrency ?? 8);
-    this.writes = pLimit(options.writeConcurrency ?? 4);
+    this.writes = pLimit(options.writeConcurrency ?? 8);
     this.http = got.extend({
       prefixUrl: options.endpoint.baseUrl,
       throwHttpErrors: false,

@@ -54,7 +54,8 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
       .option('--dir <path>', 'the grants directory', 'grants')
       .option('-q, --quiet', 'no progress on stderr', false)
       .option('-v, --verbose', 'log every request (method, path, status, time, retries) on stderr', false)
-      .option('--max-rps <n>', 'at most this many requests per second (default: as the tenant\'s rate-limit headers allow)', positiveNumber);
+      .option('--max-rps <n>', 'at most this many requests per second (default: as the tenant\'s rate-limit headers allow)', positiveNumber)
+      .option('--concurrency <n>', 'writes in flight at once (default 8)', positiveInteger);
   const format = new Option('--format <format>', 'output format').choices(FORMATS).default('text');
 
   common(program.command('validate').description('check the grant files (and, when AUTH0_DOMAIN is set, names, APIs and scopes against the tenant)'))
@@ -118,6 +119,12 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
   return n;
 }
 

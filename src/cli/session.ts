@@ -14,6 +14,7 @@ export interface CommonOptions {
   quiet: boolean;
   verbose: boolean;
   maxRps?: number;
+  concurrency?: number;
 }
 
 export interface Session {
@@ -30,6 +31,7 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     credentials: environment.credentials,
     redactor,
     maxRequestsPerSecond: options.maxRps,
+    writeConcurrency: options.concurrency,
     retry: retryTuning(env),
     onRequest: (event) => progress.request(event),
     onPage: (resource, items) => progress.page(resource, items),

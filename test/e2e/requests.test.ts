@@ -1,0 +1,83 @@
+// Benchmark smoke test: request counts only (never time). A plan reads each list once at 100 per
+// page plus one token; an apply makes exactly one write per change and one verifying re-read.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/server.js';
+import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
+import { runCli } from '../helpers/cli.js';
+import { writeTree } from '../helpers/directory.js';
+import { DEMO_DEPLOYER, withEmulator } from '../helpers/emulator.js';
+
+const TENANT = 'smoke.example.com';
+let emulator: Emulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+function tenant(grants: number, clients: number, apis: number): { seed: Seed; live: SeedGrant[] } {
+  const live: SeedGrant[] = Array.from({ length: grants }, (_, i) => ({
+    client_id: `c${String(i % clients).padStart(5, '0')}`,
+    audience: `https://api${Math.floor(i / clients) % apis}`,
+    scope: ['read'],
+  }));
+  return {
+    live,
+    seed: {
+      tenant: TENANT,
+      clients: [
+        { client_id: DEMO_DEPLOYER.clientId, name: 'deployer', app_type: 'non_interactive', client_secret: DEMO_DEPLOYER.clientSecret },
+        ...Array.from({ length: clients }, (_, i) => ({ client_id: `c${String(i).padStart(5, '0')}`, name: `svc-${i}` })),
+      ],
+      resource_servers: Array.from({ length: apis }, (_, i) => ({ identifier: `https://api${i}`, scopes: ['read', 'write'] })),
+      client_grants: [
+        { client_id: DEMO_DEPLOYER.clientId, audience: `https://${TENANT}/api/v2/`, scope: ['read:client_grants', 'create:client_grants', 'update:client_grants', 'delete:client_grants', 'read:clients', 'read:resource_servers'] },
+        ...live,
+      ],
+    },
+  };
+}
+
+function yaml(grants: SeedGrant[]): string {
+  return `grants:\n${grants
+    .map((g) => `  - client_id: ${g.client_id}\n    audience: ${g.audience}\n    scope: [${(g.scope ?? []).join(', ')}]\n${g.subject_type === 'user' ? '    subject_type: user\n' : ''}`)
+    .join('')}`;
+}
+
+describe('request counts', () => {
+  it('a plan of 1,000 grants makes the minimum number of requests', async () => {
+    const { seed, live } = tenant(1000, 250, 8);
+    const started = await withEmulator({ seed });
+    emulator = started.emulator;
+    const dir = writeTree({ 'grantsync.yaml': 'manage: all\n', 'all.yaml': yaml(live) });
+    const result = await runCli(['plan', '--dir', dir, '--quiet', '--detailed-exitcode'], { env: started.env });
+    expect(result.code).toBe(0);
+    // token + 11 grant pages (1,001 grants) + 3 client pages (251) + 1 resource-server page (9, short)
+    expect(emulator.stats().byRoute).toEqual({
+      'POST /oauth/token': 1,
+      'GET /api/v2/client-grants': 11,
+      'GET /api/v2/clients': 3,
+      'GET /api/v2/resource-servers': 1,
+    });
+  });
+
+  it('an apply of 150 changes makes exactly one write per change', async () => {
+    const { seed, live } = tenant(300, 100, 3);
+    const started = await withEmulator({ seed });
+    emulator = started.emulator;
+    const desired = [
+      ...live.slice(50, 100).map((g) => ({ ...g, scope: ['read', 'write'] })), // 50 updates
+      ...live.slice(100), // unchanged
+      ...Array.from({ length: 50 }, (_, i) => ({ client_id: `c${String(i).padStart(5, '0')}`, audience: 'https://api0', scope: ['write'], subject_type: 'user' as const })),
+    ];
+    const dir = writeTree({ 'grantsync.yaml': 'manage: all\nmax_deletes: 50\n', 'all.yaml': yaml(desired) });
+    const result = await runCli(['apply', '--dir', dir, '--quiet'], { env: started.env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const routes = emulator.stats().byRoute;
+    expect(routes['POST /api/v2/client-grants']).toBe(50);
+    expect(routes['PATCH /api/v2/client-grants/{id}']).toBe(50);
+    expect(routes['DELETE /api/v2/client-grants/{id}']).toBe(50);
+    // 4 pages before (301 grants), 4 after (301 again) to verify.
+    expect(routes['GET /api/v2/client-grants']).toBe(8);
+  });
+});
