@@ -54,3 +54,11 @@ export class NotConvergedError extends Error {
     this.name = 'NotConvergedError';
   }
 }
+
+/** The GitHub API refused or failed (posting the PR comment). */
+export class GitHubError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GitHubError';
+  }
+}

@@ -1,5 +1,5 @@
 // The one place that turns errors into messages and exit codes (design §4: 0 ok, 1 failure, 2 changes).
-import { ApiError, InputError, NotConvergedError, RefusedError } from '../errors.js';
+import { ApiError, GitHubError, InputError, NotConvergedError, RefusedError } from '../errors.js';
 import { renderProblems } from '../render/problems.js';
 import type { Io } from './io.js';
 
@@ -16,6 +16,8 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
     io.err(`error: apply refused: ${error.message}\n`);
   } else if (error instanceof ApiError) {
     io.err(`error: Management API: ${error.message}\n`);
+  } else if (error instanceof GitHubError) {
+    io.err(`error: GitHub: ${error.message}\n`);
   } else if (error instanceof NotConvergedError) {
     io.err(`error: ${error.message}\n`);
   } else {

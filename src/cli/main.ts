@@ -69,6 +69,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .addOption(format)
     .option('--out <file>', 'also save the plan for `apply --plan`')
     .option('--detailed-exitcode', 'exit 2 when the plan has changes', false)
+    .option('--comment', 'post the plan as one sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH)', false)
     .action(async (opts) => {
       verbose = opts.verbose;
       exitCode = await planCommand(opts, proc.env, io, redactor);

@@ -1,5 +1,5 @@
 // The plan as GitHub-flavoured markdown for PR comments and job summaries. Pure.
-import type { Change, Plan } from '../model/types.js';
+import type { Change, Plan, Problem } from '../model/types.js';
 import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 /** GitHub rejects comments longer than this. */
@@ -77,4 +77,24 @@ function renderChange(change: Change): string {
   const kept = unchangedScopeCount(change);
   if (kept > 0) lines.push(`  <sub>${kept} scope${kept === 1 ? '' : 's'} unchanged</sub>`);
   return lines.join('\n');
+}
+
+/** Validation problems for a PR comment or job summary. */
+export function renderProblemsMarkdown(problems: readonly Problem[], tenant: string): string {
+  const lines = [
+    `### grantsync plan for \`${tenant}\``,
+    '',
+    `**The grant files have ${problems.length} problem${problems.length === 1 ? '' : 's'}; no plan was made and nothing was changed.**`,
+    '',
+  ];
+  for (const p of problems) {
+    const where = p.location ? `\`${p.location.file}:${p.location.line}:${p.location.column}\` ` : '';
+    lines.push(`- ${where}${escapeMarkdown(p.message)}${p.hint ? `<br>${escapeMarkdown(p.hint)}` : ''}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 }

@@ -13,6 +13,7 @@ import { clientLabel } from '../../render/words.js';
 import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
+import { publishPlan, publishProblems } from '../publish.js';
 import { openSession, planDirectory, type CommonOptions, type Session } from '../session.js';
 import { renderPlan, type Format } from './plan.js';
 
@@ -34,8 +35,16 @@ interface Work {
 
 export async function applyCommand(options: ApplyOptions, env: Env, io: Io, redactor: Redactor, signal?: AbortSignal): Promise<number> {
   const session = openSession(env, io, redactor, options);
-  const work = options.plan ? await fromSavedPlan(session, options.plan) : await fromDirectory(session, io, options);
+  const publishing = { dir: options.dir, comment: false, quiet: options.quiet };
+  let work: Work;
+  try {
+    work = options.plan ? await fromSavedPlan(session, options.plan) : await fromDirectory(session, io, options);
+  } catch (error) {
+    if (error instanceof InputError) await publishProblems(error.problems, publishing, env, io, redactor);
+    throw error;
+  }
   if (work.plan && options.format !== 'json') io.out(renderPlan(work.plan, options.format, env, io));
+  if (work.plan) await publishPlan(work.plan, publishing, env, io, redactor);
 
   checkGuards(work.changes, {
     maxDeletes: options.maxDeletes ?? work.maxDeletes,

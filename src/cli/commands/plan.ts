@@ -1,6 +1,7 @@
 // `grantsync plan`: read-only. Prints the plan; optionally saves it for `apply --plan`.
 import { writeFile } from 'node:fs/promises';
 import type { Redactor } from '../../api/redact.js';
+import { InputError } from '../../errors.js';
 import type { Plan } from '../../model/types.js';
 import { toSavedPlan } from '../../plan/saved.js';
 import { renderJson } from '../../render/json.js';
@@ -9,6 +10,7 @@ import { renderText } from '../../render/text.js';
 import { useColor, type Env } from '../environment.js';
 import { EXIT_CHANGES, EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
+import { publishPlan, publishProblems } from '../publish.js';
 import { openSession, planDirectory, type CommonOptions } from '../session.js';
 
 export type Format = 'text' | 'markdown' | 'json';
@@ -17,6 +19,7 @@ export interface PlanOptions extends CommonOptions {
   format: Format;
   out?: string;
   detailedExitcode: boolean;
+  comment: boolean;
 }
 
 export function renderPlan(plan: Plan, format: Format, env: Env, io: Io): string {
@@ -27,8 +30,16 @@ export function renderPlan(plan: Plan, format: Format, env: Env, io: Io): string
 
 export async function planCommand(options: PlanOptions, env: Env, io: Io, redactor: Redactor): Promise<number> {
   const session = openSession(env, io, redactor, options);
-  const planned = await planDirectory(session, io, options.dir);
+  let planned: Awaited<ReturnType<typeof planDirectory>>;
+  try {
+    planned = await planDirectory(session, io, options.dir);
+  } catch (error) {
+    // Bad input still reaches the reviewer: annotations, the job summary and the PR comment.
+    if (error instanceof InputError) await publishProblems(error.problems, options, env, io, redactor);
+    throw error;
+  }
   io.out(renderPlan(planned.plan, options.format, env, io));
+  await publishPlan(planned.plan, options, env, io, redactor);
   if (options.out) {
     const saved = toSavedPlan(planned.plan, {
       host: session.environment.endpoint.host,

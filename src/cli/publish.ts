@@ -1,0 +1,62 @@
+// Where a plan goes besides stdout: the GitHub job summary, step outputs, annotations and the PR comment.
+import { parseDomain } from '../api/domain.js';
+import type { Redactor } from '../api/redact.js';
+import { inGitHubActions, publishPlanToActions, publishProblemsToActions } from '../github/actions.js';
+import { commentMarker, githubContext, pullRequestNumber, upsertComment } from '../github/comment.js';
+import { GitHubError } from '../errors.js';
+import type { Plan, Problem } from '../model/types.js';
+import { GITHUB_COMMENT_LIMIT, renderMarkdown, renderProblemsMarkdown } from '../render/markdown.js';
+import type { Env } from './environment.js';
+import type { Io } from './io.js';
+
+export interface PublishOptions {
+  dir: string;
+  comment: boolean;
+  quiet: boolean;
+}
+
+export async function publishPlan(plan: Plan, options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
+  const full = renderMarkdown(plan);
+  if (inGitHubActions(env)) await publishPlanToActions(plan, full);
+  if (options.comment) {
+    const marker = commentMarker(hostOf(env), options.dir);
+    const body = renderMarkdown(plan, {
+      maxLength: GITHUB_COMMENT_LIMIT - marker.length - 1,
+      truncatedPointer: 'The whole plan is in the job summary of this run.',
+    });
+    await comment(marker, body, options, env, io, redactor);
+  }
+}
+
+export async function publishProblems(problems: readonly Problem[], options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
+  const markdown = renderProblemsMarkdown(problems, hostOf(env));
+  if (inGitHubActions(env)) await publishProblemsToActions(problems, markdown);
+  if (options.comment) await comment(commentMarker(hostOf(env), options.dir), cut(markdown), options, env, io, redactor);
+}
+
+async function comment(marker: string, body: string, options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
+  const context = githubContext(env);
+  redactor.add(context.token);
+  const number = await pullRequestNumber(context.eventPath);
+  const result = await upsertComment(context, number, marker, body).catch((error: unknown) => {
+    const status = (error as { response?: { statusCode?: number } }).response?.statusCode;
+    throw new GitHubError(
+      redactor.redact(`could not post the plan comment on pull request #${number}: ${(error as Error).message}`) +
+        (status === 403 || status === 401 ? '. The job needs `permissions: pull-requests: write` and GITHUB_TOKEN.' : ''),
+      { cause: error },
+    );
+  });
+  if (!options.quiet) io.err(`${result.action === 'created' ? 'Posted' : 'Updated'} the plan comment on pull request #${number}${result.url ? `: ${result.url}` : ''}.\n`);
+}
+
+function hostOf(env: Env): string {
+  try {
+    return parseDomain(env.AUTH0_DOMAIN).host;
+  } catch {
+    return 'unknown tenant';
+  }
+}
+
+function cut(markdown: string): string {
+  return markdown.length <= GITHUB_COMMENT_LIMIT - 200 ? markdown : `${markdown.slice(0, GITHUB_COMMENT_LIMIT - 400)}\n\n… (cut; see the job log)\n`;
+}
