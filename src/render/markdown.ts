@@ -46,7 +46,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     blocks.push(...flagged.map((c) => ({ text: renderChange(c), change: true })));
   }
   if (rest.length > 0) {
-    blocks.push({ text: '\n#### Changes\n', change: false });
+    blocks.push({ text: `${flagged.length > 0 ? '\n' : ''}#### Changes\n`, change: false });
     blocks.push(...rest.map((c) => ({ text: renderChange(c), change: true })));
   }
   const max = options.maxLength ?? Infinity;
