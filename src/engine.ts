@@ -106,9 +106,16 @@ export interface ApplyRunResult {
 export async function applyAndVerify(
   api: ManagementApi,
   changes: readonly Change[],
-  context: { live: readonly LiveGrant[]; desired: readonly DesiredGrant[]; ownership: Ownership; signal?: AbortSignal; onOutcome?: Parameters<typeof applyChanges>[2]['onOutcome'] },
+  context: {
+    live: readonly LiveGrant[];
+    desired: readonly DesiredGrant[];
+    ownership: Ownership;
+    signal?: AbortSignal;
+    concurrency?: number;
+    onOutcome?: Parameters<typeof applyChanges>[2]['onOutcome'];
+  },
 ): Promise<ApplyRunResult> {
-  const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, onOutcome: context.onOutcome });
+  const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, concurrency: context.concurrency, onOutcome: context.onOutcome });
   const after = await api.listGrants();
   const remaining = diffGrants(context.desired, after, context.ownership).changes;
   return { outcomes, remaining };

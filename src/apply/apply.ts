@@ -1,4 +1,5 @@
 // Executes a plan's changes through the ManagementApi port. Never renders, never exits.
+import pLimit from 'p-limit';
 import type { CreateGrantBody, ManagementApi, UpdateGrantBody } from '../api/port.js';
 import { grantKeyString, liveKey, normalizeState, statesEqual } from '../diff/state.js';
 import { ApiError } from '../errors.js';
@@ -19,6 +20,8 @@ export interface ApplyOptions {
   live: readonly LiveGrant[];
   /** Stops starting new changes (in-flight ones finish). */
   signal?: AbortSignal;
+  /** Changes in progress at once (default 8). A change may take more than one request. */
+  concurrency?: number;
   onOutcome?: (outcome: Outcome, done: number, total: number) => void;
 }
 
@@ -29,9 +32,10 @@ export async function applyChanges(changes: readonly Change[], api: ManagementAp
     if (key) liveByKey.set(grantKeyString(key), grant);
   }
   let done = 0;
-  // Concurrency and rate are the client's business (its write pool); every change starts here at once.
+  // Changes wait here, not inside the HTTP client, so an interrupt can stop the ones not yet started.
+  const limit = pLimit(options.concurrency ?? 8);
   return Promise.all(
-    changes.map(async (change): Promise<Outcome> => {
+    changes.map((change) => limit(async (): Promise<Outcome> => {
       let outcome: Outcome;
       if (options.signal?.aborted) {
         outcome = { change, status: 'skipped', note: 'interrupted before it started' };
@@ -44,7 +48,7 @@ export async function applyChanges(changes: readonly Change[], api: ManagementAp
       }
       options.onOutcome?.(outcome, ++done, changes.length);
       return outcome;
-    }),
+    })),
   );
 }
 

@@ -22,6 +22,9 @@ export const DEMO_SEED: Seed = {
     { client_id: 'legBatch6666666666666666666666F', name: 'legacy-batch', app_type: 'non_interactive' },
     { client_id: 'supConsole77777777777777777777G', name: 'support-console', app_type: 'regular_web' },
     { client_id: 'auditBot88888888888888888888888H', name: 'audit-bot', app_type: 'non_interactive' },
+    // Two applications share a name, as happens in real tenants: grants must name them by client_id.
+    { client_id: 'sharedToolA999999999999999999999', name: 'shared-tool', app_type: 'non_interactive' },
+    { client_id: 'sharedToolB999999999999999999999', name: 'shared-tool', app_type: 'non_interactive' },
   ],
   resource_servers: [
     { identifier: 'https://api.example.com/payments', name: 'Payments', scopes: ['read:invoices', 'write:invoices', 'read:refunds', 'write:refunds'] },

@@ -22,11 +22,12 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 
 /**
  * Up to `limit` candidates close to `input`: a case-insensitive match first, then
- * the smallest edit distance within a third of the input's length (at least 2).
+ * the smallest edit distance within a third of the input's length (at least 2, at most 4:
+ * past that a "suggestion" is another name, not a typo).
  */
 export function nearest(input: string, candidates: Iterable<string>, limit = 3): string[] {
   const lower = input.toLowerCase();
-  const max = Math.max(2, Math.floor(input.length / 3));
+  const max = Math.max(2, Math.min(4, Math.floor(input.length / 3)));
   const scored: { name: string; score: number }[] = [];
   for (const name of new Set(candidates)) {
     if (name === input) continue;

@@ -1,6 +1,7 @@
 // Runs the built CLI (dist/cli.js) as a child process, the way users and CI do.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DEMO_DEPLOYER } from '../../src/demo/tenant.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -9,6 +10,9 @@ export interface CliResult {
   stdout: string;
   stderr: string;
 }
+
+/** Secrets no run may print. */
+export const SECRETS = [DEMO_DEPLOYER.clientSecret];
 
 /** Every output any test produced, for the secret scan. */
 export const transcript: CliResult[] = [];
@@ -28,6 +32,11 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
     child.on('exit', (code) => {
       clearTimeout(timer);
       const result = { code, stdout, stderr };
+      // Every CLI run of every suite is scanned: no secret and no issued token may be printed.
+      for (const text of [stdout, stderr]) {
+        for (const secret of SECRETS) if (text.includes(secret)) return reject(new Error(`grantsync ${args.join(' ')} printed a secret`));
+        if (/eyJ[A-Za-z0-9_-]{5,}\.eyJ/.test(text)) return reject(new Error(`grantsync ${args.join(' ')} printed a token`));
+      }
       transcript.push(result);
       resolve(result);
     });

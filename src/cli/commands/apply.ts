@@ -63,6 +63,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     desired: work.desired,
     ownership: work.ownership,
     signal,
+    concurrency: options.concurrency,
     onOutcome: (outcome, done, total) => {
       session.progress.change(done, total);
       if (options.format !== 'json' && !options.quiet) {
