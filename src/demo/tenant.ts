@@ -22,6 +22,8 @@ export const DEMO_SEED: Seed = {
     { client_id: 'legBatch6666666666666666666666F', name: 'legacy-batch', app_type: 'non_interactive' },
     { client_id: 'supConsole77777777777777777777G', name: 'support-console', app_type: 'regular_web' },
     { client_id: 'auditBot88888888888888888888888H', name: 'audit-bot', app_type: 'non_interactive' },
+    // Created by an Express Configuration integration: its grant is a system grant nobody may change.
+    { client_id: 'expressCfg000000000000000000000X', name: 'Express Configuration', app_type: 'express_configuration' },
     // Two applications share a name, as happens in real tenants: grants must name them by client_id.
     { client_id: 'sharedToolA999999999999999999999', name: 'shared-tool', app_type: 'non_interactive' },
     { client_id: 'sharedToolB999999999999999999999', name: 'shared-tool', app_type: 'non_interactive' },
@@ -41,5 +43,6 @@ export const DEMO_SEED: Seed = {
     { client: 'old-exporter', audience: 'https://api.example.com/payments', scope: ['read:invoices', 'read:refunds'] },
     { client: 'legacy-batch', audience: 'https://api.example.com/ledger', scope: ['write:entries'] },
     { client: 'audit-bot', audience: MAPI, scope: ['read:logs'] },
+    { client: 'Express Configuration', audience: MAPI, scope: ['read:clients', 'update:clients'], is_system: true },
   ],
 };

@@ -11,8 +11,8 @@ export function verdict(summary: PlanSummary): string {
 
 const REASONS: Record<UnmanagedReason, string> = {
   system: 'system',
-  'own-client': "grantsync's own client",
-  'excluded-client': 'excluded clients',
+  'own-client': "of grantsync's own client",
+  'excluded-client': 'of excluded clients',
   'outside-manage': 'outside `manage`',
   'default-for': 'default grants',
 };

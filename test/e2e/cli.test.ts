@@ -53,8 +53,9 @@ describe('plan → apply → plan', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('No changes. The tenant matches the YAML.');
 
-    // Unmanaged grants were left alone: grantsync's own and the excluded client's.
+    // Unmanaged grants were left alone: grantsync's own, the excluded client's and the system grant.
     const grants = emulator.store.state.grants;
+    expect(grants.find((g) => g.is_system)).toMatchObject({ client_id: 'expressCfg000000000000000000000X', scope: ['read:clients', 'update:clients'] });
     expect(grants.find((g) => g.client_id === DEMO_DEPLOYER.clientId)?.scope).toContain('delete:client_grants');
     expect(grants.find((g) => g.client_id === 'legBatch6666666666666666666666F')?.scope).toEqual(['write:entries']);
   });
@@ -66,7 +67,7 @@ describe('plan → apply → plan', () => {
     const plan = JSON.parse(result.stdout);
     expect(Object.keys(plan)).toEqual(['tenant', 'fingerprint', 'summary', 'changes']);
     expect(plan.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(plan.summary).toEqual({ create: 1, update: 3, delete: 1, replace: 0, unchanged: 2, unmanaged: 2 });
+    expect(plan.summary).toEqual({ create: 1, update: 3, delete: 1, replace: 0, unchanged: 2, unmanaged: 3 });
     expect(plan.changes.find((c: { action: string }) => c.action === 'create')).toEqual({
       action: 'create',
       client_id: 'frdScorer444444444444444444444D',
@@ -220,6 +221,16 @@ describe('safety rails', () => {
     expect(applied.code).toBe(0);
     expect(applied.stdout).toContain('Verified: the tenant now matches the YAML.');
     expect((await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env })).code).toBe(0);
+  });
+
+  it('refuses to declare a system grant', async () => {
+    const { emulator, env } = await tenant();
+    const dir = copyOfGrants();
+    writeFileSync(path.join(dir, 'system.yaml'), 'grants:\n  - client: Express Configuration\n    audience: https://demo.grantsync.local/api/v2/\n    scope: [read:clients]\n');
+    const result = await runCli(['apply', '--dir', dir], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${dir}/system.yaml:2:5: error: Express Configuration (expressCfg000000000000000000000X) → https://demo.grantsync.local/api/v2/ is a system grant, which Auth0 does not let anyone change`);
+    expect(writeRequests(emulator)).toBe(0);
   });
 
   it('never declares or changes grantsync\'s own grants', async () => {
