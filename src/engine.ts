@@ -15,9 +15,9 @@ import { buildPlan } from './plan/plan.js';
 import { resolveDesiredState } from './resolve/resolve.js';
 
 /** Reads and validates a grants directory; throws InputError with every problem found. */
-export async function loadDirectory(dir: string): Promise<DesiredState> {
+export async function loadDirectory(dir: string, env: Record<string, string | undefined> = {}): Promise<DesiredState> {
   const directory = await readGrantsDirectory(dir);
-  const result = parseDesiredState(directory, new Validator(loadSchemas()));
+  const result = parseDesiredState(directory, new Validator(loadSchemas()), env);
   if (!result.ok) throw new InputError(result.problems);
   return result.state;
 }

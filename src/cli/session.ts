@@ -56,8 +56,8 @@ export interface Planned extends PlanResult {
 }
 
 /** Files first (no network), then the tenant check, then the reads. */
-export async function planDirectory(session: Session, io: Io, dir: string): Promise<Planned> {
-  const state = await loadDirectory(dir);
+export async function planDirectory(session: Session, io: Io, dir: string, env: Env): Promise<Planned> {
+  const state = await loadDirectory(dir, env);
   checkTenant(state, session.environment.endpoint);
   const tenant = await readTenant(session.client);
   session.progress.done();

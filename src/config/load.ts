@@ -19,7 +19,8 @@ export interface DesiredState {
 
 export type LoadResult = { ok: true; state: DesiredState } | { ok: false; problems: Problem[] };
 
-export function parseDesiredState(directory: GrantsDirectory, validator: Validator): LoadResult {
+/** `env` supplies overrides for the vars declared in grantsync.yaml (and nothing else). */
+export function parseDesiredState(directory: GrantsDirectory, validator: Validator, env: Record<string, string | undefined> = {}): LoadResult {
   const problems: Problem[] = [];
   const settingsFiles = directory.files.filter((f) => baseName(f.relative) === SETTINGS_FILE);
   const grantFiles = directory.files.filter((f) => baseName(f.relative) !== SETTINGS_FILE);
@@ -39,7 +40,7 @@ export function parseDesiredState(directory: GrantsDirectory, validator: Validat
       problems.push(...parsed.problems);
       continue;
     }
-    const result = validator.settings(parsed.file);
+    const result = validator.settings(parsed.file, env);
     problems.push(...result.problems);
     settings = result.settings;
   }
@@ -63,7 +64,7 @@ export function parseDesiredState(directory: GrantsDirectory, validator: Validat
       problems.push(...parsed.problems);
       continue;
     }
-    const result = validator.grants(parsed.file);
+    const result = validator.grants(parsed.file, new Map(Object.entries(settings?.vars ?? {})));
     problems.push(...result.problems);
     grants.push(...result.grants);
   }

@@ -2,8 +2,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import type { GrantsDirectory } from './load.js';
-import { MAX_FILE_BYTES } from './parse.js';
+import { SETTINGS_FILE, type GrantsDirectory } from './load.js';
+import { MAX_FILE_BYTES, parseYamlFile } from './parse.js';
 
 const YAML_FILE = /\.ya?ml$/i;
 
@@ -17,9 +17,14 @@ export async function readGrantsDirectory(dir: string): Promise<GrantsDirectory>
   const relatives: string[] = [];
   await walk(dir, '', relatives);
   relatives.sort();
+  for (const include of await includesOf(dir, relatives)) {
+    const found: string[] = [];
+    await walk(dir, include, found);
+    relatives.push(...found.sort().filter((r) => !relatives.includes(r)));
+  }
   const files = await Promise.all(
     relatives.map(async (relative) => {
-      const full = path.join(dir, relative);
+      const full = path.normalize(path.join(dir, relative));
       const size = (await stat(full)).size;
       // Past the limit the file is not read at all: its size is enough to refuse it.
       const bytes = size > MAX_FILE_BYTES ? new Uint8Array(0) : new Uint8Array(await readFile(full));
@@ -27,6 +32,35 @@ export async function readGrantsDirectory(dir: string): Promise<GrantsDirectory>
     }),
   );
   return { dir, files };
+}
+
+/** The `include:` directories of grantsync.yaml, relative to `dir`, checked to exist. */
+async function includesOf(dir: string, relatives: string[]): Promise<string[]> {
+  if (!relatives.includes(SETTINGS_FILE)) return [];
+  const file = path.join(dir, SETTINGS_FILE);
+  const parsed = parseYamlFile({ path: file, bytes: new Uint8Array(await readFile(file)) });
+  // A broken settings file is reported by validation; here it just has no includes.
+  if (!parsed.ok) return [];
+  const include = (parsed.file.value as { include?: unknown } | null)?.include;
+  if (!Array.isArray(include)) return [];
+  const out: string[] = [];
+  for (const [i, entry] of include.entries()) {
+    if (typeof entry !== 'string') continue;
+    const relative = path.posix.normalize(entry.replace(/\\/g, '/')).replace(/\/$/, '');
+    const info = await stat(path.join(dir, relative)).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      throw new InputError([
+        {
+          location: parsed.file.locate(['include', i]),
+          message: `include "${entry}" is not a directory (looked for ${path.join(dir, relative)})`,
+          hint: 'Include paths are relative to the grants directory, e.g. ../shared.',
+        },
+      ]);
+    }
+    if (relative === '.' || relative === '') continue;
+    out.push(relative);
+  }
+  return out;
 }
 
 async function walk(root: string, relative: string, out: string[]): Promise<void> {

@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { DeclaredGrant, Problem, Settings, SourceLocation, SubjectType } from '../model/types.js';
 import { nearest } from '../util/suggest.js';
 import type { ParsedFile } from './parse.js';
+import { resolveVars, substitute, type Vars } from './vars.js';
 
 export const DEFAULT_MAX_DELETES = 10;
 
@@ -23,7 +24,9 @@ export class Validator {
     this.settingsSchema = ajv.compile(schemas.settings);
   }
 
-  grants(file: ParsedFile): { grants: DeclaredGrant[]; problems: Problem[] } {
+  grants(parsed: ParsedFile, vars: Vars = new Map()): { grants: DeclaredGrant[]; problems: Problem[] } {
+    const substituted = substitute(parsed.value, vars, parsed.locate);
+    const file: ParsedFile = { ...parsed, value: substituted.value };
     const value = file.value;
     if (value === null || value === undefined) {
       return {
@@ -37,7 +40,7 @@ export class Validator {
         ],
       };
     }
-    const problems = this.check(this.grantsSchema, file, GRANT_FIELDS);
+    const problems = [...substituted.problems, ...this.check(this.grantsSchema, file, GRANT_FIELDS)];
     const grants: DeclaredGrant[] = [];
     const list = isRecord(value) && Array.isArray(value.grants) ? value.grants : [];
     list.forEach((item: unknown, index: number) => {
@@ -75,26 +78,32 @@ export class Validator {
     return { grants, problems };
   }
 
-  settings(file: ParsedFile): { settings?: Settings; problems: Problem[] } {
-    if (file.value === null || file.value === undefined) {
+  settings(parsed: ParsedFile, env: Record<string, string | undefined> = {}): { settings?: Settings; problems: Problem[] } {
+    if (parsed.value === null || parsed.value === undefined) {
       return {
         problems: [
           {
-            location: file.locate([]),
+            location: parsed.locate([]),
             message: 'settings file is empty',
             hint: 'Declare at least `manage: all` (or `manage: { audiences: [...] }`).',
           },
         ],
       };
     }
-    const problems = this.check(this.settingsSchema, file, SETTINGS_FIELDS);
-    if (problems.length > 0) return { problems };
+    const schemaProblems = this.check(this.settingsSchema, parsed, SETTINGS_FIELDS);
+    if (schemaProblems.length > 0) return { problems: schemaProblems };
+    // The settings may use their own vars (e.g. `tenant: ${TENANT}`), but not inside `vars:` itself.
+    const vars = resolveVars((parsed.value as { vars?: Record<string, string> }).vars, env);
+    const substituted = substitute(parsed.value, vars, parsed.locate, (path) => path[0] === 'vars');
+    const problems = substituted.problems;
+    const file: ParsedFile = { ...parsed, value: substituted.value };
     const raw = file.value as {
       tenant?: string;
       manage: 'all' | { audiences: string[] };
       max_deletes?: number;
       exclude?: { clients?: string[] };
       allow_undefined_scopes?: boolean;
+      include?: string[];
     };
     const locations: Record<string, SourceLocation> = {};
     for (const key of Object.keys(raw)) locations[key] = file.locate([key]);
@@ -110,6 +119,8 @@ export class Validator {
         maxDeletes: raw.max_deletes ?? DEFAULT_MAX_DELETES,
         exclude: { clients: [...(raw.exclude?.clients ?? [])] },
         allowUndefinedScopes: raw.allow_undefined_scopes ?? false,
+        vars: Object.fromEntries(vars),
+        include: [...(raw.include ?? [])],
         source: file.locate([]),
         locations,
       },
@@ -130,7 +141,7 @@ const GRANT_FIELDS: FieldCatalogue = {
   grant: ['client', 'client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization'],
 };
 const SETTINGS_FIELDS: FieldCatalogue = {
-  '': ['tenant', 'manage', 'max_deletes', 'exclude', 'allow_undefined_scopes', '$schema'],
+  '': ['tenant', 'manage', 'max_deletes', 'exclude', 'allow_undefined_scopes', 'vars', 'include', '$schema'],
   manage: ['audiences'],
   exclude: ['clients'],
 };

@@ -25,6 +25,10 @@ export interface Settings {
   maxDeletes: number;
   exclude: { clients: string[] };
   allowUndefinedScopes: boolean;
+  /** Resolved ${NAME} values (declared in `vars:`, overridden from the environment). */
+  vars: Record<string, string>;
+  /** Extra directories of grant files, relative to the grants directory. */
+  include: string[];
   /** Where the settings came from, for messages. */
   source: SourceLocation;
   /** Locations of individual settings, keyed by dotted path (e.g. `manage.audiences.0`). */

@@ -13,6 +13,9 @@ import type {
 import { nearest } from '../util/suggest.js';
 import { grantKeyString, normalizeState } from '../diff/state.js';
 
+/** `audience: auth0-management-api` means this tenant's Management API (the resource server with is_system). */
+export const MANAGEMENT_API_ALIAS = 'auth0-management-api';
+
 export interface Resolution {
   desired: DesiredGrant[];
   ownership: Ownership;
@@ -41,6 +44,11 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
     byName.set(client.name, list);
   }
   const apis = new Map<string, ResourceServerSummary>(tenant.resourceServers.map((rs) => [rs.identifier, rs]));
+  const managementApi = tenant.resourceServers.find((rs) => rs.is_system)?.identifier;
+  const manage: Settings['manage'] =
+    settings.manage === 'all'
+      ? 'all'
+      : { audiences: settings.manage.audiences.map((a) => (a === MANAGEMENT_API_ALIAS && managementApi ? managementApi : a)) };
 
   // Exclusions name clients by name or id; every client they match is excluded.
   const excludedClientIds = new Set<string>();
@@ -56,8 +64,8 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
     }
     for (const client of matches) excludedClientIds.add(client.client_id);
   });
-  if (settings.manage !== 'all') {
-    settings.manage.audiences.forEach((audience, i) => {
+  if (manage !== 'all') {
+    manage.audiences.forEach((audience, i) => {
       if (!apis.has(audience)) {
         warnings.push({
           location: settings.locations[`manage.audiences.${i}`],
@@ -68,7 +76,7 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
     });
   }
   const ownership: Ownership = {
-    manage: settings.manage,
+    manage,
     excludedClientIds: [...excludedClientIds].sort(),
     ...(ownClientId ? { ownClientId } : {}),
   };
@@ -116,7 +124,7 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
       });
       continue;
     }
-    if (settings.manage !== 'all' && !settings.manage.audiences.includes(api.identifier)) {
+    if (manage !== 'all' && !manage.audiences.includes(api.identifier)) {
       problems.push({
         location: grant.fieldLocations.audience ?? grant.source,
         message: `audience ${api.identifier} is not managed by this directory`,
@@ -177,7 +185,8 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
   }
 
   function resolveAudience(grant: DeclaredGrant): ResourceServerSummary | undefined {
-    const api = apis.get(grant.audience);
+    // The alias lets files name the Management API without hard-coding the tenant's domain.
+    const api = grant.audience === MANAGEMENT_API_ALIAS ? tenant.resourceServers.find((rs) => rs.is_system) : apis.get(grant.audience);
     if (!api) {
       const suggestions = nearest(grant.audience, apis.keys());
       problems.push({

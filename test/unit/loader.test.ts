@@ -124,3 +124,28 @@ describe('every invalid input names file:line:column', () => {
     ]);
   });
 });
+
+describe('${NAME} variables', () => {
+  const settings = 'manage: all\nvars:\n  HOST: api.example.com\n  TENANT: acme.eu.auth0.com\ntenant: ${TENANT}\n';
+  it('are replaced in grant files and in the settings', () => {
+    const result = load({ 'grantsync.yaml': settings, 'a.yaml': 'grants:\n  - client: a\n    audience: https://${HOST}/payments\n    scope: ["read:${HOST}"]\n' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.state.settings.tenant).toBe('acme.eu.auth0.com');
+    expect(result.state.grants[0]).toMatchObject({ audience: 'https://api.example.com/payments', scope: ['read:api.example.com'] });
+  });
+  it('an undefined variable is an error at its line', () => {
+    expect(problems({ 'grantsync.yaml': settings, 'a.yaml': 'grants:\n  - client: ${CLIENT}\n    audience: x\n    scope: []\n' })).toEqual([
+      'grants/a.yaml:2:13: error: ${CLIENT} is not defined',
+    ]);
+  });
+  it('$${NAME} is a literal', () => {
+    const result = load({ 'grantsync.yaml': SETTINGS, 'a.yaml': 'grants:\n  - client: $${X}\n    audience: x\n    scope: []\n' });
+    expect(result.ok && result.state.grants[0]!.client).toBe('${X}');
+  });
+  it('vars must be a mapping of text', () => {
+    expect(problems({ 'grantsync.yaml': 'manage: all\nvars:\n  PORT: 8080\n', 'a.yaml': 'grants: []\n' })).toEqual([
+      'grants/grantsync.yaml:3:9: error: `vars.PORT` must be a string, but it is the number 8080',
+    ]);
+  });
+});

@@ -38,7 +38,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   const publishing = { dir: options.dir, comment: false, quiet: options.quiet };
   let work: Work;
   try {
-    work = options.plan ? await fromSavedPlan(session, options.plan) : await fromDirectory(session, io, options);
+    work = options.plan ? await fromSavedPlan(session, options.plan) : await fromDirectory(session, io, options, env);
   } catch (error) {
     if (error instanceof InputError) await publishProblems(error.problems, publishing, env, io, redactor);
     throw error;
@@ -111,8 +111,8 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   return EXIT_OK;
 }
 
-async function fromDirectory(session: Session, io: Io, options: ApplyOptions): Promise<Work> {
-  const planned = await planDirectory(session, io, options.dir);
+async function fromDirectory(session: Session, io: Io, options: ApplyOptions, env: Env): Promise<Work> {
+  const planned = await planDirectory(session, io, options.dir, env);
   return {
     plan: planned.plan,
     changes: planned.plan.changes,

@@ -32,7 +32,7 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
   const session = openSession(env, io, redactor, options);
   let planned: Awaited<ReturnType<typeof planDirectory>>;
   try {
-    planned = await planDirectory(session, io, options.dir);
+    planned = await planDirectory(session, io, options.dir, env);
   } catch (error) {
     // Bad input still reaches the reviewer: annotations, the job summary and the PR comment.
     if (error instanceof InputError) await publishProblems(error.problems, options, env, io, redactor);

@@ -12,12 +12,12 @@ export interface ValidateOptions extends CommonOptions {
 
 export async function validateCommand(options: ValidateOptions, env: Env, io: Io, redactor: Redactor): Promise<number> {
   if (options.offline || !env.AUTH0_DOMAIN) {
-    const state = await loadDirectory(options.dir);
+    const state = await loadDirectory(options.dir, env);
     io.out(`${options.dir}: ${state.grants.length} grants are valid (files only; set AUTH0_DOMAIN to check names and scopes against the tenant).\n`);
     return EXIT_OK;
   }
   const session = openSession(env, io, redactor, options);
-  const planned = await planDirectory(session, io, options.dir);
+  const planned = await planDirectory(session, io, options.dir, env);
   io.out(`${options.dir}: ${planned.state.grants.length} grants are valid against ${planned.plan.tenant}.\n`);
   return EXIT_OK;
 }

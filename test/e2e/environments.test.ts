@@ -1,0 +1,72 @@
+// dev and prod directories share grant files through `include:` and differ through `vars:`.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/server.js';
+import type { Seed } from '../../src/emulator/seed.js';
+import { runCli } from '../helpers/cli.js';
+import { DEMO_DEPLOYER, withEmulator } from '../helpers/emulator.js';
+
+const ROOT = path.resolve('test/fixtures/environments');
+let running: Emulator[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((e) => e.close()));
+  running = [];
+});
+
+function tenantSeed(name: string, apiHost: string, mailer: string, extraClients: { client_id: string; name: string }[] = []): Seed {
+  return {
+    tenant: name,
+    clients: [
+      { client_id: DEMO_DEPLOYER.clientId, name: 'deployer', app_type: 'non_interactive', client_secret: DEMO_DEPLOYER.clientSecret },
+      { client_id: `billing${name.slice(0, 4)}`, name: 'billing-worker' },
+      { client_id: `mailer${name.slice(0, 4)}`, name: mailer },
+      ...extraClients,
+    ],
+    resource_servers: [{ identifier: `https://${apiHost}/payments`, scopes: ['read:invoices', 'write:refunds'] }],
+    client_grants: [
+      { client_id: DEMO_DEPLOYER.clientId, audience: `https://${name}/api/v2/`, scope: ['read:client_grants', 'create:client_grants', 'update:client_grants', 'delete:client_grants', 'read:clients', 'read:resource_servers'] },
+      { client_id: `billing${name.slice(0, 4)}`, audience: `https://${apiHost}/payments`, scope: ['read:invoices'] },
+    ],
+  };
+}
+
+/** The tenant check compares `tenant:` with the host of AUTH0_DOMAIN; the emulator's is 127.0.0.1:port, so TENANT is overridden from the environment. */
+async function environment(seed: Seed) {
+  const started = await withEmulator({ seed });
+  running.push(started.emulator);
+  return { ...started, env: { ...started.env, TENANT: new URL(started.emulator.url).host } };
+}
+
+describe('one repository, several tenants', () => {
+  it('plans and applies dev and prod from shared files, each with its own values', async () => {
+    const dev = await environment(tenantSeed('dev.example.com', 'api.dev.example.com', 'invoice-mailer-dev', [{ client_id: 'debugDev', name: 'debug-console' }]));
+    const prod = await environment(tenantSeed('prod.example.com', 'api.example.com', 'invoice-mailer'));
+
+    const devPlan = await runCli(['plan', '--dir', path.join(ROOT, 'dev'), '--format', 'json'], { env: dev.env });
+    expect(devPlan.stderr).toBe('');
+    const devChanges = JSON.parse(devPlan.stdout).changes.map((c: { action: string; client_name: string; audience: string }) => `${c.action} ${c.client_name} ${c.audience}`);
+    expect(devChanges).toEqual([
+      'update billing-worker https://api.dev.example.com/payments',
+      'create invoice-mailer-dev https://api.dev.example.com/payments',
+      'create debug-console https://dev.example.com/api/v2/',
+    ]);
+
+    const prodPlan = await runCli(['plan', '--dir', path.join(ROOT, 'prod'), '--format', 'json'], { env: prod.env });
+    const prodChanges = JSON.parse(prodPlan.stdout).changes.map((c: { action: string; client_name: string; audience: string }) => `${c.action} ${c.client_name} ${c.audience}`);
+    expect(prodChanges).toEqual(['update billing-worker https://api.example.com/payments', 'create invoice-mailer https://api.example.com/payments']);
+
+    for (const [env, dir] of [[dev.env, 'dev'], [prod.env, 'prod']] as const) {
+      expect((await runCli(['apply', '--dir', path.join(ROOT, dir), '--quiet'], { env })).code).toBe(0);
+      expect((await runCli(['plan', '--dir', path.join(ROOT, dir), '--detailed-exitcode'], { env })).code).toBe(0);
+    }
+  });
+
+  it('the pinned tenant protects each directory from the other tenant', async () => {
+    const prod = await environment(tenantSeed('prod.example.com', 'api.example.com', 'invoice-mailer'));
+    const { TENANT: _ignored, ...withoutOverride } = prod.env;
+    const result = await runCli(['plan', '--dir', path.join(ROOT, 'dev')], { env: withoutOverride });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: this directory describes tenant dev.example.com, but AUTH0_DOMAIN points at 127.0.0.1:');
+    expect(prod.emulator.stats().requests).toBe(0);
+  });
+});
