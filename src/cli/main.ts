@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { Redactor } from '../api/redact.js';
 import { applyCommand } from './commands/apply.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { exportCommand } from './commands/export.js';
 import { planCommand, type Format } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import type { Env } from './environment.js';
@@ -87,6 +88,15 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
         controller.abort();
       });
       exitCode = await applyCommand(opts, proc.env, io, redactor, controller.signal);
+    });
+
+  common(program.command('export').description('write today\'s grants (or an auth0-deploy-cli configuration) as grant files'))
+    .option('--from-deploy-cli <path>', 'convert auth0-deploy-cli clientGrants (tenant.yaml or its directory format) instead of reading the tenant')
+    .option('--keyword <KEY=VALUE>', 'a deploy-cli keyword value (repeatable); keywords without one become ${KEY} variables', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--force', 'write into a directory that holds other YAML', false)
+    .action(async (opts) => {
+      verbose = opts.verbose;
+      exitCode = await exportCommand(opts, proc.env, io, redactor);
     });
 
   program

@@ -1,0 +1,119 @@
+// auth0-deploy-cli's clientGrants (tenant.yaml or a grants/ directory of JSON) → grant files. Pure.
+// Its formats and keyword rules are described in shared/deploy-cli-formats.md.
+import { parse } from 'yaml';
+import type { Problem } from '../model/types.js';
+import { MANAGEMENT_API_ALIAS } from '../resolve/resolve.js';
+import type { ExportGrant } from './write.js';
+
+export interface DeployCliFile {
+  path: string;
+  text: string;
+}
+
+export interface DeployCliConversion {
+  grants: ExportGrant[];
+  /** Keywords without a value, kept as ${NAME} variables. */
+  vars: { name: string; value: string; comment?: string }[];
+  warnings: Problem[];
+  problems: Problem[];
+}
+
+const CLIENT_ID = /^[A-Za-z0-9]{32}$/;
+const KNOWN = new Set(['client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization', 'id']);
+
+/**
+ * `format: 'yaml'` reads the `clientGrants:` list of a tenant.yaml; `'directory'` reads one grant
+ * object per JSON file. Keywords are replaced in the raw text first, as deploy-cli does.
+ */
+export function convertDeployCli(files: DeployCliFile[], format: 'yaml' | 'directory', keywords: ReadonlyMap<string, string>): DeployCliConversion {
+  const warnings: Problem[] = [];
+  const problems: Problem[] = [];
+  const unresolved = new Set<string>();
+  const grants: ExportGrant[] = [];
+
+  for (const file of files) {
+    const text = replaceKeywords(file, keywords, unresolved, problems);
+    let value: unknown;
+    try {
+      value = parse(text, { maxAliasCount: 1000 });
+    } catch (error) {
+      problems.push({ location: { file: file.path, line: 1, column: 1 }, message: `cannot read it as ${format === 'yaml' ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}` });
+      continue;
+    }
+    const items = format === 'yaml' ? (value as { clientGrants?: unknown } | null)?.clientGrants : [value];
+    if (format === 'yaml' && items === undefined) {
+      warnings.push({ location: { file: file.path, line: 1, column: 1 }, message: 'no clientGrants in this file' });
+      continue;
+    }
+    if (!Array.isArray(items)) {
+      problems.push({ location: { file: file.path, line: 1, column: 1 }, message: 'clientGrants is not a list' });
+      continue;
+    }
+    items.forEach((item: unknown, i) => {
+      const where = format === 'yaml' ? `${file.path} (clientGrants[${i}])` : file.path;
+      if (typeof item !== 'object' || item === null) {
+        problems.push({ location: { file: file.path, line: 1, column: 1 }, message: `${where}: not a grant object` });
+        return;
+      }
+      const raw = item as Record<string, unknown>;
+      if (raw.default_for !== undefined) {
+        warnings.push({ message: `${where}: a default_for grant (${String(raw.audience)}) is left out; grantsync does not manage default grants yet` });
+        return;
+      }
+      if (raw.allow_all_scopes === true) {
+        warnings.push({ message: `${where}: allow_all_scopes is not supported; the grant of ${String(raw.client_id)} is left out and its client should be excluded` });
+        return;
+      }
+      for (const key of Object.keys(raw)) if (!KNOWN.has(key)) warnings.push({ message: `${where}: field ${key} is not managed by grantsync and is dropped` });
+      if (typeof raw.client_id !== 'string' || typeof raw.audience !== 'string') {
+        problems.push({ location: { file: file.path, line: 1, column: 1 }, message: `${where}: needs client_id and audience` });
+        return;
+      }
+      const scope = Array.isArray(raw.scope) ? raw.scope.filter((s): s is string => typeof s === 'string') : [];
+      grants.push({
+        // deploy-cli accepts a name or an id in client_id; a 32-character id-shaped value is taken as an id.
+        client: CLIENT_ID.test(raw.client_id) ? { id: raw.client_id } : { name: raw.client_id },
+        audience: managementAlias(raw.audience),
+        scope: [...new Set(scope)],
+        subject_type: raw.subject_type === 'user' ? 'user' : 'client',
+        ...(typeof raw.organization_usage === 'string' ? { organization_usage: raw.organization_usage } : {}),
+        ...(raw.allow_any_organization === true ? { allow_any_organization: true } : {}),
+      });
+    });
+  }
+  const used = JSON.stringify(grants);
+  const vars = [...unresolved]
+    .filter((name) => used.includes(`\${${name}}`))
+    .sort()
+    .map((name) => ({ name, value: '', comment: `deploy-cli keyword ##${name}##: set it here or in the environment (${name}=…)` }));
+  return { grants, vars, warnings, problems };
+}
+
+function replaceKeywords(file: DeployCliFile, keywords: ReadonlyMap<string, string>, unresolved: Set<string>, problems: Problem[]): string {
+  return file.text
+    .replace(/(["']?)@@(\w+)@@\1/g, (_whole, _quote: string, name: string) => {
+      const value = keywords.get(name);
+      if (value === undefined) {
+        problems.push({ location: { file: file.path, line: 1, column: 1 }, message: `@@${name}@@ has no value`, hint: `Pass --keyword ${name}='["a","b"]' (a JSON value).` });
+        return 'null';
+      }
+      try {
+        return JSON.stringify(JSON.parse(value));
+      } catch {
+        return JSON.stringify(value);
+      }
+    })
+    .replace(/##(\w+)##/g, (_whole, name: string) => {
+      const value = keywords.get(name);
+      if (value !== undefined) return value;
+      unresolved.add(name);
+      return `\${${name}}`;
+    });
+}
+
+/** `https://##AUTH0_DOMAIN##/api/v2/` (or any *.auth0.com tenant's) is the Management API. */
+function managementAlias(audience: string): string {
+  const match = /^https:\/\/([^/]+)\/api\/v2\/?$/.exec(audience);
+  if (match && (match[1] === '${AUTH0_DOMAIN}' || /\.auth0\.com$/i.test(match[1]!))) return MANAGEMENT_API_ALIAS;
+  return audience;
+}

@@ -1,0 +1,106 @@
+// Grant files as YAML text: one file per API, stable order, so re-exporting an unchanged tenant
+// changes no byte. Pure.
+import { compareStrings } from '../diff/state.js';
+
+export const EXPORT_MARKER = '# Written by `grantsync export`.';
+
+export interface ExportGrant {
+  /** `client: name` when the name is unique, else `client_id:` with the name as a comment. */
+  client: { name: string } | { id: string; comment?: string };
+  audience: string;
+  scope: string[];
+  subject_type: 'client' | 'user';
+  organization_usage?: string;
+  allow_any_organization?: boolean;
+}
+
+export interface ExportFile {
+  /** File name inside the output directory. */
+  name: string;
+  audience: string;
+  title: string;
+  grants: ExportGrant[];
+}
+
+const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_:./@+-]*$/;
+const AMBIGUOUS = /^(true|false|null|yes|no|on|off|y|n|~|[-+]?(\d|\.\d).*)$/i;
+
+/** A YAML scalar: plain when that reads back as the same string, double-quoted otherwise. */
+export function scalar(value: string): string {
+  return PLAIN.test(value) && !AMBIGUOUS.test(value) ? value : JSON.stringify(value);
+}
+
+export function renderGrantFile(file: ExportFile, schemaPath: string): string {
+  const lines = [`# yaml-language-server: $schema=${schemaPath}`, EXPORT_MARKER, `# ${file.title}`, 'grants:'];
+  const sorted = [...file.grants].sort(
+    (a, b) => compareStrings(clientSortKey(a), clientSortKey(b)) || compareStrings(a.subject_type, b.subject_type),
+  );
+  if (sorted.length === 0) lines[lines.length - 1] = 'grants: []';
+  for (const grant of sorted) {
+    if ('name' in grant.client) lines.push(`  - client: ${scalar(grant.client.name)}`);
+    else lines.push(`  - client_id: ${scalar(grant.client.id)}${grant.client.comment ? `  # ${grant.client.comment.replace(/\n/g, ' ')}` : ''}`);
+    lines.push(`    audience: ${scalar(grant.audience)}`);
+    lines.push(`    scope: [${[...grant.scope].sort(compareStrings).map(scalar).join(', ')}]`);
+    if (grant.subject_type !== 'client') lines.push(`    subject_type: ${grant.subject_type}`);
+    if (grant.organization_usage && grant.organization_usage !== 'deny') lines.push(`    organization_usage: ${grant.organization_usage}`);
+    if (grant.allow_any_organization) lines.push('    allow_any_organization: true');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface SettingsExport {
+  tenant?: string;
+  excludeClients: { name: string; why: string }[];
+  allowUndefinedScopes?: string;
+  vars?: { name: string; value: string; comment?: string }[];
+}
+
+export function renderSettingsFile(settings: SettingsExport, schemaPath: string): string {
+  const lines = [`# yaml-language-server: $schema=${schemaPath}`, EXPORT_MARKER];
+  if (settings.tenant) lines.push(`tenant: ${scalar(settings.tenant)}`);
+  lines.push('manage: all', 'max_deletes: 10');
+  if (settings.excludeClients.length > 0) {
+    lines.push('exclude:', '  clients:');
+    for (const client of [...settings.excludeClients].sort((a, b) => compareStrings(a.name, b.name))) {
+      lines.push(`    - ${scalar(client.name)}  # ${client.why}`);
+    }
+  }
+  if (settings.allowUndefinedScopes) lines.push(`# ${settings.allowUndefinedScopes}`, 'allow_undefined_scopes: true');
+  if (settings.vars && settings.vars.length > 0) {
+    lines.push('vars:');
+    for (const v of settings.vars) lines.push(`  ${v.name}: ${JSON.stringify(v.value)}${v.comment ? `  # ${v.comment}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A file name from an API's name or identifier: lowercase words joined by dashes. */
+export function slug(text: string): string {
+  const cleaned = text
+    .replace(/^https?:\/\//, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return cleaned.slice(0, 60) || 'api';
+}
+
+function clientSortKey(grant: ExportGrant): string {
+  return 'name' in grant.client ? grant.client.name : grant.client.id;
+}
+
+/** Groups grants into files named after their APIs, de-duplicating names deterministically. */
+export function layoutFiles(grants: ExportGrant[], titleOf: (audience: string) => { slug: string; title: string }): ExportFile[] {
+  const byAudience = new Map<string, ExportGrant[]>();
+  for (const grant of grants) {
+    const list = byAudience.get(grant.audience) ?? [];
+    list.push(grant);
+    byAudience.set(grant.audience, list);
+  }
+  const used = new Set<string>(['grantsync']);
+  return [...byAudience.keys()].sort(compareStrings).map((audience) => {
+    const { slug: base, title } = titleOf(audience);
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
+    used.add(name);
+    return { name: `${name}.yaml`, audience, title, grants: byAudience.get(audience)! };
+  });
+}
