@@ -86,3 +86,12 @@ describe('action.yml', () => {
     for (const step of action.runs.steps) if (step.uses) expect(step.uses).toMatch(/@[0-9a-f]{40}$/);
   });
 });
+
+describe('documented workflows', () => {
+  it('the matrix workflow in docs/environments.md passes actionlint', () => {
+    const doc = readFileSync(path.resolve('docs/environments.md'), 'utf8');
+    const block = /<!-- matrix-workflow -->\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(block).toBeDefined();
+    expect(lint(block!, 'grants-plan-all.yml').map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
+  });
+});
