@@ -1,0 +1,68 @@
+// The emulator as a long-lived tenant: state persisted across restarts, counters over the admin route,
+// faults switched on at run time, and the `grantsync emulator` command itself.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/server.js';
+import { CLI, runCli } from '../helpers/cli.js';
+import { DEMO_DEPLOYER, DEMO_SEED } from '../helpers/emulator.js';
+
+const env = (url: string) => ({ AUTH0_DOMAIN: url, AUTH0_CLIENT_ID: DEMO_DEPLOYER.clientId, AUTH0_CLIENT_SECRET: DEMO_DEPLOYER.clientSecret });
+
+describe('emulator state and counters', () => {
+  it('persists the tenant to --state after every write and reloads it on restart', async () => {
+    const statePath = path.join(mkdtempSync(path.join(tmpdir(), 'grantsync-state-')), 'tenant.json');
+    const first = await startEmulator({ seed: DEMO_SEED, statePath, randomSeed: 9 });
+    expect(existsSync(statePath)).toBe(false); // nothing written until a write
+    const applied = await runCli(['apply', '--dir', 'grants', '--quiet'], { env: env(first.url) });
+    expect(applied.code).toBe(0);
+    await first.close();
+    expect(existsSync(statePath)).toBe(true);
+
+    const second = await startEmulator({ seed: DEMO_SEED, statePath, randomSeed: 10 });
+    try {
+      const plan = await runCli(['plan', '--dir', 'grants', '--detailed-exitcode'], { env: env(second.url) });
+      expect(plan.code).toBe(0); // the applied tenant came back, not the seed
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('serves counters on /__emulator/stats and takes faults at run time', async () => {
+    const emulator = await startEmulator({ seed: DEMO_SEED, randomSeed: 11 });
+    try {
+      await runCli(['plan', '--dir', 'grants', '--quiet'], { env: env(emulator.url) });
+      const stats = (await (await fetch(`${emulator.url}/__emulator/stats`)).json()) as { requests: number; byRoute: Record<string, number>; tokensIssued: number };
+      expect(stats.byRoute['GET /api/v2/client-grants']).toBe(1);
+      expect(stats.tokensIssued).toBe(1);
+      expect(stats.requests).toBe(4);
+
+      await fetch(`${emulator.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ serverErrorRate: 1 }) });
+      const failing = await runCli(['plan', '--dir', 'grants', '--quiet'], { env: { ...env(emulator.url), GRANTSYNC_RETRY_BASE_MS: '1' } });
+      expect(failing.code).toBe(1);
+      expect(failing.stderr).toMatch(/error: Management API: GET \/api\/v2\/\S+ → 503 The service is unavailable \(injected fault\)/);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('`grantsync emulator` prints where it listens and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /export AUTH0_DOMAIN=(\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', () => reject(new Error(out)));
+    });
+    const plan = await runCli(['plan', '--dir', 'grants', '--detailed-exitcode', '--quiet'], { env: env(url) });
+    expect(plan.code).toBe(2);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
