@@ -111,6 +111,8 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--reset-rate <0..1>', 'share of requests whose connection is reset', rate)
     .option('--lost-reply-rate <0..1>', 'share of writes applied whose reply is lost', rate)
     .option('--fault-seed <n>', 'seed for the fault dice', nonNegativeInteger)
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'the PEM private key for --tls-cert')
     .action(async (opts) => {
       exitCode = await emulatorCommand(opts, io, new Promise((resolve) => proc.onInterrupt(resolve)));
     });

@@ -2,6 +2,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Seed } from './seed.js';
 import { error, present, REASONS, TenantStore, type Reply, type StoredClient, type TenantState } from './store.js';
@@ -41,6 +42,8 @@ export interface EmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Seed for ids, so runs are reproducible. */
   randomSeed?: number;
+  /** Serve HTTPS with this certificate (PEM), for clients that only speak https (auth0-deploy-cli). */
+  tls?: { cert: string; key: string };
 }
 
 export interface EmulatorStats {
@@ -103,14 +106,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   let stats = emptyStats();
   let persistedVersion = store.version;
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight++;
     stats.maxConcurrency = Math.max(stats.maxConcurrency, inFlight);
     res.on('close', () => inFlight--);
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) send(res, error(500, `emulator error: ${(err as Error).message}`));
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
   server.keepAliveTimeout = 5_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -378,7 +382,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   const address = server.address() as AddressInfo;
   const api: Emulator = {
-    url: `http://${address.address}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${address.address}:${address.port}`,
     port: address.port,
     store,
     stats: () => structuredClone(stats),

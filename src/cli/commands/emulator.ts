@@ -16,6 +16,8 @@ export interface EmulatorCommandOptions {
   resetRate?: number;
   lostReplyRate?: number;
   faultSeed?: number;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, stop: Promise<void>): Promise<number> {
@@ -30,8 +32,10 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, s
       throw new InputError([{ location: { file: options.seed, line: 1, column: 1 }, message: (error as Error).message }]);
     }
   }
+  const tls = options.tlsCert && options.tlsKey ? { cert: await readFile(options.tlsCert, 'utf8'), key: await readFile(options.tlsKey, 'utf8') } : undefined;
   const emulator = await startEmulator({
     seed,
+    tls,
     port: options.port,
     statePath: options.state,
     rateLimit: parseRateLimit(options.rateLimit),
