@@ -213,13 +213,23 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const isGlobal = query.get('is_global');
     const firstParty = query.get('is_first_party');
     const appTypes = query.get('app_type')?.split(',');
-    const items = [...store.state.clients]
-      .filter((c) => isGlobal === null || String(c.global) === isGlobal)
-      .filter((c) => firstParty === null || String(c.is_first_party) === firstParty)
-      .filter((c) => !appTypes || (c.app_type !== undefined && appTypes.includes(c.app_type)))
-      .sort((a, b) => (a.client_id < b.client_id ? -1 : a.client_id > b.client_id ? 1 : 0));
+    const items = sortedClients().filter(
+      (c) =>
+        (isGlobal === null || String(c.global) === isGlobal) &&
+        (firstParty === null || String(c.is_first_party) === firstParty) &&
+        (!appTypes || (c.app_type !== undefined && appTypes.includes(c.app_type))),
+    );
     const fields = selectFields(query);
     return paginate(query, items, 'clients', (c) => c.client_id, (c) => fields(presentClient(c, lastScopes)));
+  }
+
+  // The API never changes clients, so they are sorted once (again only if a test adds one).
+  let clientsInOrder: StoredClient[] = [];
+  function sortedClients(): StoredClient[] {
+    if (clientsInOrder.length !== store.state.clients.length) {
+      clientsInOrder = [...store.state.clients].sort((a, b) => (a.client_id < b.client_id ? -1 : a.client_id > b.client_id ? 1 : 0));
+    }
+    return clientsInOrder;
   }
 
   function listResourceServers(query: URLSearchParams): Reply {
@@ -487,9 +497,16 @@ function paginate<T>(query: URLSearchParams, items: T[], key: string, idOf: (ite
     const from = query.get('from');
     let start = 0;
     if (from) {
+      // Items are in id order: binary-search the first one after the cursor.
       const after = Buffer.from(from, 'base64url').toString('utf8');
-      start = items.findIndex((item) => idOf(item) > after);
-      if (start < 0) start = items.length;
+      let lo = 0;
+      let hi = items.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (idOf(items[mid]!) > after) hi = mid;
+        else lo = mid + 1;
+      }
+      start = lo;
     }
     const page = items.slice(start, start + take);
     const body: Record<string, unknown> = { [key]: page.map(show) };

@@ -133,6 +133,7 @@ export class TenantStore {
   }
 
   listGrants(filter: { audience?: string; client_id?: string; subject_type?: string; default_for?: string; allow_any_organization?: boolean }): StoredGrant[] {
+    if (Object.values(filter).every((v) => v === undefined)) return this.state.grants;
     return this.state.grants.filter(
       (g) =>
         (filter.audience === undefined || g.audience === filter.audience) &&
