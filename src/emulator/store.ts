@@ -1,6 +1,5 @@
 // The emulated tenant in memory, with Auth0's rules for client grants (auth0-api.md §1–§5, §11).
 // Handlers return a Reply; HTTP, auth, rate limits and faults live in server.ts.
-import { randomBytes } from 'node:crypto';
 import { managementApi, managementApiIdentifier, type Seed, type SeedClient, type SeedGrant } from './seed.js';
 
 export interface Reply {
@@ -366,8 +365,4 @@ function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   return typeof value;
-}
-
-export function newSecret(): string {
-  return randomBytes(24).toString('base64url');
 }

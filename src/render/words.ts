@@ -24,10 +24,6 @@ export function unmanagedDetail(plan: Plan): string {
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
-export function hasChanges(plan: Plan): boolean {
-  return plan.changes.length > 0;
-}
-
 export interface ScopeLine {
   sign: '+' | '-';
   scope: string;
