@@ -2,12 +2,14 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEMO_DEPLOYER, DEMO_SEED } from './demo/tenant.js';
+import { useColor } from './cli/environment.js';
 import { startEmulator } from './emulator/server.js';
 
 const cli = fileURLToPath(new URL('./cli.js', import.meta.url));
 
 async function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  process.stdout.write(`\n\u001b[1m$ grantsync ${args.join(' ')}\u001b[0m\n`);
+  const line = `$ grantsync ${args.join(' ')}`;
+  process.stdout.write(`\n${useColor(process.env, process.stdout.isTTY === true) ? `\u001b[1m${line}\u001b[0m` : line}\n`);
   const child = spawn(process.execPath, [cli, ...args], { env, stdio: 'inherit' });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
