@@ -6,6 +6,8 @@ export interface Progress {
   page(resource: string, items: number): void;
   request(event: RequestEvent): void;
   change(done: number, total: number): void;
+  /** Prints around the live line: clears it, writes, draws it again. */
+  around(write: () => void): void;
   done(): void;
 }
 
@@ -65,6 +67,13 @@ export function createProgress(io: Io, opts: { quiet: boolean; verbose: boolean;
       changesDone = done;
       changesTotal = total;
       tick();
+    },
+    around(write) {
+      const shown = lineShown;
+      if (shown) io.err('\r\u001b[2K');
+      lineShown = false;
+      write();
+      if (shown) tick(true);
     },
     done() {
       if (lineShown) io.err('\r\u001b[2K');

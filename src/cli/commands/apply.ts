@@ -66,10 +66,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     concurrency: options.concurrency,
     onOutcome: (outcome, done, total) => {
       session.progress.change(done, total);
-      if (options.format !== 'json' && !options.quiet) {
-        session.progress.done();
-        io.out(`${formatOutcome(outcome)}\n`);
-      }
+      if (options.format !== 'json' && !options.quiet) session.progress.around(() => io.out(`${formatOutcome(outcome)}\n`));
     },
   });
   session.progress.done();
