@@ -22,7 +22,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   if (flagged.length > 0) {
     head.push(
       `> [!CAUTION]`,
-      `> **${flagged.length} privilege increase${flagged.length === 1 ? '' : 's'}** on the Management API: review them first.`,
+      `> **${flagged.length} privilege increase${flagged.length === 1 ? '' : 's'}** on the Management API: review ${flagged.length === 1 ? 'it' : 'them'} first.`,
       '',
     );
   }
