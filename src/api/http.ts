@@ -146,14 +146,9 @@ export class ManagementClient implements ManagementApi {
     const seen = new Set<string>();
     let from: string | undefined;
     for (;;) {
-      const searchParams = { ...params, take: PAGE_SIZE, ...(from ? { from } : {}) };
-      const res = await this.reads(() => this.call({ method: 'GET', path, searchParams }));
-      const page = parseBody(res, path) as Record<string, unknown> | unknown[];
-      const list = (Array.isArray(page) ? page : page[key]) as T[] | undefined;
-      if (!Array.isArray(list)) throw this.shapeError(path, `expected a list under "${key}"`);
+      const { body, list } = await this.readPage<T>(path, key, { ...params, take: PAGE_SIZE, ...(from ? { from } : {}) });
       items.push(...list);
-      this.options.onPage?.(key, list.length);
-      const next = Array.isArray(page) ? undefined : page.next;
+      const next = Array.isArray(body) ? undefined : body.next;
       if (typeof next !== 'string' || next === '' || list.length === 0) return items;
       if (seen.has(next)) throw this.shapeError(path, 'the API returned the same page cursor twice');
       seen.add(next);
@@ -165,16 +160,21 @@ export class ManagementClient implements ManagementApi {
   private async offsetList<T>(path: string, key: string, params: Record<string, string | number | boolean>): Promise<T[]> {
     const items: T[] = [];
     for (let page = 0; ; page++) {
-      const searchParams = { ...params, page, per_page: PAGE_SIZE, include_totals: true };
-      const res = await this.reads(() => this.call({ method: 'GET', path, searchParams }));
-      const body = parseBody(res, path) as Record<string, unknown> | unknown[];
-      const list = (Array.isArray(body) ? body : body[key]) as T[] | undefined;
-      if (!Array.isArray(list)) throw this.shapeError(path, `expected a list under "${key}"`);
+      const { list } = await this.readPage<T>(path, key, { ...params, page, per_page: PAGE_SIZE, include_totals: true });
       items.push(...list);
-      this.options.onPage?.(key, list.length);
       if (list.length < PAGE_SIZE) return items;
       if (page > 10_000) throw this.shapeError(path, 'too many pages');
     }
+  }
+
+  /** One page of a list, in any of Auth0's shapes (a bare array, or an object holding it under `key`). */
+  private async readPage<T>(path: string, key: string, searchParams: Record<string, string | number | boolean>): Promise<{ body: Record<string, unknown> | unknown[]; list: T[] }> {
+    const res = await this.reads(() => this.call({ method: 'GET', path, searchParams }));
+    const body = parseBody(res, path) as Record<string, unknown> | unknown[];
+    const list = (Array.isArray(body) ? body : body[key]) as T[] | undefined;
+    if (!Array.isArray(list)) throw this.shapeError(path, `expected a list under "${key}"`);
+    this.options.onPage?.(key, list.length);
+    return { body, list };
   }
 
   // ---- one request, with retries ----
