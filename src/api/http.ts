@@ -213,7 +213,7 @@ export class ManagementClient implements ManagementApi {
         await this.clock.sleep(retryDelay({ attempt: serverErrors, headers: {}, now: this.clock.now(), random: this.random, policy: this.policy }));
         continue;
       }
-      this.limiter.settle(readRateLimitHeaders(res.headers));
+      this.limiter.settle(readRateLimitHeaders(res.headers), res.statusCode !== 429);
       this.options.onRequest?.({ method: call.method, path: shownPath, status: res.statusCode, ms: this.clock.now() - started, attempt });
       const status = res.statusCode;
       if (status < 400 || call.accept?.includes(status)) return res;

@@ -28,6 +28,8 @@ export function readRateLimitHeaders(headers: Record<string, string | string[] |
  * applies on top when configured.
  */
 export class RateLimiter {
+  static readonly PROBE_MS = 100;
+  static readonly MIN_SAMPLE_MS = 30;
   /** Tokens we believe are left; undefined until the server tells us. */
   private remaining: number | undefined;
   private limit = Infinity;
@@ -38,9 +40,8 @@ export class RateLimiter {
   private sample: { at: number; remaining: number; finished: number } | undefined;
   private finished = 0;
   private nextSlot = 0;
+  private probeMs = RateLimiter.PROBE_MS;
   private readonly minIntervalMs: number;
-  static readonly PROBE_MS = 100;
-  static readonly MIN_SAMPLE_MS = 30;
 
   constructor(
     private readonly clock: Clock,
@@ -68,36 +69,47 @@ export class RateLimiter {
     this.inFlight++;
   }
 
-  /** Feeds the headers of the answer to an acquired request (any status, or none after a network error). */
-  settle(headers: RateLimitHeaders = {}): void {
+  /**
+   * Feeds the headers of the answer to an acquired request (any status, or none after a network
+   * error). `consumed` is false for a 429: the server spent no token on it.
+   */
+  settle(headers: RateLimitHeaders = {}, consumed = true): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
-    this.finished++;
+    if (consumed) this.finished++;
     if (headers.remaining === undefined) return;
     const now = this.clock.now();
     if (headers.limit !== undefined) this.limit = headers.limit;
     if (headers.resetAt !== undefined) this.resetAt = headers.resetAt;
     const last = this.sample;
-    if (!last || now - last.at >= RateLimiter.MIN_SAMPLE_MS) {
-      if (last) {
-        const refill = headers.remaining - last.remaining + (this.finished - last.finished);
+    if (!last) {
+      this.sample = { at: now, remaining: headers.remaining, finished: this.finished };
+    } else {
+      // tokens now = tokens then − requests counted since + refill; solve for the refill. The
+      // server reports whole tokens, so wait for a window that holds enough of them to be exact.
+      const elapsed = now - last.at;
+      const refill = headers.remaining - last.remaining + (this.finished - last.finished);
+      if (elapsed >= RateLimiter.MIN_SAMPLE_MS && (refill >= 10 || elapsed >= 1000)) {
         // A bucket that was full the whole time says nothing about its refill rate.
         if (refill > 0 && last.remaining < this.limit) {
-          const rate = refill / (now - last.at);
+          const rate = refill / elapsed;
           this.refillPerMs = this.refillPerMs === 0 ? rate : 0.7 * this.refillPerMs + 0.3 * rate;
         }
+        this.sample = { at: now, remaining: headers.remaining, finished: this.finished };
       }
-      this.sample = { at: now, remaining: headers.remaining, finished: this.finished };
     }
+    if (headers.remaining >= 1) this.probeMs = RateLimiter.PROBE_MS;
     // Requests still in flight are not in the server's count yet: spend them now.
     this.remaining = headers.remaining - this.inFlight;
     this.creditedAt = now;
   }
 
-  /** After a 429: nothing is left until `until` (epoch ms). */
+  /** After a 429: nothing is left until `until` (epoch ms), and the refill was slower than we thought. */
   exhausted(until: number): void {
     this.remaining = Math.min(this.remaining ?? 0, 0);
     this.resetAt = Math.max(this.resetAt, until);
     this.creditedAt = this.clock.now();
+    this.refillPerMs *= 0.7;
+    this.probeMs = Math.min(this.probeMs * 2, 2000);
   }
 
   private credit(now: number): void {
@@ -116,6 +128,6 @@ export class RateLimiter {
       this.remaining = undefined;
       return 0;
     }
-    return Math.min(RateLimiter.PROBE_MS, this.resetAt - now);
+    return Math.min(this.probeMs, this.resetAt - now);
   }
 }
