@@ -64,7 +64,7 @@ export class ManagementClient implements ManagementApi {
     this.random = options.random ?? Math.random;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond);
-    this.reads = pLimit(options.readConcurrency ?? 8);
+    this.reads = pLimit(options.readConcurrency ?? 16);
     this.writes = pLimit(options.writeConcurrency ?? 8);
     this.http = got.extend({
       prefixUrl: options.endpoint.baseUrl,
