@@ -98,8 +98,9 @@ export function checkGuards(changes: readonly Change[], guards: Guards): void {
 
 export interface ApplyRunResult {
   outcomes: Outcome[];
-  /** Changes that remain after re-reading the tenant; empty when converged. */
-  remaining: Change[];
+  /** Changes that remain after re-reading the tenant; empty when converged, undefined when the re-read failed. */
+  remaining: Change[] | undefined;
+  verifyError?: string;
 }
 
 /** Applies changes, then re-reads the tenant and diffs again: converged only if nothing remains. */
@@ -116,7 +117,11 @@ export async function applyAndVerify(
   },
 ): Promise<ApplyRunResult> {
   const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, concurrency: context.concurrency, onOutcome: context.onOutcome });
-  const after = await api.listGrants();
-  const remaining = diffGrants(context.desired, after, context.ownership).changes;
-  return { outcomes, remaining };
+  try {
+    const after = await api.listGrants();
+    return { outcomes, remaining: diffGrants(context.desired, after, context.ownership).changes };
+  } catch (error) {
+    // The writes are done; a failed re-read must not hide what they did.
+    return { outcomes, remaining: undefined, verifyError: error instanceof Error ? error.message : String(error) };
+  }
 }

@@ -72,7 +72,10 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   session.progress.done();
   const failed = result.outcomes.filter((o) => o.status === 'failed');
   const skipped = result.outcomes.filter((o) => o.status === 'skipped');
-  const converged = result.remaining.length === 0;
+  const converged = result.remaining?.length === 0;
+  const remainingText = result.remaining
+    ? `Not converged: ${result.remaining.length} difference(s) remain after re-reading the tenant.`
+    : `Not verified: re-reading the tenant failed (${result.verifyError}).`;
   if (options.format === 'json') {
     io.out(
       `${JSON.stringify(
@@ -88,7 +91,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
             ...(o.error ? { error: o.error } : {}),
           })),
           converged,
-          remaining: result.remaining.length,
+          remaining: result.remaining?.length ?? null,
         },
         null,
         2,
@@ -97,8 +100,10 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   } else {
     const appliedCount = result.outcomes.length - failed.length - skipped.length;
     io.out(`\nApplied ${appliedCount} of ${result.outcomes.length} changes${failed.length ? `, ${failed.length} failed` : ''}${skipped.length ? `, ${skipped.length} not started (interrupted)` : ''}.\n`);
-    io.out(converged ? 'Verified: the tenant now matches the YAML.\n' : `Not converged: ${result.remaining.length} difference(s) remain after re-reading the tenant.\n`);
+    io.out(converged ? 'Verified: the tenant now matches the YAML.\n' : `${remainingText}\n`);
   }
+  // With --quiet the per-change lines were not printed: failures still are, on stderr.
+  if (options.quiet && options.format !== 'json') for (const outcome of failed) io.err(`${formatOutcome(outcome)}\n`);
   if (failed.length > 0 || skipped.length > 0 || !converged) {
     throw new NotConvergedError(
       `${failed.length ? `${failed.length} change(s) failed. ` : ''}${skipped.length ? `${skipped.length} change(s) were not started. ` : ''}` +
