@@ -181,6 +181,7 @@ export class ManagementClient implements ManagementApi {
 
   private async call(call: Call, tokenRetried = false): Promise<Response<string>> {
     let rateLimited = 0;
+    let staleTokens = 0;
     let serverErrors = 0;
     for (let attempt = 0; ; attempt++) {
       const token = await this.tokens.get();
@@ -218,8 +219,10 @@ export class ManagementClient implements ManagementApi {
       const status = res.statusCode;
       if (status < 400 || call.accept?.includes(status)) return res;
 
-      if (status === 401 && !tokenRetried && this.tokens.invalidate(token)) {
-        return this.call(call, true);
+      if (status === 401) {
+        // Another request already replaced this token: try the new one; that is not our one renewal.
+        if (this.tokens.isReplaced(token) && staleTokens++ < 3) continue;
+        if (!tokenRetried && this.tokens.invalidate(token)) return this.call(call, true);
       }
       if (status === 429 && rateLimited < this.policy.maxRateLimitRetries) {
         rateLimited++;

@@ -4,6 +4,8 @@ export interface TokenSource {
   get(): Promise<string>;
   /** Forget a token the API refused; returns false when a new one cannot be had. */
   invalidate(token: string): boolean;
+  /** True when a newer token has already replaced this one (another request renewed it). */
+  isReplaced(token: string): boolean;
   /** The client id grantsync runs as, when it can tell. */
   readonly clientId: string | undefined;
 }
@@ -17,6 +19,9 @@ export class StaticToken implements TokenSource {
     return this.token;
   }
   invalidate(): boolean {
+    return false;
+  }
+  isReplaced(): boolean {
     return false;
   }
 }
@@ -55,6 +60,10 @@ export class ClientCredentialsToken implements TokenSource {
   invalidate(token: string): boolean {
     if (this.current?.token === token) this.current = undefined;
     return true;
+  }
+
+  isReplaced(token: string): boolean {
+    return this.current !== undefined && this.current.token !== token;
   }
 }
 

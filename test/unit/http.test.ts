@@ -177,6 +177,24 @@ describe('tokens', () => {
     expect((await client().listGrants())[0]!.id).toBe(grant(7).id);
   });
 
+  it('a request refused with a token another request already renewed does not spend its one renewal', async () => {
+    tokenEndpoint(1, 'token-1');
+    tokenEndpoint(1, 'token-2');
+    tokenEndpoint(1, 'token-3');
+    const expired = { statusCode: 401, error: 'Unauthorized', message: 'Expired token received for JSON Web Token validation' };
+    const q = (audience: string) => ({ client_id: 'c', audience, take: '100' });
+    // a: token-1 refused, renews to token-2, succeeds.
+    nock(BASE).get('/api/v2/client-grants').query(q('a')).matchHeader('authorization', 'Bearer token-1').reply(401, expired);
+    nock(BASE).get('/api/v2/client-grants').query(q('a')).matchHeader('authorization', 'Bearer token-2').reply(200, { client_grants: [] });
+    // b: token-1 refused after a renewed it; token-2 refused too (it stopped working); its own renewal gets token-3.
+    nock(BASE).get('/api/v2/client-grants').query(q('b')).matchHeader('authorization', 'Bearer token-1').delay(100).reply(401, expired);
+    nock(BASE).get('/api/v2/client-grants').query(q('b')).matchHeader('authorization', 'Bearer token-2').reply(401, expired);
+    nock(BASE).get('/api/v2/client-grants').query(q('b')).matchHeader('authorization', 'Bearer token-3').reply(200, { client_grants: [] });
+    const api = client();
+    const find = (audience: string) => api.findGrant({ client_id: 'c', audience, subject_type: 'client' });
+    await expect(Promise.all([find('a'), find('b')])).resolves.toEqual([undefined, undefined]);
+  });
+
   it('does not loop when the new token is refused too', async () => {
     tokenEndpoint(2);
     nock(BASE).get('/api/v2/client-grants').query(true).times(2).reply(401, { statusCode: 401, error: 'Unauthorized', message: 'Invalid token' });
