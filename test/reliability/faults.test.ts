@@ -96,7 +96,7 @@ describe('apply under injected faults', () => {
         serverErrorRate: 0.08,
         resetRate: 0.04,
         lostReplyRate: 0.2,
-        tokenMaxUses: 6 + Math.floor(dice() * 10),
+        tokenMaxUses: 10 + Math.floor(dice() * 20),
       },
     });
     try {
