@@ -241,7 +241,7 @@ describe('writing client grants', () => {
 
 describe('clients and resource servers', () => {
   it('lists clients with fields, excludes the global client on request, and hides secrets without read:client_keys', async () => {
-    const page = await sdk(adminToken).clients.list({ fields: 'client_id,name', include_fields: true, is_global: false, per_page: 100 } as never);
+    const page = await sdk(adminToken).clients.list({ fields: 'client_id,name', include_fields: true, is_global: false, per_page: 100 });
     const clients = page.data;
     expect(clients.length).toBe(64);
     expect(Object.keys(clients[0]!).sort()).toEqual(['client_id', 'name']);

@@ -1,4 +1,4 @@
-// The bad-input corpus (test/fixtures/bad-input/*): every case runs `grantsync apply` as a process
+// The bad-input corpus (test/fixtures/bad-input/*, written by test/fixtures/bad-input-generate.py): every case runs `grantsync apply` as a process
 // against the emulator and must exit 1, name the file and line, print no stack trace, and write nothing.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

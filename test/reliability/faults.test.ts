@@ -100,7 +100,6 @@ describe('apply under injected faults', () => {
       },
     });
     try {
-      const before = emulator.store.state.grants.map((g) => JSON.stringify(present(g)));
       const untouchedBefore = emulator.store.state.grants.filter((g) => !scenario.isManaged(g.client_id, g.audience, g.is_system === true)).map((g) => JSON.stringify(present(g))).sort();
       const dir = writeTree(scenario.files);
       const env = {
@@ -135,7 +134,6 @@ describe('apply under injected faults', () => {
       expect(untouchedAfter).toEqual(untouchedBefore);
       const keys = grants.map((g) => `${g.client_id}|${g.audience}|${g.subject_type}`);
       expect(new Set(keys).size).toBe(keys.length);
-      void before;
 
       const stats = emulator.stats();
       totals.scenarios++;

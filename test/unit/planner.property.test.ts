@@ -6,7 +6,7 @@ import { applyChanges } from '../../src/apply/apply.js';
 import { diffGrants } from '../../src/diff/diff.js';
 import { unmanagedReason } from '../../src/diff/ownership.js';
 import { grantKeyString, liveKey, normalizeState } from '../../src/diff/state.js';
-import { TenantStore, present } from '../../src/emulator/store.js';
+import { TenantStore } from '../../src/emulator/store.js';
 import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
 import type { DesiredGrant, Ownership } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/plan.js';
@@ -123,7 +123,6 @@ describe('planner and apply, for random tenants', () => {
         expect(diffGrants(desired, after, ownership).changes).toEqual([]);
         const identities = after.map((g) => (g.client_id ? grantKeyString(liveKey(g)!) : `default:${g.audience}`));
         expect(new Set(identities).size).toBe(identities.length);
-        void present;
       }),
       { numRuns: 300, seed: 20261127 },
     );
