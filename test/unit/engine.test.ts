@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { ManagementApi } from '../../src/api/port.js';
+import { normalizeState } from '../../src/diff/state.js';
 import { applyAndVerify } from '../../src/engine.js';
 import { TenantStore } from '../../src/emulator/store.js';
 import { ApiError } from '../../src/errors.js';
-import { normalizeState } from '../../src/diff/state.js';
 import { StoreApi } from '../helpers/store-api.js';
 
 const seed = {
@@ -11,15 +12,19 @@ const seed = {
   resource_servers: [{ identifier: 'https://api', scopes: ['read'] }],
 };
 
+/** Applies one create of c1 → https://api and verifies it. */
+function createOne(api: ManagementApi) {
+  const desired = [{ client_id: 'c1', audience: 'https://api', subject_type: 'client' as const, state: normalizeState({ scope: ['read'] }) }];
+  return applyAndVerify(api, [{ ...desired[0]!, action: 'create', before: null, after: desired[0]!.state, flags: [] }], {
+    live: [],
+    desired,
+    ownership: { manage: 'all', excludedClientIds: [] },
+  });
+}
+
 describe('applyAndVerify', () => {
   it('converges and reports nothing remaining', async () => {
-    const api = new StoreApi(new TenantStore(seed));
-    const desired = [{ client_id: 'c1', audience: 'https://api', subject_type: 'client' as const, state: normalizeState({ scope: ['read'] }) }];
-    const result = await applyAndVerify(api, [{ ...desired[0]!, action: 'create', before: null, after: desired[0]!.state, flags: [] }], {
-      live: [],
-      desired,
-      ownership: { manage: 'all', excludedClientIds: [] },
-    });
+    const result = await createOne(new StoreApi(new TenantStore(seed)));
     expect(result.outcomes.map((o) => o.status)).toEqual(['applied']);
     expect(result.remaining).toEqual([]);
   });
@@ -31,12 +36,7 @@ describe('applyAndVerify', () => {
       }
     }
     const api = new FailingReads(new TenantStore(seed));
-    const desired = [{ client_id: 'c1', audience: 'https://api', subject_type: 'client' as const, state: normalizeState({ scope: ['read'] }) }];
-    const result = await applyAndVerify(api, [{ ...desired[0]!, action: 'create', before: null, after: desired[0]!.state, flags: [] }], {
-      live: [],
-      desired,
-      ownership: { manage: 'all', excludedClientIds: [] },
-    });
+    const result = await createOne(api);
     expect(result.outcomes.map((o) => o.status)).toEqual(['applied']);
     expect(result.remaining).toBeUndefined();
     expect(result.verifyError).toBe('GET /api/v2/client-grants → 503 down');
