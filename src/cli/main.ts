@@ -1,11 +1,8 @@
-// argv → command → exit code. The only place that knows about commander.
+// argv → command → exit code. The only place that knows about commander. Commands are imported
+// lazily, so `--help` or a plan does not load the emulator, export or GitHub code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Redactor } from '../api/redact.js';
-import { applyCommand } from './commands/apply.js';
-import { emulatorCommand } from './commands/emulator.js';
-import { exportCommand } from './commands/export.js';
-import { planCommand, type Format } from './commands/plan.js';
-import { validateCommand } from './commands/validate.js';
+import type { Format } from './commands/plan.js';
 import type { Env } from './environment.js';
 import { EXIT_FAILURE, reportError } from './exit.js';
 import { redactingIo, type RawStreams } from './io.js';
@@ -63,7 +60,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--offline', 'check the files only, even when credentials are set', false)
     .action(async (opts) => {
       verbose = opts.verbose;
-      exitCode = await validateCommand(opts, proc.env, io, redactor);
+      exitCode = await (await import('./commands/validate.js')).validateCommand(opts, proc.env, io, redactor);
     });
 
   common(program.command('plan').description('show what apply would change (read-only)'))
@@ -73,7 +70,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--comment', 'post the plan as one sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH)', false)
     .action(async (opts) => {
       verbose = opts.verbose;
-      exitCode = await planCommand(opts, proc.env, io, redactor);
+      exitCode = await (await import('./commands/plan.js')).planCommand(opts, proc.env, io, redactor);
     });
 
   common(program.command('apply').description('make the tenant match the YAML, then verify it does'))
@@ -87,7 +84,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
         io.err('\nInterrupted: finishing the requests in flight, starting no new ones…\n');
         controller.abort();
       });
-      exitCode = await applyCommand(opts, proc.env, io, redactor, controller.signal);
+      exitCode = await (await import('./commands/apply.js')).applyCommand(opts, proc.env, io, redactor, controller.signal);
     });
 
   common(program.command('export').description('write today\'s grants (or an auth0-deploy-cli configuration) as grant files'))
@@ -96,7 +93,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--force', 'write into a directory that holds other YAML', false)
     .action(async (opts) => {
       verbose = opts.verbose;
-      exitCode = await exportCommand(opts, proc.env, io, redactor);
+      exitCode = await (await import('./commands/export.js')).exportCommand(opts, proc.env, io, redactor);
     });
 
   program
@@ -114,7 +111,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'the PEM private key for --tls-cert')
     .action(async (opts) => {
-      exitCode = await emulatorCommand(opts, io, new Promise((resolve) => proc.onInterrupt(resolve)));
+      exitCode = await (await import('./commands/emulator.js')).emulatorCommand(opts, io, new Promise((resolve) => proc.onInterrupt(resolve)));
     });
 
   try {

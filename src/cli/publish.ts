@@ -1,7 +1,6 @@
 // Where a plan goes besides stdout: the GitHub job summary, step outputs, annotations and the PR comment.
 import { parseDomain } from '../api/domain.js';
 import type { Redactor } from '../api/redact.js';
-import { inGitHubActions, publishPlanToActions, publishProblemsToActions } from '../github/actions.js';
 import { commentMarker, githubContext, pullRequestNumber, upsertComment } from '../github/comment.js';
 import { GitHubError } from '../errors.js';
 import type { Plan, Problem } from '../model/types.js';
@@ -16,8 +15,7 @@ export interface PublishOptions {
 }
 
 export async function publishPlan(plan: Plan, options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
-  const full = renderMarkdown(plan);
-  if (inGitHubActions(env)) await publishPlanToActions(plan, full);
+  if (inGitHubActions(env)) await (await import('../github/actions.js')).publishPlanToActions(plan, renderMarkdown(plan));
   if (options.comment) {
     const marker = commentMarker(hostOf(env), options.dir);
     const body = renderMarkdown(plan, {
@@ -30,7 +28,7 @@ export async function publishPlan(plan: Plan, options: PublishOptions, env: Env,
 
 export async function publishProblems(problems: readonly Problem[], options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
   const markdown = renderProblemsMarkdown(problems, hostOf(env));
-  if (inGitHubActions(env)) await publishProblemsToActions(problems, markdown);
+  if (inGitHubActions(env)) await (await import('../github/actions.js')).publishProblemsToActions(problems, markdown);
   if (options.comment) await comment(commentMarker(hostOf(env), options.dir), cut(markdown), options, env, io, redactor);
 }
 
@@ -47,6 +45,11 @@ async function comment(marker: string, body: string, options: PublishOptions, en
     );
   });
   if (!options.quiet) io.err(`${result.action === 'created' ? 'Posted' : 'Updated'} the plan comment on pull request #${number}${result.url ? `: ${result.url}` : ''}.\n`);
+}
+
+/** @actions/core is loaded only inside GitHub Actions. */
+function inGitHubActions(env: Env): boolean {
+  return env.GITHUB_ACTIONS === 'true';
 }
 
 function hostOf(env: Env): string {

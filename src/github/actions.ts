@@ -3,10 +3,6 @@
 import * as core from '@actions/core';
 import type { Plan, Problem } from '../model/types.js';
 
-export function inGitHubActions(env: Record<string, string | undefined>): boolean {
-  return env.GITHUB_ACTIONS === 'true';
-}
-
 export async function publishPlanToActions(plan: Plan, markdown: string): Promise<void> {
   core.setOutput('has_changes', plan.changes.length > 0 ? 'true' : 'false');
   core.setOutput('create', String(plan.summary.create));
