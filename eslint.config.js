@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/model/**', 'src/resolve/**', 'src/diff/**', 'src/plan/**', 'src/render/**', 'src/config/parse.ts', 'src/config/validate.ts', 'src/config/load.ts', 'src/config/vars.ts', 'src/export/**'],
+    files: ['src/model/**', 'src/resolve/**', 'src/diff/**', 'src/plan/**', 'src/render/**', 'src/config/parse.ts', 'src/config/validate.ts', 'src/config/load.ts', 'src/config/vars.ts', 'src/export/**', 'src/apply/verify-reads.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: IO_MODULES.map((name) => ({ name, message: 'The pure core does no I/O: move this to an edge module.' })) }],
       'no-restricted-globals': ['error', { name: 'process', message: 'The pure core never reads the process; pass values in.' }],

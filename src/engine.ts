@@ -3,6 +3,7 @@
 import type { ManagementApi } from './api/port.js';
 import type { Endpoint } from './api/domain.js';
 import { applyChanges, type Outcome } from './apply/apply.js';
+import { chooseVerifyReads, type VerifyReads } from './apply/verify-reads.js';
 import { parseDesiredState, type DesiredState } from './config/load.js';
 import { readGrantsDirectory } from './config/read.js';
 import { loadSchemas } from './config/schemas.js';
@@ -100,6 +101,8 @@ export interface ApplyRunResult {
   outcomes: Outcome[];
   /** Changes that remain after re-reading the tenant; empty when converged, undefined when the re-read failed. */
   remaining: Change[] | undefined;
+  /** How the tenant was re-read. */
+  reads: VerifyReads;
   verifyError?: string;
 }
 
@@ -108,7 +111,10 @@ export async function applyAndVerify(
   api: ManagementApi,
   changes: readonly Change[],
   context: {
+    /** The managed grants the plan was made from. */
     live: readonly LiveGrant[];
+    /** Every grant read before the apply (sizes the verifying re-read); defaults to `live`. */
+    snapshot?: readonly LiveGrant[];
     desired: readonly DesiredGrant[];
     ownership: Ownership;
     signal?: AbortSignal;
@@ -117,11 +123,28 @@ export async function applyAndVerify(
   },
 ): Promise<ApplyRunResult> {
   const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, concurrency: context.concurrency, onOutcome: context.onOutcome });
+  const reads = chooseVerifyReads({
+    snapshot: context.snapshot ?? context.live,
+    changes,
+    desired: context.desired,
+    managed: context.live,
+    profile: api.readProfile(),
+  });
   try {
-    const after = await api.listGrants();
-    return { outcomes, remaining: diffGrants(context.desired, after, context.ownership).changes };
+    const after = await reReadGrants(api, reads);
+    return { outcomes, remaining: diffGrants(context.desired, after, context.ownership).changes, reads };
   } catch (error) {
     // The writes are done; a failed re-read must not hide what they did.
-    return { outcomes, remaining: undefined, verifyError: error instanceof Error ? error.message : String(error) };
+    return { outcomes, remaining: undefined, reads, verifyError: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * The grants that can hold a difference after the apply. Per audience, the listings cover every
+ * audience that has a desired or a managed grant, so nothing managed is left unread.
+ */
+async function reReadGrants(api: ManagementApi, reads: VerifyReads): Promise<LiveGrant[]> {
+  if (reads.by === 'all') return api.listGrants();
+  const lists = await Promise.all(reads.audiences.map((audience) => api.listGrants({ audience })));
+  return lists.flat();
 }

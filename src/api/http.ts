@@ -5,7 +5,8 @@ import { ApiError } from '../errors.js';
 import type { ClientSummary, GrantKey, LiveGrant, ResourceServerSummary } from '../model/types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Endpoint } from './domain.js';
-import type { CreateGrantBody, ManagementApi, UpdateGrantBody } from './port.js';
+import type { ReadProfile } from '../apply/verify-reads.js';
+import type { CreateGrantBody, GrantFilter, ManagementApi, UpdateGrantBody } from './port.js';
 import { RateLimiter, readRateLimitHeaders } from './ratelimit.js';
 import type { Redactor } from './redact.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry.js';
@@ -58,6 +59,8 @@ export class ManagementClient implements ManagementApi {
   private readonly policy: RetryPolicy;
   private readonly clock: Clock;
   private readonly random: () => number;
+  /** Moving average of successful GET round trips (ms); undefined until the first one. */
+  private readLatencyMs: number | undefined;
 
   constructor(private readonly options: ClientOptions) {
     this.clock = options.clock ?? systemClock;
@@ -88,8 +91,16 @@ export class ManagementClient implements ManagementApi {
 
   // ---- the port ----
 
-  async listGrants(): Promise<LiveGrant[]> {
-    return this.checkpointList<LiveGrant>('api/v2/client-grants', 'client_grants', {});
+  async listGrants(filter: GrantFilter = {}): Promise<LiveGrant[]> {
+    return this.checkpointList<LiveGrant>('api/v2/client-grants', 'client_grants', filter.audience === undefined ? {} : { audience: filter.audience });
+  }
+
+  readProfile(): ReadProfile {
+    return {
+      latencyMs: this.readLatencyMs ?? 0,
+      requestsPerSecond: this.limiter.requestsPerSecond(),
+      readConcurrency: this.options.readConcurrency ?? 16,
+    };
   }
 
   async listClients(): Promise<ClientSummary[]> {
@@ -217,6 +228,7 @@ export class ManagementClient implements ManagementApi {
       this.limiter.settle(readRateLimitHeaders(res.headers), res.statusCode !== 429);
       this.options.onRequest?.({ method: call.method, path: shownPath, status: res.statusCode, ms: this.clock.now() - started, attempt });
       const status = res.statusCode;
+      if (call.method === 'GET' && status < 400) this.observeReadLatency(this.clock.now() - started);
       if (status < 400 || call.accept?.includes(status)) return res;
 
       if (status === 401) {
@@ -238,6 +250,10 @@ export class ManagementClient implements ManagementApi {
       }
       throw this.httpError(call, res, status >= 500 && call.method === 'POST');
     }
+  }
+
+  private observeReadLatency(ms: number): void {
+    this.readLatencyMs = this.readLatencyMs === undefined ? ms : 0.8 * this.readLatencyMs + 0.2 * ms;
   }
 
   private async fetchToken(clientId: string, clientSecret: string, audience: string): Promise<{ accessToken: string; expiresInSeconds: number }> {

@@ -1,4 +1,5 @@
 // The Management API as grantsync needs it. The got client implements it; apply and the CLI depend on this.
+import type { ReadProfile } from '../apply/verify-reads.js';
 import type { ClientSummary, GrantKey, LiveGrant, OrganizationUsage, ResourceServerSummary } from '../model/types.js';
 
 export interface CreateGrantBody {
@@ -17,8 +18,14 @@ export interface UpdateGrantBody {
   allow_all_scopes?: boolean;
 }
 
+/** Server-side filters of the grant list that grantsync uses. */
+export interface GrantFilter {
+  audience?: string;
+}
+
 export interface ManagementApi {
-  listGrants(): Promise<LiveGrant[]>;
+  /** Every grant (or every grant of one audience), read to the last page. */
+  listGrants(filter?: GrantFilter): Promise<LiveGrant[]>;
   listClients(): Promise<ClientSummary[]>;
   listResourceServers(): Promise<ResourceServerSummary[]>;
   /** The live grant with this identity, read with a filtered list (never cached). */
@@ -27,4 +34,6 @@ export interface ManagementApi {
   updateGrant(id: string, body: UpdateGrantBody): Promise<LiveGrant>;
   /** Resolves also when the grant is already gone (Auth0 answers 204 either way). */
   deleteGrant(id: string): Promise<void>;
+  /** What reads have cost so far, to choose how to re-read after an apply. */
+  readProfile(): ReadProfile;
 }

@@ -103,6 +103,18 @@ export class RateLimiter {
     this.creditedAt = now;
   }
 
+  /**
+   * The rate the server lets requests through, as far as we know: the learned refill (capped by
+   * the fixed limit), Infinity when no answer has carried rate-limit headers, undefined when the
+   * server limits us but the refill is not learned yet.
+   */
+  requestsPerSecond(): number | undefined {
+    const cap = this.minIntervalMs > 0 ? 1000 / this.minIntervalMs : Infinity;
+    if (this.sample === undefined) return cap;
+    if (this.refillPerMs > 0) return Math.min(cap, this.refillPerMs * 1000);
+    return this.minIntervalMs > 0 ? cap : undefined;
+  }
+
   /** After a 429: nothing is left until `until` (epoch ms), and the refill was slower than we thought. */
   exhausted(until: number): void {
     this.remaining = Math.min(this.remaining ?? 0, 0);

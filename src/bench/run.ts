@@ -120,10 +120,12 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  // `--apply`: only the two apply scenarios, printed and not written (for iterating on apply speed).
+  const applyOnly = process.argv.includes('--apply');
   const work = mkdtempSync(path.join(os.tmpdir(), 'grantsync-bench-'));
   const rows: Row[] = [];
   try {
-    const sizes: [number, number, number][] = quick ? [[1000, 200, 20]] : [[1000, 200, 20], [10_000, 2000, 200], [50_000, 10_000, 1000]];
+    const sizes: [number, number, number][] = applyOnly ? [] : quick ? [[1000, 200, 20]] : [[1000, 200, 20], [10_000, 2000, 200], [50_000, 10_000, 1000]];
     for (const [g, c, a] of sizes) {
       rows.push(await planScenario(work, g, c, a));
       process.stderr.write(`${rows.at(-1)!.scenario}: ${rows.at(-1)!.wallSeconds.toFixed(2)} s\n`);
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n');
     process.stdout.write(`${report}\n`);
-    if (!quick) {
+    if (!quick && !applyOnly) {
       const docs = path.join(ROOT, 'docs');
       mkdirSync(docs, { recursive: true });
       const howto = readFileSync(path.join(docs, 'benchmarks-method.md'), 'utf8');

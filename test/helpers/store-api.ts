@@ -1,16 +1,27 @@
 // The ManagementApi port straight onto the emulator's TenantStore (no HTTP): for in-process
 // property tests of diff + apply against Auth0's rules. End-to-end tests use real HTTP instead.
-import type { CreateGrantBody, ManagementApi, UpdateGrantBody } from '../../src/api/port.js';
+import type { CreateGrantBody, GrantFilter, ManagementApi, UpdateGrantBody } from '../../src/api/port.js';
+import type { ReadProfile } from '../../src/apply/verify-reads.js';
 import { TenantStore, present, type Reply } from '../../src/emulator/store.js';
 import { ApiError } from '../../src/errors.js';
 import type { GrantKey, LiveGrant } from '../../src/model/types.js';
 
 export class StoreApi implements ManagementApi {
   writes = 0;
-  constructor(readonly store: TenantStore) {}
+  /** Every listing made, by its filter ('all' or the audience). */
+  readonly listings: string[] = [];
+  constructor(
+    readonly store: TenantStore,
+    private readonly profile: ReadProfile = { latencyMs: 0, requestsPerSecond: Infinity, readConcurrency: 16 },
+  ) {}
 
-  async listGrants(): Promise<LiveGrant[]> {
-    return this.store.state.grants.map((g) => present(g) as unknown as LiveGrant);
+  async listGrants(filter: GrantFilter = {}): Promise<LiveGrant[]> {
+    this.listings.push(filter.audience ?? 'all');
+    const grants = filter.audience === undefined ? this.store.state.grants : this.store.listGrants({ audience: filter.audience });
+    return grants.map((g) => present(g) as unknown as LiveGrant);
+  }
+  readProfile(): ReadProfile {
+    return this.profile;
   }
   async listClients() {
     return this.store.state.clients.filter((c) => !c.global).map((c) => ({ client_id: c.client_id, name: c.name, app_type: c.app_type }));

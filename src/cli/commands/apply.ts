@@ -27,6 +27,8 @@ interface Work {
   plan?: Plan;
   changes: Change[];
   live: LiveGrant[];
+  /** Every grant read before the apply, managed or not. */
+  snapshot: LiveGrant[];
   desired: DesiredGrant[];
   ownership: Ownership;
   maxDeletes: number;
@@ -60,6 +62,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   if (options.format !== 'json') io.out(`\nApplying ${work.changes.length} change${work.changes.length === 1 ? '' : 's'}…\n`);
   const result = await applyAndVerify(session.client, work.changes, {
     live: work.live,
+    snapshot: work.snapshot,
     desired: work.desired,
     ownership: work.ownership,
     signal,
@@ -119,6 +122,7 @@ async function fromDirectory(session: Session, io: Io, options: ApplyOptions, en
     plan: planned.plan,
     changes: planned.plan.changes,
     live: planned.diff.managed,
+    snapshot: planned.tenant.grants,
     desired: planned.desired,
     ownership: planned.ownership,
     maxDeletes: planned.state.settings.maxDeletes,
@@ -147,6 +151,7 @@ async function fromSavedPlan(session: Session, file: string): Promise<Work> {
   return {
     changes: savedChanges(saved),
     live: diff.managed,
+    snapshot: grants,
     desired,
     ownership: saved.ownership,
     maxDeletes: saved.max_deletes,
