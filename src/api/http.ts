@@ -100,6 +100,7 @@ export class ManagementClient implements ManagementApi {
       latencyMs: this.readLatencyMs ?? 0,
       requestsPerSecond: this.limiter.requestsPerSecond(),
       readConcurrency: this.options.readConcurrency ?? 16,
+      pageSize: PAGE_SIZE,
     };
   }
 

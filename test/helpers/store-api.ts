@@ -12,7 +12,8 @@ export class StoreApi implements ManagementApi {
   readonly listings: string[] = [];
   constructor(
     readonly store: TenantStore,
-    private readonly profile: ReadProfile = { latencyMs: 0, requestsPerSecond: Infinity, readConcurrency: 16 },
+    /** What this fake server claims its reads cost; it answers every listing at once regardless. */
+    private readonly profile: ReadProfile = { latencyMs: 0, requestsPerSecond: Infinity, readConcurrency: 16, pageSize: 100 },
   ) {}
 
   async listGrants(filter: GrantFilter = {}): Promise<LiveGrant[]> {

@@ -63,6 +63,19 @@ describe('pagination', () => {
     expect(grants.map((g) => g.id)).toEqual([grant(1).id, grant(2).id, grant(3).id, grant(4).id]);
   });
 
+  it('lists one audience with the same cursors, and reports what its reads cost', async () => {
+    tokenEndpoint();
+    const audience = 'https://api/1';
+    nock(BASE).get('/api/v2/client-grants').query({ audience, take: 100 }).delay(100).reply(200, { client_grants: [grant(1)], next: 'cursor-a' });
+    nock(BASE).get('/api/v2/client-grants').query({ audience, take: 100, from: 'cursor-a' }).delay(100).reply(200, { client_grants: [grant(2)] });
+    const api = new ManagementClient({ endpoint: parseDomain('tenant.test'), credentials: { clientId: 'deployer', clientSecret: SECRET }, redactor: new Redactor() });
+    expect((await api.listGrants({ audience })).map((g) => g.id)).toEqual([grant(1).id, grant(2).id]);
+    const profile = api.readProfile();
+    // Both pages took at least the 100 ms delay; no x-ratelimit-* header came, so no limit is known.
+    expect(profile.latencyMs).toBeGreaterThanOrEqual(95);
+    expect(profile).toMatchObject({ requestsPerSecond: Infinity, readConcurrency: 16, pageSize: 100 });
+  });
+
   it('refuses a cursor that repeats instead of looping forever', async () => {
     tokenEndpoint();
     nock(BASE).get('/api/v2/client-grants').query({ take: 100 }).reply(200, { client_grants: [grant(1)], next: 'same' });

@@ -2,8 +2,9 @@
 // the YAML, leaves every other grant byte-identical, and a second plan is empty.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyChanges } from '../../src/apply/apply.js';
+import type { ReadProfile } from '../../src/apply/verify-reads.js';
 import { diffGrants } from '../../src/diff/diff.js';
+import { applyAndVerify } from '../../src/engine.js';
 import { unmanagedReason } from '../../src/diff/ownership.js';
 import { grantKeyString, liveKey, normalizeState } from '../../src/diff/state.js';
 import { TenantStore } from '../../src/emulator/store.js';
@@ -37,7 +38,13 @@ const scenarioArb = fc.record({
   excluded: fc.subarray(CLIENTS.slice(1).map((c) => c.client_id), { maxLength: 2 }),
   ownKnown: fc.boolean(),
   defaultGrant: fc.boolean(),
+  // How the fake server claims reads cost: cheap (one listing of everything wins) or slow with a
+  // page of one grant (listings per audience win), so both ways of verifying are exercised.
+  slowReads: fc.boolean(),
 });
+
+const CHEAP_READS: ReadProfile = { latencyMs: 0, requestsPerSecond: Infinity, readConcurrency: 16, pageSize: 100 };
+const SLOW_READS: ReadProfile = { latencyMs: 100, requestsPerSecond: 1000, readConcurrency: 4, pageSize: 1 };
 
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -70,13 +77,14 @@ function seedOf(scenario: Scenario): Seed {
 describe('planner and apply, for random tenants', () => {
   it('converge the managed grants, leave the rest byte-identical, and re-plan to nothing', async () => {
     let runs = 0;
+    const verifiedBy = { all: 0, audience: 0 };
     await fc.assert(
       fc.asyncProperty(scenarioArb, fc.integer({ min: 1, max: 2 ** 31 - 2 }), async (scenario, idSeed) => {
         runs++;
         let state = idSeed;
         const random = (): number => ((state = (state * 48271) % 2147483647) / 2147483647);
         const store = new TenantStore(seedOf(scenario), random);
-        const api = new StoreApi(store);
+        const api = new StoreApi(store, scenario.slowReads ? SLOW_READS : CHEAP_READS);
         const ownership: Ownership = {
           manage: scenario.manageAll ? 'all' : { audiences: scenario.managedAudiences },
           excludedClientIds: scenario.excluded,
@@ -103,8 +111,11 @@ describe('planner and apply, for random tenants', () => {
 
         const diff = diffGrants(desired, before, ownership);
         const plan = buildPlan({ tenant: TENANT, diff, clientNames: new Map(), systemAudiences: new Set([MAPI]) });
-        const outcomes = await applyChanges(plan.changes, api, { live: diff.managed });
+        const { outcomes, remaining, reads } = await applyAndVerify(api, plan.changes, { live: diff.managed, snapshot: before, desired, ownership });
         expect(outcomes.filter((o) => o.status === 'failed')).toEqual([]);
+        // The verifying re-read, whichever way it read, found nothing left to do.
+        expect(remaining).toEqual([]);
+        verifiedBy[reads.by]++;
         // Exactly one write per change, two for a replace.
         expect(api.writes).toBe(plan.changes.reduce((n, c) => n + (c.action === 'replace' ? 2 : 1), 0));
 
@@ -127,6 +138,8 @@ describe('planner and apply, for random tenants', () => {
       { numRuns: 300, seed: 20261127 },
     );
     expect(runs).toBe(300);
+    expect(verifiedBy.all).toBeGreaterThan(30);
+    expect(verifiedBy.audience).toBeGreaterThan(30);
   });
 
   it('flags added Management API scopes, never deletes or removals', () => {

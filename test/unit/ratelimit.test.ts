@@ -32,7 +32,7 @@ async function simulate(opts: { burst: number; perSecond: number; requests: numb
     }
   }
   const floorMs = Math.max(0, ((opts.requests - opts.burst) / opts.perSecond) * 1000);
-  return { refused, elapsedMs: now - started, floorMs };
+  return { refused, elapsedMs: now - started, floorMs, learnedPerSecond: limiter.requestsPerSecond() };
 }
 
 describe('RateLimiter', () => {
@@ -51,9 +51,22 @@ describe('RateLimiter', () => {
     { burst: 10, perSecond: 16, requests: 300, latencyMs: 20, within: 1.15 },
     { burst: 2, perSecond: 2, requests: 200, latencyMs: 30, within: 1.25 },
   ])('paces %o close to the floor with under 2% 429s', async ({ within, ...opts }) => {
-    const { refused, elapsedMs, floorMs } = await simulate(opts);
+    const { refused, elapsedMs, floorMs, learnedPerSecond } = await simulate(opts);
     expect(refused / opts.requests).toBeLessThan(0.02);
     expect(elapsedMs).toBeLessThan(floorMs * within + 1000);
+    // What it reports to the apply's re-read planning is the server's refill, within 20%.
+    expect(learnedPerSecond).toBeGreaterThan(opts.perSecond * 0.8);
+    expect(learnedPerSecond).toBeLessThan(opts.perSecond * 1.2);
+  });
+
+  it('reports no limit before any header, and an unknown rate until it has learned one', () => {
+    let now = 0;
+    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    const limiter = new RateLimiter(clock);
+    expect(limiter.requestsPerSecond()).toBe(Infinity);
+    limiter.settle({ limit: 50, remaining: 40, resetAt: 1000 });
+    expect(limiter.requestsPerSecond()).toBeUndefined();
+    expect(new RateLimiter(clock, 10).requestsPerSecond()).toBe(10);
   });
 
   it('without headers it does not wait at all', async () => {
