@@ -8,7 +8,7 @@ import type {
   UnmanagedReason,
 } from '../model/types.js';
 import { unmanagedReason } from './ownership.js';
-import { grantKeyString, liveKey, normalizeState, statesEqual } from './state.js';
+import { GrantIndex, liveKey, normalizeState, statesEqual } from './state.js';
 
 export interface DiffResult {
   changes: Change[];
@@ -24,7 +24,7 @@ export function liveState(grant: LiveGrant): GrantState {
 
 export function diffGrants(desired: readonly DesiredGrant[], live: readonly LiveGrant[], ownership: Ownership): DiffResult {
   const managed: LiveGrant[] = [];
-  const managedByKey = new Map<string, LiveGrant>();
+  const managedByKey = new GrantIndex<LiveGrant>();
   const unmanagedByReason: Partial<Record<UnmanagedReason, number>> = {};
   for (const grant of live) {
     const reason = unmanagedReason(grant, ownership);
@@ -33,33 +33,31 @@ export function diffGrants(desired: readonly DesiredGrant[], live: readonly Live
       continue;
     }
     managed.push(grant);
-    managedByKey.set(grantKeyString(liveKey(grant)!), grant);
+    managedByKey.set(liveKey(grant)!, grant);
   }
 
   const changes: Change[] = [];
   const creates: Change[] = [];
-  const declaredKeys = new Set<string>();
+  const declared = new Set<LiveGrant>();
   let unchanged = 0;
   for (const want of desired) {
-    const key = grantKeyString(want);
-    declaredKeys.add(key);
-    const have = managedByKey.get(key);
-    const base = { client_id: want.client_id, audience: want.audience, subject_type: want.subject_type, client_name: want.client_name };
+    const have = managedByKey.get(want);
     if (!have) {
-      creates.push({ ...base, action: 'create', before: null, after: want.state, flags: [] });
+      creates.push({ ...identityOf(want), action: 'create', before: null, after: want.state, flags: [] });
       continue;
     }
+    declared.add(have);
     const before = liveState(have);
     if (statesEqual(before, want.state)) unchanged++;
-    else changes.push({ ...base, action: 'update', before, after: want.state, flags: [] });
+    else changes.push({ ...identityOf(want), action: 'update', before, after: want.state, flags: [] });
   }
 
   // A delete and a create of the same client and audience that differ only in
   // subject_type are one change of an immutable field: a replace.
   const deletes = new Map<string, Change>();
   for (const grant of managed) {
+    if (declared.has(grant)) continue;
     const key = liveKey(grant)!;
-    if (declaredKeys.has(grantKeyString(key))) continue;
     const pairKey = `${key.client_id}\u0000${key.audience}`;
     const change: Change = { ...key, action: 'delete', before: liveState(grant), after: null, flags: [] };
     if (deletes.has(pairKey)) changes.push(change);
@@ -77,4 +75,8 @@ export function diffGrants(desired: readonly DesiredGrant[], live: readonly Live
   }
   changes.push(...deletes.values());
   return { changes, unchanged, managed, unmanagedByReason };
+}
+
+function identityOf(want: DesiredGrant): Pick<Change, 'client_id' | 'audience' | 'subject_type' | 'client_name'> {
+  return { client_id: want.client_id, audience: want.audience, subject_type: want.subject_type, client_name: want.client_name };
 }

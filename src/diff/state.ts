@@ -7,11 +7,35 @@ export function compareStrings(a: string, b: string): number {
 }
 
 export function sortedUnique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort(compareStrings);
+  // Most scope lists are already sorted and unique (ours are, and Auth0 keeps request order):
+  // checking is cheaper than a Set and a sort, and planning 100,000 grants does this 200,000 times.
+  let ordered = true;
+  for (let i = 1; i < values.length && ordered; i++) ordered = values[i - 1]! < values[i]!;
+  return ordered ? values.slice() : [...new Set(values)].sort(compareStrings);
 }
 
 export function grantKeyString(key: GrantKey): string {
   return `${key.client_id}\u0000${key.audience}\u0000${key.subject_type}`;
+}
+
+/**
+ * Values by grant identity without building a key string per lookup (on 100,000 grants the
+ * concatenated keys and their hashing were most of the diff's time): subject_type → audience → client_id.
+ */
+export class GrantIndex<T> {
+  private readonly bySubject = new Map<string, Map<string, Map<string, T>>>();
+
+  set(key: GrantKey, value: T): void {
+    let byAudience = this.bySubject.get(key.subject_type);
+    if (!byAudience) this.bySubject.set(key.subject_type, (byAudience = new Map()));
+    let byClient = byAudience.get(key.audience);
+    if (!byClient) byAudience.set(key.audience, (byClient = new Map()));
+    byClient.set(key.client_id, value);
+  }
+
+  get(key: GrantKey): T | undefined {
+    return this.bySubject.get(key.subject_type)?.get(key.audience)?.get(key.client_id);
+  }
 }
 
 export function liveKey(grant: LiveGrant): GrantKey | undefined {
