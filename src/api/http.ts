@@ -48,6 +48,8 @@ interface Call {
   json?: unknown;
   /** Statuses that are answers rather than errors (e.g. 404 when looking up). */
   accept?: number[];
+  /** The token request itself: no bearer token, and repeating it is harmless (it is not a write). */
+  tokenRequest?: boolean;
 }
 
 export class ManagementClient implements ManagementApi {
@@ -195,9 +197,14 @@ export class ManagementClient implements ManagementApi {
     let rateLimited = 0;
     let staleTokens = 0;
     let serverErrors = 0;
+    // A POST that got no answer, or a 5xx, may have been applied: the caller re-reads instead of repeating it.
+    const repeatable = call.method !== 'POST' || call.tokenRequest === true;
+    // The token endpoint is the Authentication API, with limits of its own: it neither waits for
+    // nor feeds the Management API's limiter.
+    const limiter = call.tokenRequest ? undefined : this.limiter;
     for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.get();
-      await this.limiter.acquire();
+      const token = call.tokenRequest ? undefined : await this.tokens.get();
+      await limiter?.acquire();
       const started = this.clock.now();
       const shownPath = showPath(call);
       let res: Response<string>;
@@ -206,19 +213,18 @@ export class ManagementClient implements ManagementApi {
           method: call.method,
           searchParams: call.searchParams,
           json: call.json,
-          headers: { authorization: `Bearer ${token}` },
+          headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
         });
       } catch (error) {
-        this.limiter.settle();
+        limiter?.settle();
         const code = error instanceof RequestError ? error.code : 'ERROR';
         this.options.onRequest?.({ method: call.method, path: shownPath, status: code, ms: this.clock.now() - started, attempt });
-        // A POST that got no answer may have been applied: the caller re-reads instead of repeating it.
-        if (call.method === 'POST' || serverErrors >= this.policy.maxServerRetries) {
+        if (!repeatable || serverErrors >= this.policy.maxServerRetries) {
           throw new ApiError({
             message: this.options.redactor.redact(`${call.method} /${shownPath} failed: ${code} (${(error as Error).message})`),
             method: call.method,
             path: `/${shownPath}`,
-            outcomeUnknown: call.method !== 'GET',
+            outcomeUnknown: call.method !== 'GET' && !call.tokenRequest,
             errorCode: code,
           });
         }
@@ -226,13 +232,13 @@ export class ManagementClient implements ManagementApi {
         await this.clock.sleep(retryDelay({ attempt: serverErrors, headers: {}, now: this.clock.now(), random: this.random, policy: this.policy }));
         continue;
       }
-      this.limiter.settle(readRateLimitHeaders(res.headers), res.statusCode !== 429);
+      limiter?.settle(readRateLimitHeaders(res.headers), res.statusCode !== 429);
       this.options.onRequest?.({ method: call.method, path: shownPath, status: res.statusCode, ms: this.clock.now() - started, attempt });
       const status = res.statusCode;
       if (call.method === 'GET' && status < 400) this.observeReadLatency(this.clock.now() - started);
       if (status < 400 || call.accept?.includes(status)) return res;
 
-      if (status === 401) {
+      if (status === 401 && token !== undefined) {
         // Another request already replaced this token: try the new one; that is not our one renewal.
         if (this.tokens.isReplaced(token) && staleTokens++ < 3) continue;
         if (!tokenRetried && this.tokens.invalidate(token)) return this.call(call, true);
@@ -240,16 +246,16 @@ export class ManagementClient implements ManagementApi {
       if (status === 429 && rateLimited < this.policy.maxRateLimitRetries) {
         rateLimited++;
         const delay = retryDelay({ attempt: rateLimited, headers: res.headers, now: this.clock.now(), random: this.random, policy: this.policy });
-        this.limiter.exhausted(this.clock.now() + delay);
+        limiter?.exhausted(this.clock.now() + delay);
         await this.clock.sleep(delay);
         continue;
       }
-      if (status >= 500 && call.method !== 'POST' && serverErrors < this.policy.maxServerRetries) {
+      if (status >= 500 && repeatable && serverErrors < this.policy.maxServerRetries) {
         serverErrors++;
         await this.clock.sleep(retryDelay({ attempt: serverErrors, headers: res.headers, now: this.clock.now(), random: this.random, policy: this.policy }));
         continue;
       }
-      throw this.httpError(call, res, status >= 500 && call.method === 'POST');
+      throw this.httpError(call, res, status >= 500 && !repeatable);
     }
   }
 
@@ -258,40 +264,16 @@ export class ManagementClient implements ManagementApi {
   }
 
   private async fetchToken(clientId: string, clientSecret: string, audience: string): Promise<{ accessToken: string; expiresInSeconds: number }> {
-    for (let attempt = 0; ; attempt++) {
-      await this.limiter.acquire();
-      const started = this.clock.now();
-      let res: Response<string>;
-      try {
-        res = await this.http('oauth/token', {
-          method: 'POST',
-          json: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience },
-        });
-      } catch (error) {
-        this.limiter.settle();
-        const code = error instanceof RequestError ? error.code : 'ERROR';
-        this.options.onRequest?.({ method: 'POST', path: 'oauth/token', status: code, ms: this.clock.now() - started, attempt });
-        // Asking for a token twice is harmless, so network errors are retried.
-        if (attempt >= this.policy.maxServerRetries) {
-          throw new ApiError({ message: this.options.redactor.redact(`POST /oauth/token failed: ${code}`), method: 'POST', path: '/oauth/token', errorCode: code });
-        }
-        await this.clock.sleep(retryDelay({ attempt, headers: {}, now: this.clock.now(), random: this.random, policy: this.policy }));
-        continue;
-      }
-      this.limiter.settle(readRateLimitHeaders(res.headers));
-      this.options.onRequest?.({ method: 'POST', path: 'oauth/token', status: res.statusCode, ms: this.clock.now() - started, attempt });
-      if (res.statusCode === 200) {
-        const body = parseBody(res, 'oauth/token') as { access_token?: unknown; expires_in?: unknown };
-        if (typeof body.access_token !== 'string') throw this.shapeError('oauth/token', 'no access_token in the answer');
-        this.options.redactor.add(body.access_token);
-        return { accessToken: body.access_token, expiresInSeconds: typeof body.expires_in === 'number' ? body.expires_in : 86_400 };
-      }
-      if ((res.statusCode === 429 || res.statusCode >= 500) && attempt < this.policy.maxServerRetries) {
-        await this.clock.sleep(retryDelay({ attempt, headers: res.headers, now: this.clock.now(), random: this.random, policy: this.policy }));
-        continue;
-      }
-      throw this.httpError({ method: 'POST', path: 'oauth/token' }, res, false);
-    }
+    const res = await this.call({
+      method: 'POST',
+      path: 'oauth/token',
+      json: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience },
+      tokenRequest: true,
+    });
+    const body = parseBody(res, 'oauth/token') as { access_token?: unknown; expires_in?: unknown };
+    if (typeof body.access_token !== 'string') throw this.shapeError('oauth/token', 'no access_token in the answer');
+    this.options.redactor.add(body.access_token);
+    return { accessToken: body.access_token, expiresInSeconds: typeof body.expires_in === 'number' ? body.expires_in : 86_400 };
   }
 
   private httpError(call: Pick<Call, 'method' | 'path' | 'searchParams'>, res: Response<string>, outcomeUnknown: boolean): ApiError {

@@ -220,6 +220,21 @@ describe('tokens', () => {
     expect(error.message).toBe('POST /oauth/token → 401 Unauthorized (access_denied). Check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET');
   });
 
+  it('asks for the token again after a reset, a 503 and a 429 (asking twice is harmless), without touching the Management API limiter', async () => {
+    nock(BASE).post('/oauth/token').replyWithError('socket hang up');
+    nock(BASE).post('/oauth/token').reply(503, 'busy');
+    // The Authentication API's own limit: an empty bucket there must not pause Management API calls.
+    nock(BASE).post('/oauth/token').reply(429, { error: 'too_many_requests' }, { 'retry-after': '1', 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0' });
+    tokenEndpoint();
+    nock(BASE).get('/api/v2/client-grants').query(true).reply(200, { client_grants: [grant(1)] });
+    const { clock, sleeps } = fakeClock();
+    const api = client({ clock });
+    expect(await api.listGrants()).toHaveLength(1);
+    expect(sleeps).toHaveLength(3);
+    expect(sleeps[2]).toBe(1000); // Retry-After
+    expect(api.readProfile().requestsPerSecond).toBe(Infinity);
+  });
+
   it('reads the client id from the azp claim of a JWT access token', () => {
     const payload = Buffer.from(JSON.stringify({ azp: 'clientFromJwt', scope: 'read:client_grants' })).toString('base64url');
     const api = new ManagementClient({ endpoint: parseDomain('tenant.test'), credentials: { accessToken: `eyJhbGciOiJIUzI1NiJ9.${payload}.sig` }, redactor: new Redactor() });
