@@ -120,6 +120,8 @@ export async function applyAndVerify(
     signal?: AbortSignal;
     concurrency?: number;
     onOutcome?: Parameters<typeof applyChanges>[2]['onOutcome'];
+    /** Told how the tenant will be re-read, before the re-read starts. */
+    onVerify?: (reads: VerifyReads) => void;
   },
 ): Promise<ApplyRunResult> {
   const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, concurrency: context.concurrency, onOutcome: context.onOutcome });
@@ -130,6 +132,7 @@ export async function applyAndVerify(
     managed: context.live,
     profile: api.readProfile(),
   });
+  context.onVerify?.(reads);
   try {
     const after = await reReadGrants(api, reads);
     return { outcomes, remaining: diffGrants(context.desired, after, context.ownership).changes, reads };

@@ -57,7 +57,8 @@ export function chooseVerifyReads(input: {
   const pages = audiencePages.reduce((sum, n) => sum + n, 0);
   const longest = Math.max(0, ...audiencePages);
 
-  const msPerToken = rate === undefined ? Infinity : 1000 / rate;
+  // An unknown rate is estimated as no limit; the choice below does not rely on it.
+  const msPerToken = rate === undefined ? 0 : 1000 / rate;
   const sequentialMs = allPages * Math.max(latencyMs, msPerToken);
   const all: VerifyReads = { by: 'all', pages: allPages, estimateMs: sequentialMs };
   // Without a known rate the cost of extra requests cannot be weighed: stay with the one listing.

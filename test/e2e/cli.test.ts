@@ -275,6 +275,16 @@ describe('the command line', () => {
     expect(result.stderr).toMatch(/^POST \/oauth\/token 200 \d+ms$/m);
     expect(result.stderr).toMatch(/^GET \/api\/v2\/client-grants\?take=100 200 \d+ms$/m);
   });
+
+  it('apply --verbose says how it re-reads the tenant to verify, then does so', async () => {
+    const { env } = await tenant();
+    const result = await runCli(['apply', '--dir', REPO_GRANTS, '--verbose'], { env });
+    expect(result.code).toBe(0);
+    // The demo tenant's grants fit on one page: one listing beats one per API.
+    const verifying = result.stderr.search(/^Verifying: re-reading every grant in one listing \(1 page, (under 0\.1 s|about [\d.]+ s)\)$/m);
+    expect(verifying).toBeGreaterThan(0);
+    expect(result.stderr.slice(verifying)).toMatch(/^GET \/api\/v2\/client-grants\?take=100 200 \d+ms$/m);
+  });
 });
 
 describe('secrets', () => {

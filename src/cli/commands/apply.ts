@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Redactor } from '../../api/redact.js';
 import type { Outcome } from '../../apply/apply.js';
 import { diffGrants } from '../../diff/diff.js';
+import type { VerifyReads } from '../../apply/verify-reads.js';
 import { applyAndVerify, checkGuards, systemAudiences } from '../../engine.js';
 import { InputError, NotConvergedError, RefusedError } from '../../errors.js';
 import type { Change, DesiredGrant, LiveGrant, Ownership, Plan } from '../../model/types.js';
@@ -70,6 +71,9 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     onOutcome: (outcome, done, total) => {
       session.progress.change(done, total);
       if (options.format !== 'json' && !options.quiet) session.progress.around(() => io.out(`${formatOutcome(outcome)}\n`));
+    },
+    onVerify: (reads) => {
+      if (options.verbose) session.progress.around(() => io.err(`${describeVerifyReads(reads)}\n`));
     },
   });
   session.progress.done();
@@ -164,4 +168,13 @@ function formatOutcome(outcome: Outcome): string {
   const change = outcome.change;
   const detail = outcome.error ? `: ${outcome.error}` : outcome.note ? ` (${outcome.note})` : '';
   return `  ${mark} ${change.action.padEnd(7)} ${clientLabel(change)} → ${change.audience}${detail}`;
+}
+
+/** For --verbose: how the apply re-reads the tenant, and why that many requests. */
+function describeVerifyReads(reads: VerifyReads): string {
+  const time = reads.estimateMs < 100 ? 'under 0.1 s' : `about ${(reads.estimateMs / 1000).toFixed(1)} s`;
+  const pages = `${reads.pages} page${reads.pages === 1 ? '' : 's'}, ${time}`;
+  return reads.by === 'all'
+    ? `Verifying: re-reading every grant in one listing (${pages})`
+    : `Verifying: re-reading the grants of ${reads.audiences.length} API${reads.audiences.length === 1 ? '' : 's'} side by side (${pages})`;
 }
