@@ -44,7 +44,7 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, s
   });
   io.err(`Auth0 Management API emulator for ${seed.tenant} listening on ${emulator.url}\n`);
   io.out(`export AUTH0_DOMAIN=${emulator.url}\n`);
-  if (!options.seed) io.out(`export AUTH0_CLIENT_ID=${DEMO_DEPLOYER.clientId}   # the demo tenant's deployer; its secret is in src/demo/tenant.ts\n`);
+  if (!options.seed) io.out(`export AUTH0_CLIENT_ID=${DEMO_DEPLOYER.clientId}   # the demo tenant's deployer; its secret is DEMO_DEPLOYER in src/demo/tenant.ts (dist/demo/tenant.js when installed)\n`);
   io.err(`Counters: GET ${emulator.url}/__emulator/stats. Stop with Ctrl-C.\n`);
   await stop;
   await emulator.close();
