@@ -1,0 +1,47 @@
+// grantsync as a library: the same core the CLI composes, for scripts and for tests of your own.
+// Load → plan → render is pure apart from the directory read; the client is the only network edge.
+//
+//   const state = await loadDirectory('grants', process.env);
+//   const client = new ManagementClient({ endpoint: parseDomain(domain), credentials, redactor: new Redactor() });
+//   checkTenant(state, client endpoint); const tenant = await readTenant(client);
+//   const { plan } = planFromState(state, tenant, { tenantName, ownClientId });
+//   console.log(renderJson(plan));
+//
+// Nothing here reads process.env, prints or exits: that is the CLI's job.
+export { loadDirectory, checkTenant, readTenant, planFromState, checkGuards, applyAndVerify, systemAudiences } from './engine.js';
+export type { PlanResult, Guards, ApplyRunResult } from './engine.js';
+export type { DesiredState } from './config/load.js';
+export { ManagementClient, type ClientOptions, type RequestEvent } from './api/http.js';
+export type { ManagementApi, CreateGrantBody, UpdateGrantBody, GrantFilter } from './api/port.js';
+export { parseDomain, type Endpoint } from './api/domain.js';
+export { Redactor } from './api/redact.js';
+export type { Outcome } from './apply/apply.js';
+export type { VerifyReads, ReadProfile } from './apply/verify-reads.js';
+export { diffGrants, type DiffResult } from './diff/diff.js';
+export { buildPlan, fingerprintGrants } from './plan/plan.js';
+export { renderText } from './render/text.js';
+export { renderMarkdown, type MarkdownOptions } from './render/markdown.js';
+export { renderJson, toJsonPlan, type JsonPlan, type JsonChange } from './render/json.js';
+export { renderProblems, formatProblem } from './render/problems.js';
+export { InputError, RefusedError, ApiError, NotConvergedError } from './errors.js';
+export { startEmulator, type Emulator, type EmulatorOptions, type EmulatorStats, type RateLimitOptions, type FaultOptions } from './emulator/server.js';
+export type { Seed, SeedGrant } from './emulator/seed.js';
+export type {
+  Action,
+  Change,
+  ClientSummary,
+  DeclaredGrant,
+  DesiredGrant,
+  Flag,
+  GrantKey,
+  GrantState,
+  LiveGrant,
+  Ownership,
+  Plan,
+  PlanSummary,
+  Problem,
+  ResourceServerSummary,
+  Settings,
+  SourceLocation,
+  TenantSnapshot,
+} from './model/types.js';
