@@ -27,12 +27,16 @@ describe('grantsync as a library', () => {
     lib.checkTenant(state, endpoint);
     const redactor = new lib.Redactor();
     const client = new lib.ManagementClient({ endpoint, redactor, credentials: { clientId: DEMO_DEPLOYER.clientId, clientSecret: DEMO_DEPLOYER.clientSecret } });
-    const planned = lib.planFromState(state, await lib.readTenant(client), { tenantName: endpoint.host, ownClientId: client.tokens.clientId });
+    const tenant = await lib.readTenant(client);
+    const planned = lib.planFromState(state, tenant, { tenantName: endpoint.host, ownClientId: client.tokens.clientId });
 
     const json = JSON.parse(lib.renderJson(planned.plan)) as { summary: Record<string, number> };
     expect(json.summary).toMatchObject({ create: 1, update: 3, delete: 1 });
     expect(lib.renderMarkdown(planned.plan)).toContain('**Plan: 1 to create, 3 to update, 1 to delete.**');
 
+    const guards = { maxDeletes: state.settings.maxDeletes, ownClientKnown: planned.ownership.ownClientId !== undefined, systemAudiences: lib.systemAudiences(tenant) };
+    lib.checkGuards(planned.plan.changes, guards);
+    expect(() => lib.checkGuards(planned.plan.changes, { ...guards, maxDeletes: 0 })).toThrow(lib.RefusedError);
     const result = await lib.applyAndVerify(client, planned.plan.changes, { live: planned.diff.managed, desired: planned.desired, ownership: planned.ownership });
     expect(result.outcomes.map((o) => o.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
     expect(result.remaining).toEqual([]);
