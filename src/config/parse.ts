@@ -61,11 +61,16 @@ export function parseYamlFile(source: SourceFile): ParseResult {
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((error) => ({
-        location: position(error.pos[0]),
-        message: yamlErrorMessage(error.code, error.message),
-        hint: yamlErrorHint(error.code),
-      })),
+      problems: doc.errors.map((error) => {
+        const location = position(error.pos[0]);
+        const line = text.split('\n', location.line)[location.line - 1] ?? '';
+        return {
+          location,
+          message: yamlErrorMessage(error.code, error.message),
+          // In [ ] and { } YAML reads `{` as the start of a mapping, so an unquoted ${NAME} breaks the list.
+          hint: /[[{].*\$\{/.test(line) ? 'Quote values that use ${…} inside [ ] or { }, e.g. scope: ["read:${ENV}"].' : yamlErrorHint(error.code),
+        };
+      }),
     };
   }
   let value: unknown;
