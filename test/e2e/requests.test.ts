@@ -4,6 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
+import { parseDomain } from '../../src/api/domain.js';
+import { ManagementClient } from '../../src/api/http.js';
+import { Redactor } from '../../src/api/redact.js';
 import { runCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/directory.js';
 import { DEMO_DEPLOYER, withEmulator } from '../helpers/emulator.js';
@@ -81,5 +84,28 @@ describe('request counts', () => {
     // 4 pages before (301 grants); then the verifying re-read: 3 audiences of 100 grants each
     // (the deployer's own grant is not managed) is 3 pages, one fewer than listing all 301 again.
     expect(routes['GET /api/v2/client-grants']).toBe(7);
+  });
+
+  it('a listing of one audience follows its cursors like the full one, at 100 per page', async () => {
+    // 250 grants on api0, 120 on api1, 5 on api2 (ids interleave, so the cursors skip other audiences' grants).
+    const { seed } = tenant(0, 250, 3);
+    const grant = (i: number, api: number) => ({ client_id: `c${String(i).padStart(5, '0')}`, audience: `https://api${api}`, scope: ['read'] });
+    seed.client_grants!.push(...Array.from({ length: 250 }, (_, i) => grant(i, 0)), ...Array.from({ length: 120 }, (_, i) => grant(i, 1)), ...Array.from({ length: 5 }, (_, i) => grant(i, 2)));
+    const started = await withEmulator({ seed });
+    emulator = started.emulator;
+    const client = new ManagementClient({
+      endpoint: parseDomain(emulator.url),
+      credentials: { clientId: DEMO_DEPLOYER.clientId, clientSecret: DEMO_DEPLOYER.clientSecret },
+      redactor: new Redactor(),
+    });
+    const all = await client.listGrants();
+    emulator.resetStats();
+    const lists = await Promise.all([0, 1, 2].map((a) => client.listGrants({ audience: `https://api${a}` })));
+    expect(lists.map((l) => l.length)).toEqual([250, 120, 5]);
+    for (const [a, list] of lists.entries()) {
+      expect(list).toEqual(all.filter((g) => g.audience === `https://api${a}`));
+    }
+    // 3 + 2 + 1 pages, where listing all 376 grants again would take 4.
+    expect(emulator.stats().byRoute).toEqual({ 'GET /api/v2/client-grants': 6 });
   });
 });
