@@ -30,6 +30,8 @@ export function readRateLimitHeaders(headers: Record<string, string | string[] |
 export class RateLimiter {
   static readonly PROBE_MS = 100;
   static readonly MIN_SAMPLE_MS = 30;
+  /** Wait this long past an announced reset: the server's clock and ours are not the same clock. */
+  static readonly RESET_MARGIN_MS = 10;
   /** Tokens we believe are left; undefined until the server tells us. */
   private remaining: number | undefined;
   private limit = Infinity;
@@ -42,6 +44,20 @@ export class RateLimiter {
   private nextSlot = 0;
   private probeMs = RateLimiter.PROBE_MS;
   private readonly minIntervalMs: number;
+  /**
+   * Auth0 documents its buckets as refilled at the top of each second: in one lump at the reset
+   * its headers announce, not continuously. Counting continuous refill against such a bucket spends
+   * tokens that are not there yet, a 429 every second. The two are told apart by what the server
+   * reports between resets: answers that share one `x-ratelimit-reset` show tokens coming back
+   * only if the bucket refills continuously. `window` is the current run of such answers.
+   */
+  private window: { resetAt: number; at: number; remaining: number; finished: number; endAt: number; endRemaining: number; endFinished: number } | undefined;
+  /** For the last windows long enough to tell: did tokens come back within it (false) or not (true)? */
+  private lumpVotes: boolean[] = [];
+  /** 429s since the refill rate was learned: rare against a continuous bucket, one a second against lumps. */
+  private surprises = 0;
+  /** Tokens added at each reset, as seen when a reset passed (lump buckets only). */
+  private lump = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -97,6 +113,7 @@ export class RateLimiter {
         this.sample = { at: now, remaining: headers.remaining, finished: this.finished };
       }
     }
+    if (headers.resetAt !== undefined) this.observeWindow(now, headers.remaining, headers.resetAt);
     if (headers.remaining >= 1) this.probeMs = RateLimiter.PROBE_MS;
     // Requests still in flight are not in the server's count yet: spend them now.
     this.remaining = headers.remaining - this.inFlight;
@@ -115,8 +132,40 @@ export class RateLimiter {
     return this.minIntervalMs > 0 ? cap : undefined;
   }
 
+  /** True once the answers show tokens arriving only at resets (see `window`). */
+  private refillsInLumps(): boolean {
+    if (this.lump <= 0) return false;
+    // Slow buckets seldom give a window long enough to vote: then 429s the rate does not explain decide.
+    if (this.lumpVotes.length < 3) return this.surprises >= 3 && !this.lumpVotes.includes(false);
+    return this.lumpVotes.filter(Boolean).length >= 0.75 * this.lumpVotes.length;
+  }
+
+  private observeWindow(now: number, remaining: number, resetAt: number): void {
+    // A full bucket hides its refill either way: only answers below the cap say anything.
+    const belowCap = remaining < this.limit - 1;
+    const w = this.window;
+    if (w && w.resetAt === resetAt && belowCap) {
+      w.endAt = now;
+      w.endRemaining = remaining;
+      w.endFinished = this.finished;
+      return;
+    }
+    // A window votes when a continuous refill would have brought back at least two tokens in it.
+    if (w && this.refillPerMs * (w.endAt - w.at) >= 2) {
+      // Tokens that came back between two answers under one reset (requests counted in between added back).
+      const gained = w.endRemaining - w.remaining + (w.endFinished - w.finished);
+      this.lumpVotes = [...this.lumpVotes.slice(-7), gained < 0.3 * this.refillPerMs * (w.endAt - w.at)];
+    }
+    if (w && resetAt > w.resetAt) {
+      const jump = remaining - w.endRemaining + (this.finished - w.endFinished);
+      if (jump > 0) this.lump = this.lump === 0 ? jump : 0.7 * this.lump + 0.3 * jump;
+    }
+    this.window = belowCap ? { resetAt, at: now, remaining, finished: this.finished, endAt: now, endRemaining: remaining, endFinished: this.finished } : undefined;
+  }
+
   /** After a 429: nothing is left until `until` (epoch ms), and the refill was slower than we thought. */
   exhausted(until: number): void {
+    if (this.refillPerMs > 0) this.surprises++;
     this.remaining = Math.min(this.remaining ?? 0, 0);
     this.resetAt = Math.max(this.resetAt, until);
     this.creditedAt = this.clock.now();
@@ -126,6 +175,16 @@ export class RateLimiter {
 
   private credit(now: number): void {
     if (this.remaining === undefined) return;
+    if (this.refillsInLumps()) {
+      // One lump at each reset the server announced (every answer names the next one).
+      if (this.resetAt > 0 && now >= this.resetAt + RateLimiter.RESET_MARGIN_MS) {
+        const resets = 1 + Math.floor((now - this.resetAt - RateLimiter.RESET_MARGIN_MS) / 1000);
+        this.remaining = Math.min(this.limit, this.remaining + resets * this.lump);
+        this.resetAt += resets * 1000;
+      }
+      this.creditedAt = Math.max(this.creditedAt, now);
+      return;
+    }
     if (this.refillPerMs > 0 && now > this.creditedAt) {
       this.remaining = Math.min(this.limit, this.remaining + (now - this.creditedAt) * this.refillPerMs);
     }
@@ -134,6 +193,7 @@ export class RateLimiter {
 
   private tokenWait(now: number): number {
     if (this.remaining === undefined || this.remaining >= 1) return 0;
+    if (this.refillsInLumps()) return Math.max(1, this.resetAt + RateLimiter.RESET_MARGIN_MS - now);
     if (this.refillPerMs > 0) return Math.max(1, (1 - this.remaining) / this.refillPerMs);
     if (this.resetAt <= now) {
       // The announced reset has passed: the server has refilled; the next answer says by how much.

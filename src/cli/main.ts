@@ -102,7 +102,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--seed <file>', 'seed tenant (YAML or JSON)')
     .option('--port <n>', 'port on 127.0.0.1', nonNegativeInteger, 4010)
     .option('--state <file>', 'persist the tenant in this file between runs')
-    .option('--rate-limit <burst:rps>', 'token-bucket rate limit, e.g. 50:16')
+    .option('--rate-limit <burst:rps>', 'token-bucket rate limit, e.g. 50:16; 50:16:lumps refills at the top of each second, as Auth0 documents')
     .option('--latency <ms>', 'added latency per request', nonNegativeInteger)
     .option('--error-rate <0..1>', 'share of requests answered 503', rate)
     .option('--reset-rate <0..1>', 'share of requests whose connection is reset', rate)

@@ -10,8 +10,10 @@ import { error, present, REASONS, TenantStore, type Reply, type StoredClient, ty
 export interface RateLimitOptions {
   /** Bucket size. */
   burst: number;
-  /** Tokens added per second (continuously). */
+  /** Tokens added per second: continuously, or in one lump at the top of each second (`lumps`). */
   perSecond: number;
+  /** Refill at the top of each second, as Auth0's rate-limit policy page describes; default continuous. */
+  lumps?: boolean;
   /** Also send Retry-After on 429 (Auth0 does not document it; off by default). */
   retryAfter?: boolean;
 }
@@ -341,11 +343,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   function takeToken(): { headers?: Record<string, string>; exhausted: boolean } {
     if (!rateLimit || !bucket) return { exhausted: false };
     const now = Date.now();
-    bucket.tokens = Math.min(rateLimit.burst, bucket.tokens + ((now - bucket.at) / 1000) * rateLimit.perSecond);
+    const refill = rateLimit.lumps
+      ? (Math.floor(now / 1000) - Math.floor(bucket.at / 1000)) * rateLimit.perSecond
+      : ((now - bucket.at) / 1000) * rateLimit.perSecond;
+    bucket.tokens = Math.min(rateLimit.burst, bucket.tokens + refill);
     bucket.at = now;
     const exhausted = bucket.tokens < 1;
     if (!exhausted) bucket.tokens -= 1;
-    const msToNext = bucket.tokens >= 1 ? 0 : ((1 - bucket.tokens) / rateLimit.perSecond) * 1000;
+    // With lumps, more tokens come at the next whole second, whatever is left now.
+    const msToNext = rateLimit.lumps ? 1000 - (now % 1000) : bucket.tokens >= 1 ? 0 : ((1 - bucket.tokens) / rateLimit.perSecond) * 1000;
     const resetSeconds = Math.ceil((now + msToNext) / 1000);
     const headers: Record<string, string> = {
       'x-ratelimit-limit': String(rateLimit.burst),

@@ -53,7 +53,11 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, s
 
 function parseRateLimit(value: string | undefined): RateLimitOptions | undefined {
   if (!value) return undefined;
-  const match = /^(\d+):(\d+(?:\.\d+)?)$/.exec(value);
-  if (!match) throw new InputError([{ message: `--rate-limit "${value}" is not <burst>:<per-second>`, hint: 'For example --rate-limit 50:16.' }]);
-  return { burst: Number(match[1]), perSecond: Number(match[2]) };
+  const match = /^(\d+):(\d+(?:\.\d+)?)(:lumps)?$/.exec(value);
+  if (!match) {
+    throw new InputError([
+      { message: `--rate-limit "${value}" is not <burst>:<per-second>[:lumps]`, hint: 'For example --rate-limit 50:16, or 50:16:lumps to refill at the top of each second.' },
+    ]);
+  }
+  return { burst: Number(match[1]), perSecond: Number(match[2]), ...(match[3] ? { lumps: true } : {}) };
 }
