@@ -56,6 +56,9 @@ export class RateLimiter {
   private lumpVotes: boolean[] = [];
   /** 429s since the refill rate was learned: rare against a continuous bucket, one a second against lumps. */
   private surprises = 0;
+  /** Answers that named the same reset as the one before: resets announced per whole second, not per answer. */
+  private sharedResets = 0;
+  private lastResetAt = 0;
   /** Tokens added at each reset, as seen when a reset passed (lump buckets only). */
   private lump = 0;
 
@@ -136,11 +139,13 @@ export class RateLimiter {
   private refillsInLumps(): boolean {
     if (this.lump <= 0) return false;
     // Slow buckets seldom give a window long enough to vote: then 429s the rate does not explain decide.
-    if (this.lumpVotes.length < 3) return this.surprises >= 3 && !this.lumpVotes.includes(false);
+    if (this.lumpVotes.length < 3) return this.surprises >= 3 && this.sharedResets >= 3 && !this.lumpVotes.includes(false);
     return this.lumpVotes.filter(Boolean).length >= 0.75 * this.lumpVotes.length;
   }
 
   private observeWindow(now: number, remaining: number, resetAt: number): void {
+    if (resetAt === this.lastResetAt) this.sharedResets++;
+    this.lastResetAt = resetAt;
     // A full bucket hides its refill either way: only answers below the cap say anything.
     const belowCap = remaining < this.limit - 1;
     const w = this.window;
@@ -179,7 +184,8 @@ export class RateLimiter {
       // One lump at each reset the server announced (every answer names the next one).
       if (this.resetAt > 0 && now >= this.resetAt + RateLimiter.RESET_MARGIN_MS) {
         const resets = 1 + Math.floor((now - this.resetAt - RateLimiter.RESET_MARGIN_MS) / 1000);
-        this.remaining = Math.min(this.limit, this.remaining + resets * this.lump);
+        // The learned rate bounds the lump from below: a lump misread as small must not starve the run.
+        this.remaining = Math.min(this.limit, this.remaining + resets * Math.max(this.lump, this.refillPerMs * 1000));
         this.resetAt += resets * 1000;
       }
       this.creditedAt = Math.max(this.creditedAt, now);
