@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, readRateLimitHeaders } from '../../src/api/ratelimit.js';
 
-async function simulate(opts: { burst: number; perSecond: number; requests: number; latencyMs: number; discrete?: boolean }) {
+async function simulate(opts: { burst: number; perSecond: number; requests: number; latencyMs: number; discrete?: boolean; resetWhenFull?: boolean }) {
   let now = 1_700_000_000_000;
   const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
   const limiter = new RateLimiter(clock);
@@ -28,7 +28,8 @@ async function simulate(opts: { burst: number; perSecond: number; requests: numb
     const headers = readRateLimitHeaders({
       'x-ratelimit-limit': String(opts.burst),
       'x-ratelimit-remaining': String(Math.floor(tokens)),
-      'x-ratelimit-reset': String(Math.ceil((now + msToNext) / 1000)),
+      // `resetWhenFull`: a server whose reset means "when the bucket is full again", not what Auth0 documents.
+      'x-ratelimit-reset': String(Math.ceil((opts.resetWhenFull ? now + ((opts.burst - tokens) / opts.perSecond) * 1000 : now + msToNext) / 1000)),
     });
     limiter.settle(headers, ok);
     if (ok) done++;
@@ -62,6 +63,9 @@ describe('RateLimiter', () => {
     { burst: 50, perSecond: 16, requests: 500, latencyMs: 40, within: 1.15, discrete: true },
     { burst: 10, perSecond: 2, requests: 200, latencyMs: 100, within: 1.15, discrete: true },
     { burst: 2, perSecond: 2, requests: 400, latencyMs: 30, within: 1.25, discrete: true },
+    // A continuous bucket whose reset header moves with every answer must not be taken for lumps.
+    { burst: 10, perSecond: 16, requests: 1000, latencyMs: 20, within: 1.15, resetWhenFull: true },
+    { burst: 2, perSecond: 2, requests: 300, latencyMs: 30, within: 1.25, resetWhenFull: true },
   ])('paces %o close to the floor with under 2% 429s', async ({ within, ...opts }) => {
     const { refused, elapsedMs, floorMs, learnedPerSecond } = await simulate(opts);
     expect(refused / opts.requests).toBeLessThan(0.02);
