@@ -73,13 +73,36 @@ export interface Guards {
   systemAudiences: ReadonlySet<string>;
 }
 
+/**
+ * Grants a plan takes away: deletes, replaces (a delete first), and updates that leave a grant with no
+ * scopes at all (the client keeps a grant and loses all of its access). The deletion budget counts them all.
+ */
+export function countRemovals(changes: readonly Change[]): { deletes: number; emptied: number } {
+  let deletes = 0;
+  let emptied = 0;
+  for (const change of changes) {
+    if (change.action === 'delete' || change.action === 'replace') deletes++;
+    else if (change.action === 'update' && emptiesGrant(change)) emptied++;
+  }
+  return { deletes, emptied };
+}
+
+function emptiesGrant(change: Change): boolean {
+  const before = change.before;
+  const after = change.after;
+  if (!before || !after || after.allow_all_scopes || after.scope.length > 0) return false;
+  return before.scope.length > 0 || before.allow_all_scopes === true;
+}
+
 /** The rails an apply must pass before its first write. Throws RefusedError with the reason. */
 export function checkGuards(changes: readonly Change[], guards: Guards): void {
-  const deletes = changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;
-  if (deletes > guards.maxDeletes) {
+  const { deletes, emptied } = countRemovals(changes);
+  const removals = deletes + emptied;
+  if (removals > guards.maxDeletes) {
+    const what = emptied === 0 ? `deletes ${deletes} grants` : `deletes ${deletes} grant${deletes === 1 ? '' : 's'} and empties the scopes of ${emptied} more (${removals} removals)`;
     throw new RefusedError(
-      `the plan deletes ${deletes} grants, more than max_deletes (${guards.maxDeletes}); nothing was changed. ` +
-        'Check the plan; if it is right, run apply again with --max-deletes ' + deletes + '.',
+      `the plan ${what}, more than max_deletes (${guards.maxDeletes}); nothing was changed. ` +
+        'Check the plan; if it is right, run apply again with --max-deletes ' + removals + '.',
     );
   }
   if (!guards.ownClientKnown) {

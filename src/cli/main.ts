@@ -75,7 +75,8 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
 
   common(program.command('apply').description('make the tenant match the YAML, then verify it does'))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
-    .option('--plan <file>', 'apply exactly this saved plan; refused if the tenant changed since')
+    .option('--plan <file>', 'apply only if the plan computed now equals this saved one (from plan --out); else refuse')
+    .option('--expect <digest>', 'apply only if the change set digest equals this one (the "Change set" of the approved plan)')
     .option('--max-deletes <n>', 'allow up to this many deletes in this run (overrides max_deletes)', nonNegativeInteger)
     .action(async (opts) => {
       verbose = opts.verbose;
@@ -91,6 +92,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--from-deploy-cli <path>', 'convert auth0-deploy-cli clientGrants (tenant.yaml or its directory format) instead of reading the tenant')
     .option('--keyword <KEY=VALUE>', 'a deploy-cli keyword value (repeatable); keywords without one become ${KEY} variables', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--force', 'write into a directory that holds other YAML', false)
+    .option('--pipeline-client <name-or-id>', 'another application the pipeline runs as (repeatable); written to pipeline_clients with the one export runs as', (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (opts) => {
       verbose = opts.verbose;
       exitCode = await (await import('./commands/export.js')).exportCommand(opts, proc.env, io, redactor);

@@ -12,3 +12,10 @@ export function loadSchemas(): Schemas {
   };
   return cached;
 }
+
+let savedPlan: object | undefined;
+/** The schema of `plan --out` files (schema/saved-plan.schema.json). */
+export function loadSavedPlanSchema(): object {
+  savedPlan ??= JSON.parse(readFileSync(new URL('saved-plan.schema.json', schemaDir), 'utf8')) as object;
+  return savedPlan;
+}

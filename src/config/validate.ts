@@ -102,12 +102,14 @@ export class Validator {
       manage: 'all' | { audiences: string[] };
       max_deletes?: number;
       exclude?: { clients?: string[] };
+      pipeline_clients?: string[];
       allow_undefined_scopes?: boolean;
       include?: string[];
     };
     const locations: Record<string, SourceLocation> = {};
     for (const key of Object.keys(raw)) locations[key] = file.locate([key]);
     (raw.exclude?.clients ?? []).forEach((_, i) => (locations[`exclude.clients.${i}`] = file.locate(['exclude', 'clients', i])));
+    (raw.pipeline_clients ?? []).forEach((_, i) => (locations[`pipeline_clients.${i}`] = file.locate(['pipeline_clients', i])));
     if (typeof raw.manage === 'object') {
       raw.manage.audiences.forEach((_, i) => (locations[`manage.audiences.${i}`] = file.locate(['manage', 'audiences', i])));
     }
@@ -118,6 +120,7 @@ export class Validator {
         manage: raw.manage === 'all' ? 'all' : { audiences: [...raw.manage.audiences] },
         maxDeletes: raw.max_deletes ?? DEFAULT_MAX_DELETES,
         exclude: { clients: [...(raw.exclude?.clients ?? [])] },
+        pipelineClients: [...(raw.pipeline_clients ?? [])],
         allowUndefinedScopes: raw.allow_undefined_scopes ?? false,
         vars: Object.fromEntries(vars),
         include: [...(raw.include ?? [])],
@@ -141,7 +144,7 @@ const GRANT_FIELDS: FieldCatalogue = {
   grant: ['client', 'client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization'],
 };
 const SETTINGS_FIELDS: FieldCatalogue = {
-  '': ['tenant', 'manage', 'max_deletes', 'exclude', 'allow_undefined_scopes', 'vars', 'include', '$schema'],
+  '': ['tenant', 'manage', 'max_deletes', 'exclude', 'pipeline_clients', 'allow_undefined_scopes', 'vars', 'include', '$schema'],
   manage: ['audiences'],
   exclude: ['clients'],
 };

@@ -1,7 +1,8 @@
 // The live tenant → grant files whose first plan is empty. Pure.
 import { unmanagedReason } from '../diff/ownership.js';
 import { MANAGEMENT_API_ALIAS } from '../resolve/resolve.js';
-import type { Problem, TenantSnapshot } from '../model/types.js';
+import { InputError } from '../errors.js';
+import type { ClientSummary, Ownership, Problem, TenantSnapshot } from '../model/types.js';
 import { layoutFiles, slug, type ExportFile, type ExportGrant, type SettingsExport } from './write.js';
 
 export interface TenantExport {
@@ -11,13 +12,31 @@ export interface TenantExport {
   grants: number;
 }
 
-export function exportTenant(tenant: TenantSnapshot, opts: { host: string; ownClientId?: string }): TenantExport {
+export interface ExportOptions {
+  host: string;
+  ownClientId?: string;
+  /** More pipeline applications (`export --pipeline-client`), by name or id; the running client always is one. */
+  pipelineClients?: readonly string[];
+}
+
+export function exportTenant(tenant: TenantSnapshot, opts: ExportOptions): TenantExport {
   const warnings: Problem[] = [];
   const clients = new Map(tenant.clients.filter((c) => !c.global).map((c) => [c.client_id, c]));
   const nameCount = new Map<string, number>();
   for (const c of clients.values()) nameCount.set(c.name, (nameCount.get(c.name) ?? 0) + 1);
   const apis = new Map(tenant.resourceServers.map((rs) => [rs.identifier, rs]));
-  const ownership = { manage: 'all' as const, excludedClientIds: [], ...(opts.ownClientId ? { ownClientId: opts.ownClientId } : {}) };
+  const pipeline = pipelineClients(clients, opts);
+  const ownership = {
+    manage: 'all' as const,
+    excludedClientIds: [],
+    pipelineClientIds: pipeline.map((p) => p.id),
+    ...(opts.ownClientId ? { ownClientId: opts.ownClientId } : {}),
+  };
+  const uniqueName = (id: string): string => {
+    const client = clients.get(id);
+    return client && nameCount.get(client.name) === 1 ? client.name : id;
+  };
+  warnings.push(...unlistedDeployers(tenant, ownership, uniqueName));
 
   // Grants that YAML cannot express (every scope allowed) keep their client out of management.
   const excluded = new Map<string, string>();
@@ -62,6 +81,7 @@ export function exportTenant(tenant: TenantSnapshot, opts: { host: string; ownCl
     warnings,
     settings: {
       tenant: opts.host,
+      pipelineClients: pipeline.map((p) => ({ name: uniqueName(p.id), why: p.why })),
       excludeClients: [...excluded].map(([id, why]) => {
         const client = clients.get(id);
         return { name: client && nameCount.get(client.name) === 1 ? client.name : id, why };
@@ -72,3 +92,37 @@ export function exportTenant(tenant: TenantSnapshot, opts: { host: string; ownCl
     },
   };
 }
+
+/** The running client and the ones named with --pipeline-client; an unknown or ambiguous name is an error. */
+function pipelineClients(clients: ReadonlyMap<string, ClientSummary>, opts: ExportOptions): { id: string; why: string }[] {
+  const found: { id: string; why: string }[] = [];
+  if (opts.ownClientId) found.push({ id: opts.ownClientId, why: 'export ran as this application' });
+  for (const entry of opts.pipelineClients ?? []) {
+    const matches = clients.has(entry) ? [clients.get(entry)!] : [...clients.values()].filter((c) => c.name === entry);
+    if (matches.length !== 1) {
+      const why = matches.length === 0 ? 'matches no client in the tenant' : `names ${matches.length} clients; use the client_id`;
+      throw new InputError([{ message: `--pipeline-client ${JSON.stringify(entry)} ${why}`, hint: 'Name the application the other pipeline job runs as, by name or client_id.' }]);
+    }
+    if (!found.some((f) => f.id === matches[0]!.client_id)) found.push({ id: matches[0]!.client_id, why: 'named with --pipeline-client' });
+  }
+  return found;
+}
+
+/**
+ * Other clients that can write client grants look like another pipeline application (the plan app of
+ * a two-application set-up): with `manage: all` the first apply would manage, and may delete, their access.
+ */
+function unlistedDeployers(tenant: TenantSnapshot, ownership: Ownership, nameOf: (id: string) => string): Problem[] {
+  const management = new Set(tenant.resourceServers.filter((rs) => rs.is_system).map((rs) => rs.identifier));
+  const ids = new Set<string>();
+  for (const grant of tenant.grants) {
+    if (!grant.client_id || !management.has(grant.audience) || unmanagedReason(grant, ownership)) continue;
+    if ((grant.scope ?? []).some((s) => DEPLOYER_SCOPES.has(s)) || grant.allow_all_scopes) ids.add(grant.client_id);
+  }
+  return [...ids].sort().map((id) => ({
+    message: `${nameOf(id)} can change client grants (Management API), like a pipeline application; its grants are exported as managed`,
+    hint: `If the pipeline runs as it, export again with --pipeline-client ${JSON.stringify(nameOf(id))} (or add it to pipeline_clients), so no run ever changes its access.`,
+  }));
+}
+
+const DEPLOYER_SCOPES: ReadonlySet<string> = new Set(['create:client_grants', 'update:client_grants', 'delete:client_grants']);

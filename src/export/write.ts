@@ -50,6 +50,8 @@ export function renderGrantFile(file: ExportFile, schemaPath: string): string {
 
 export interface SettingsExport {
   tenant?: string;
+  /** The applications the pipeline runs as; `why` says how export knew. */
+  pipelineClients?: { name: string; why: string }[];
   excludeClients: { name: string; why: string }[];
   allowUndefinedScopes?: string;
   vars?: { name: string; value: string; comment?: string }[];
@@ -58,6 +60,10 @@ export interface SettingsExport {
 export function renderSettingsFile(settings: SettingsExport, schemaPath: string): string {
   const lines = [`# yaml-language-server: $schema=${schemaPath}`, EXPORT_MARKER];
   if (settings.tenant) lines.push(`tenant: ${scalar(settings.tenant)}`);
+  if (settings.pipelineClients && settings.pipelineClients.length > 0) {
+    lines.push('# The applications the pipeline runs as (plan and apply): their grants are never managed.', 'pipeline_clients:');
+    for (const client of settings.pipelineClients) lines.push(`  - ${scalar(client.name)}  # ${client.why}`);
+  }
   lines.push('manage: all', 'max_deletes: 10');
   if (settings.excludeClients.length > 0) {
     lines.push('exclude:', '  clients:');

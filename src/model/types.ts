@@ -24,6 +24,8 @@ export interface Settings {
   manage: 'all' | { audiences: string[] };
   maxDeletes: number;
   exclude: { clients: string[] };
+  /** The applications the pipeline runs as (plan app, apply app), by name or id: never managed, whoever runs. */
+  pipelineClients: string[];
   allowUndefinedScopes: boolean;
   /** Resolved ${NAME} values (declared in `vars:`, overridden from the environment). */
   vars: Record<string, string>;
@@ -127,12 +129,14 @@ export interface Change extends GrantKey {
   replaces_subject_type?: SubjectType;
 }
 
-export type UnmanagedReason = 'system' | 'own-client' | 'excluded-client' | 'outside-manage' | 'default-for';
+export type UnmanagedReason = 'system' | 'own-client' | 'pipeline-client' | 'excluded-client' | 'outside-manage' | 'default-for';
 
 /** Who owns what: computed once from settings and the running client. */
 export interface Ownership {
   manage: 'all' | { audiences: string[] };
   excludedClientIds: string[];
+  /** The clients named in `pipeline_clients:`, resolved to ids; their grants are never managed. */
+  pipelineClientIds?: string[];
   /** The client grantsync runs as; undefined when it cannot tell. */
   ownClientId?: string;
 }
@@ -148,7 +152,10 @@ export interface PlanSummary {
 
 export interface Plan {
   tenant: string;
+  /** A hash of the live managed grants the plan was computed from (changes when the tenant does). */
   fingerprint: string;
+  /** A hash of the change set (actions, identities, before and after): what a reviewer approves. */
+  digest: string;
   summary: PlanSummary;
   changes: Change[];
   /** Unmanaged grants by reason; not part of the JSON contract, shown by text and markdown. */

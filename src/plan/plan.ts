@@ -55,6 +55,7 @@ export function buildPlan({ tenant, diff, clientNames, systemAudiences }: PlanIn
   return {
     tenant,
     fingerprint: fingerprintGrants(diff.managed),
+    digest: digestChanges(changes),
     summary: {
       create: count('create'),
       update: count('update'),
@@ -95,5 +96,17 @@ export function fingerprintGrants(managed: readonly LiveGrant[]): string {
   const rows = managed
     .map((grant) => [grant.id, liveKey(grant), liveState(grant)] as const)
     .sort((x, y) => compareStrings(x[0], y[0]));
+  return `sha256:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`;
+}
+
+/**
+ * A hash of what a change set does: each change's action, identity and its before and after
+ * state, in identity order. Not grant ids, names, flags or timestamps: two runs that would make the same
+ * writes have the same digest, whoever runs them and whatever the clients are called.
+ */
+export function digestChanges(changes: readonly Change[]): string {
+  const rows = changes
+    .map((c) => [c.audience, c.client_id, c.subject_type, c.action, c.replaces_subject_type ?? null, c.before, c.after] as const)
+    .sort((x, y) => compareStrings(x[0], y[0]) || compareStrings(x[1], y[1]) || compareStrings(x[2], y[2]));
   return `sha256:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`;
 }

@@ -16,6 +16,7 @@ export interface JsonChange {
 export interface JsonPlan {
   tenant: string;
   fingerprint: string;
+  digest: string;
   summary: Plan['summary'];
   changes: JsonChange[];
 }
@@ -24,6 +25,7 @@ export function toJsonPlan(plan: Plan): JsonPlan {
   return {
     tenant: plan.tenant,
     fingerprint: plan.fingerprint,
+    digest: plan.digest,
     summary: { ...plan.summary },
     changes: plan.changes.map((change) => ({
       action: change.action,

@@ -35,6 +35,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     '',
     `Unmanaged grants${unmanagedDetail(plan) || ''} are never changed by grantsync.`,
     `Fingerprint \`${plan.fingerprint}\`.`,
+    `Change set \`${plan.digest}\`.`,
     '',
     '</details>',
     '',

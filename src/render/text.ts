@@ -38,5 +38,6 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
   lines.push(
     c.dim(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged${unmanagedDetail(plan)}. Fingerprint ${plan.fingerprint}.`),
   );
+  if (plan.changes.length > 0) lines.push(c.dim(`Change set ${plan.digest}.`));
   return `${lines.join('\n')}\n`;
 }

@@ -12,6 +12,7 @@ export function verdict(summary: PlanSummary): string {
 const REASONS: Record<UnmanagedReason, string> = {
   system: 'system',
   'own-client': "of grantsync's own client",
+  'pipeline-client': 'of pipeline clients',
   'excluded-client': 'of excluded clients',
   'outside-manage': 'outside `manage`',
   'default-for': 'default grants',

@@ -75,9 +75,14 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
       }
     });
   }
+  const pipeline = resolvePipelineClients(settings, { byId, byName, names: clients.map((c) => c.name) }, ownClientId);
+  problems.push(...pipeline.problems);
+  warnings.push(...pipeline.warnings);
+  const pipelineClientIds = new Set(pipeline.ids);
   const ownership: Ownership = {
     manage,
     excludedClientIds: [...excludedClientIds].sort(),
+    ...(pipeline.ids.length > 0 ? { pipelineClientIds: [...pipeline.ids].sort() } : {}),
     ...(ownClientId ? { ownClientId } : {}),
   };
 
@@ -113,6 +118,14 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
         location: where,
         message: `${describeClient(client)} is excluded in grantsync.yaml, so its grants cannot be declared here`,
         hint: 'Remove this grant, or remove the client from exclude.clients.',
+      });
+      continue;
+    }
+    if (pipelineClientIds.has(client.client_id)) {
+      problems.push({
+        location: where,
+        message: `${describeClient(client)} is listed in pipeline_clients; grantsync never changes the grants of the clients it runs as`,
+        hint: 'Remove this grant and manage the pipeline\'s grants by hand, so a bad commit cannot lock the pipeline out.',
       });
       continue;
     }
@@ -215,6 +228,64 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
       });
     });
   }
+}
+
+interface ClientIndex {
+  byId: ReadonlyMap<string, ClientSummary>;
+  byName: ReadonlyMap<string, ClientSummary[]>;
+  names: string[];
+}
+
+/**
+ * `pipeline_clients:` by name or id → client ids. Every entry must name exactly one client, and the
+ * client grantsync runs as must be one of them: a plan made by one pipeline application and an
+ * apply made by the other then own exactly the same grants.
+ */
+function resolvePipelineClients(
+  settings: Settings,
+  index: ClientIndex,
+  ownClientId: string | undefined,
+): { ids: string[]; problems: Problem[]; warnings: Problem[] } {
+  const ids: string[] = [];
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  settings.pipelineClients.forEach((entry, i) => {
+    const location = settings.locations[`pipeline_clients.${i}`];
+    const byId = index.byId.get(entry);
+    const matches = byId ? [byId] : (index.byName.get(entry) ?? []);
+    if (matches.length === 1) {
+      ids.push(matches[0]!.client_id);
+    } else if (matches.length === 0) {
+      const suggestions = nearest(entry, index.names);
+      problems.push({
+        location,
+        message: `pipeline_clients names "${entry}", which matches no client in the tenant`,
+        hint: suggestions.length ? `Did you mean ${quoteList(suggestions)}?` : 'Name the applications the pipeline runs as, by name or client_id.',
+      });
+    } else {
+      problems.push({
+        location,
+        message: `pipeline_clients names "${entry}", and ${matches.length} clients have that name: ${matches.map((c) => c.client_id).join(', ')}`,
+        hint: 'Use the client_id of the pipeline application instead of its name.',
+      });
+    }
+  });
+  if (settings.pipelineClients.length === 0 || problems.length > 0) return { ids, problems, warnings };
+  if (ownClientId === undefined) {
+    warnings.push({
+      location: settings.locations.pipeline_clients,
+      message: 'grantsync cannot tell which client it runs as (an opaque access token), so it cannot check that it is one of pipeline_clients',
+      hint: 'Use client credentials (AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), or an access token that is a JWT with an azp claim.',
+    });
+  } else if (!ids.includes(ownClientId)) {
+    const own = index.byId.get(ownClientId);
+    problems.push({
+      location: settings.locations.pipeline_clients,
+      message: `grantsync runs as ${own ? describeClient(own) : ownClientId}, which pipeline_clients does not list; nothing was changed`,
+      hint: 'Run with the credentials of a listed pipeline application, or add this one to pipeline_clients in a reviewed change.',
+    });
+  }
+  return { ids, problems, warnings };
 }
 
 function describeClient(client: ClientSummary): string {

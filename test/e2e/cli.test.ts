@@ -65,7 +65,7 @@ describe('plan → apply → plan', () => {
     const result = await runCli(['plan', '--dir', copyOfGrants(), '--format', 'json'], { env });
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout);
-    expect(Object.keys(plan)).toEqual(['tenant', 'fingerprint', 'summary', 'changes']);
+    expect(Object.keys(plan)).toEqual(['tenant', 'fingerprint', 'digest', 'summary', 'changes']);
     expect(plan.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(plan.summary).toEqual({ create: 1, update: 3, delete: 1, replace: 0, unchanged: 2, unmanaged: 3 });
     expect(plan.changes.find((c: { action: string }) => c.action === 'create')).toEqual({
@@ -205,19 +205,20 @@ describe('safety rails', () => {
     const planFile = path.join(dir, '..', `plan-${path.basename(dir)}.json`);
     const planned = await runCli(['plan', '--dir', dir, '--out', planFile], { env });
     expect(planned.code).toBe(0);
-    expect(JSON.parse(readFileSync(planFile, 'utf8')).format).toBe('grantsync-plan/1');
+    expect(JSON.parse(readFileSync(planFile, 'utf8')).format).toBe('grantsync-plan/2');
 
     // Someone changes a managed grant in the Dashboard after the plan was reviewed.
     const mailer = emulator.store.state.grants.find((g) => g.client_id === 'invMailer2222222222222222222222B' && g.audience.endsWith('/payments'))!;
     emulator.store.updateGrant(mailer.id, { scope: ['read:invoices', 'write:invoices'] });
-    const stale = await runCli(['apply', '--plan', planFile], { env });
+    const stale = await runCli(['apply', '--dir', dir, '--plan', planFile], { env });
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('error: apply refused: the tenant changed since the plan');
+    expect(stale.stderr).toContain(`error: apply refused: the plan in ${planFile} is not the plan that today's YAML, settings and tenant produce; nothing was changed.`);
+    expect(stale.stderr).toMatch(/fingerprint: "sha256:[0-9a-f]{64}"\n\s+"sha256:[0-9a-f]{64}" \(today\)/);
     expect(writeRequests(emulator)).toBe(0);
 
     const replanned = await runCli(['plan', '--dir', dir, '--out', planFile], { env });
     expect(replanned.stdout).toContain('- write:invoices');
-    const applied = await runCli(['apply', '--plan', planFile], { env });
+    const applied = await runCli(['apply', '--dir', dir, '--plan', planFile], { env });
     expect(applied.code).toBe(0);
     expect(applied.stdout).toContain('Verified: the tenant now matches the YAML.');
     expect((await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env })).code).toBe(0);

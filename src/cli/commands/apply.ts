@@ -1,14 +1,14 @@
 // `grantsync apply`: plan (or read a saved plan), pass the guards, write, re-read, verify.
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Redactor } from '../../api/redact.js';
 import type { Outcome } from '../../apply/apply.js';
-import { diffGrants } from '../../diff/diff.js';
 import type { VerifyReads } from '../../apply/verify-reads.js';
 import { applyAndVerify, checkGuards, systemAudiences } from '../../engine.js';
 import { InputError, NotConvergedError, RefusedError } from '../../errors.js';
 import type { Change, DesiredGrant, LiveGrant, Ownership, Plan } from '../../model/types.js';
-import { fingerprintGrants } from '../../plan/plan.js';
-import { parseSavedPlan, savedChanges, savedDesired } from '../../plan/saved.js';
+import { loadSavedPlanSchema } from '../../config/schemas.js';
+import { compareWithSaved, parseSavedPlan } from '../../plan/saved.js';
+import { describeMismatch } from '../../render/mismatch.js';
 import { toJsonPlan } from '../../render/json.js';
 import { clientLabel } from '../../render/words.js';
 import type { Env } from '../environment.js';
@@ -21,11 +21,13 @@ import { renderPlan, type Format } from './plan.js';
 export interface ApplyOptions extends CommonOptions {
   format: Format;
   plan?: string;
+  /** The change-set digest a reviewer approved: apply refuses any other. */
+  expect?: string;
   maxDeletes?: number;
 }
 
 interface Work {
-  plan?: Plan;
+  plan: Plan;
   changes: Change[];
   live: LiveGrant[];
   /** Every grant read before the apply, managed or not. */
@@ -37,17 +39,26 @@ interface Work {
 }
 
 export async function applyCommand(options: ApplyOptions, env: Env, io: Io, redactor: Redactor, signal?: AbortSignal): Promise<number> {
+  if (options.expect !== undefined && !/^sha256:[0-9a-f]{64}$/.test(options.expect.trim())) {
+    throw new InputError([{ message: '--expect takes a change set digest (sha256: and 64 hex digits)', hint: 'Copy the "Change set" line of the approved plan.' }]);
+  }
   const session = openSession(env, io, redactor, options);
   const publishing = { dir: options.dir, comment: false, quiet: options.quiet };
   let work: Work;
   try {
-    work = options.plan ? await fromSavedPlan(session, options.plan) : await fromDirectory(session, io, options, env);
+    work = options.plan ? await fromSavedPlan(session, io, options, env, options.plan) : await fromDirectory(session, io, options, env);
   } catch (error) {
     if (error instanceof InputError) await publishProblems(error.problems, publishing, env, io, redactor);
     throw error;
   }
-  if (work.plan && options.format !== 'json') io.out(renderPlan(work.plan, options.format, env, io));
-  if (work.plan) await publishPlan(work.plan, publishing, env, io, redactor);
+  if (options.format !== 'json') io.out(renderPlan(work.plan, options.format, env, io));
+  await publishPlan(work.plan, publishing, env, io, redactor);
+  if (options.expect !== undefined && work.plan.digest !== options.expect.trim()) {
+    throw new RefusedError(
+      `the plan changed since it was approved: the approved change set is ${options.expect.trim()}, today's is ${work.plan.digest} (shown above); nothing was changed. ` +
+        'Review the new plan on the pull request and approve it again.',
+    );
+  }
 
   checkGuards(work.changes, {
     maxDeletes: options.maxDeletes ?? work.maxDeletes,
@@ -55,7 +66,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     systemAudiences: work.systemAudiences,
   });
   if (work.changes.length === 0) {
-    if (options.format === 'json') io.out(`${JSON.stringify({ plan: work.plan ? toJsonPlan(work.plan) : null, outcomes: [], converged: true }, null, 2)}\n`);
+    if (options.format === 'json') io.out(`${JSON.stringify({ plan: toJsonPlan(work.plan), outcomes: [], converged: true }, null, 2)}\n`);
     else io.out('Nothing to apply.\n');
     return EXIT_OK;
   }
@@ -87,7 +98,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     io.out(
       `${JSON.stringify(
         {
-          plan: work.plan ? toJsonPlan(work.plan) : null,
+          plan: toJsonPlan(work.plan),
           outcomes: result.outcomes.map((o) => ({
             action: o.change.action,
             client_id: o.change.client_id,
@@ -134,34 +145,46 @@ async function fromDirectory(session: Session, io: Io, options: ApplyOptions, en
   };
 }
 
-async function fromSavedPlan(session: Session, file: string): Promise<Work> {
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new InputError([{ message: `cannot read plan file ${file}`, hint: 'Write one with `grantsync plan --out <file>`.' }]);
-  });
-  const saved = parseSavedPlan(text, file);
+/**
+ * A saved plan is a promise of what today's YAML, settings and tenant produce: the plan is computed
+ * again, exactly as without --plan, and apply goes ahead only when it equals the saved one. Every
+ * rail (ownership, budgets, flags) comes from the recomputation; the file only has to match it.
+ */
+async function fromSavedPlan(session: Session, io: Io, options: ApplyOptions, env: Env, file: string): Promise<Work> {
+  const saved = parseSavedPlan(await readPlanFile(file), file, loadSavedPlanSchema());
   const host = session.environment.endpoint.host;
   if (saved.host.toLowerCase() !== host.toLowerCase()) {
     throw new RefusedError(`the plan in ${file} was made for ${saved.host}, but AUTH0_DOMAIN points at ${host}; nothing was changed.`);
   }
-  const [grants, resourceServers] = await Promise.all([session.client.listGrants(), session.client.listResourceServers()]);
-  session.progress.done();
-  const desired = savedDesired(saved);
-  const diff = diffGrants(desired, grants, saved.ownership);
-  if (fingerprintGrants(diff.managed) !== saved.fingerprint) {
-    throw new RefusedError(
-      `the tenant changed since the plan in ${file} was made (fingerprint differs); nothing was changed. Run plan again and review the new plan.`,
-    );
-  }
-  return {
-    changes: savedChanges(saved),
-    live: diff.managed,
-    snapshot: grants,
-    desired,
-    ownership: saved.ownership,
-    maxDeletes: saved.max_deletes,
-    systemAudiences: new Set(resourceServers.filter((rs) => rs.is_system).map((rs) => rs.identifier)),
-  };
+  const work = await fromDirectory(session, io, options, env);
+  const mismatch = compareWithSaved(saved, toJsonPlan(work.plan), host);
+  if (mismatch) throw new RefusedError(describeMismatch(mismatch, file));
+  return work;
 }
+
+/** Plan files are bounded like every other input: a regular file of at most 64 MiB. */
+async function readPlanFile(file: string): Promise<string> {
+  const unreadable = (cause: unknown): InputError =>
+    Object.assign(new InputError([{ message: `cannot read plan file ${file}`, hint: 'Write one with `grantsync plan --out <file>`.' }]), { cause });
+  const handle = await open(file, 'r').catch((error: unknown) => {
+    throw unreadable(error);
+  });
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new InputError([{ message: `plan file ${file} is not a regular file`, hint: 'Pass the file written by `grantsync plan --out`.' }]);
+    const buffer = Buffer.alloc(MAX_PLAN_BYTES + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (bytesRead > MAX_PLAN_BYTES) throw new InputError([{ message: `plan file ${file} is larger than ${MAX_PLAN_BYTES / 1024 / 1024} MiB`, hint: 'Pass the file written by `grantsync plan --out`.' }]);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw unreadable(error);
+  } finally {
+    await handle.close();
+  }
+}
+
+const MAX_PLAN_BYTES = 64 * 1024 * 1024;
 
 function formatOutcome(outcome: Outcome): string {
   const mark = outcome.status === 'failed' ? '✗' : outcome.status === 'skipped' ? '·' : '✓';

@@ -19,6 +19,8 @@ export interface ExportOptions extends CommonOptions {
   fromDeployCli?: string;
   keyword: string[];
   force: boolean;
+  /** Applications the pipeline also runs as (the plan app of a two-application set-up). */
+  pipelineClient: string[];
 }
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../../schema/', import.meta.url));
@@ -41,7 +43,11 @@ export async function exportCommand(options: ExportOptions, env: Env, io: Io, re
     const session = openSession(env, io, redactor, options);
     const tenant = await readTenant(session.client);
     session.progress.done();
-    const exported = exportTenant(tenant, { host: session.environment.endpoint.host, ownClientId: session.client.tokens.clientId });
+    const exported = exportTenant(tenant, {
+      host: session.environment.endpoint.host,
+      ownClientId: session.client.tokens.clientId,
+      pipelineClients: options.pipelineClient,
+    });
     if (exported.warnings.length > 0) io.err(renderProblems(exported.warnings, 'warning'));
     files = exported.files;
     settings = exported.settings;

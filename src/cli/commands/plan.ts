@@ -41,12 +41,7 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
   io.out(renderPlan(planned.plan, options.format, env, io));
   await publishPlan(planned.plan, options, env, io, redactor);
   if (options.out) {
-    const saved = toSavedPlan(planned.plan, {
-      host: session.environment.endpoint.host,
-      maxDeletes: planned.state.settings.maxDeletes,
-      ownership: planned.ownership,
-      desired: planned.desired,
-    });
+    const saved = toSavedPlan(planned.plan, { host: session.environment.endpoint.host });
     await writeFile(options.out, `${JSON.stringify(saved, null, 2)}\n`);
     if (!options.quiet) io.err(`Saved the plan to ${options.out}; apply exactly it with \`grantsync apply --plan ${options.out}\`.\n`);
   }
