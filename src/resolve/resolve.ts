@@ -281,7 +281,7 @@ function resolvePipelineClients(
     const own = index.byId.get(ownClientId);
     problems.push({
       location: settings.locations.pipeline_clients,
-      message: `grantsync runs as ${own ? describeClient(own) : ownClientId}, which pipeline_clients does not list; nothing was changed`,
+      message: `grantsync runs as ${own ? describeClient(own) : ownClientId}, which pipeline_clients does not list`,
       hint: 'Run with the credentials of a listed pipeline application, or add this one to pipeline_clients in a reviewed change.',
     });
   }
