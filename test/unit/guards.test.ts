@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkGuards } from '../../src/engine.js';
+import { checkGuards, countRemovals } from '../../src/engine.js';
 import { RefusedError } from '../../src/errors.js';
 import type { Change } from '../../src/model/types.js';
 
@@ -25,5 +25,24 @@ describe('apply guards', () => {
     // Growing a Management API grant, or shrinking any other API's grant, is allowed.
     expect(() => checkGuards([change('update', MAPI, ['read:logs'], ['read:logs', 'read:users'])], unknown)).not.toThrow();
     expect(() => checkGuards([change('delete', 'https://a', ['x'], null)], unknown)).not.toThrow();
+  });
+
+  it('counts a grant emptied of every scope as a removal, and nothing else as one', () => {
+    const cases: [Change, { deletes: number; emptied: number }][] = [
+      [change('update', 'https://a', ['x'], []), { deletes: 0, emptied: 1 }],
+      [change('update', 'https://a', ['x', 'y'], ['x']), { deletes: 0, emptied: 0 }],
+      [change('update', 'https://a', [], []), { deletes: 0, emptied: 0 }],
+      [change('create', 'https://a', null, []), { deletes: 0, emptied: 0 }],
+      [change('delete', 'https://a', [], null), { deletes: 1, emptied: 0 }],
+      [change('replace', 'https://a', ['x'], []), { deletes: 1, emptied: 0 }],
+      [{ ...change('update', 'https://a', [], []), before: { scope: [], allow_all_scopes: true } }, { deletes: 0, emptied: 1 }],
+      [{ ...change('update', 'https://a', ['x'], []), after: { scope: [], allow_all_scopes: true } }, { deletes: 0, emptied: 0 }],
+    ];
+    for (const [c, expected] of cases) expect(countRemovals([c])).toEqual(expected);
+    const emptied = [change('update', 'https://a', ['x'], []), change('delete', 'https://b', ['x'], null)];
+    expect(() => checkGuards(emptied, guards)).toThrow(
+      'the plan deletes 1 grant and empties the scopes of 1 more (2 removals), more than max_deletes (1); nothing was changed. Check the plan; if it is right, run apply again with --max-deletes 2.',
+    );
+    expect(() => checkGuards(emptied, { ...guards, maxDeletes: 2 })).not.toThrow();
   });
 });
