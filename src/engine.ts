@@ -126,7 +126,7 @@ export interface ApplyRunResult {
   remaining: Change[] | undefined;
   /** How the tenant was re-read. */
   reads: VerifyReads;
-  verifyError?: string;
+  verifyError?: Error;
 }
 
 /** Applies changes, then re-reads the tenant and diffs again: converged only if nothing remains. */
@@ -161,7 +161,7 @@ export async function applyAndVerify(
     return { outcomes, remaining: diffGrants(context.desired, after, context.ownership).changes, reads };
   } catch (error) {
     // The writes are done; a failed re-read must not hide what they did.
-    return { outcomes, remaining: undefined, reads, verifyError: error instanceof Error ? error.message : String(error) };
+    return { outcomes, remaining: undefined, reads, verifyError: error instanceof Error ? error : new Error(String(error)) };
   }
 }
 

@@ -5,14 +5,20 @@ import { grantKeyString, liveKey, normalizeState, statesEqual } from '../diff/st
 import { ApiError } from '../errors.js';
 import type { Change, GrantKey, GrantState, LiveGrant } from '../model/types.js';
 
-export type OutcomeStatus = 'applied' | 'adopted' | 'failed' | 'skipped';
+/**
+ * What one change did. `adopted`: a create met the grant already there, as wanted (a 409, or a create
+ * whose reply was lost had landed); `patched`: it was there and was patched to the wanted state.
+ */
+export type OutcomeKind = 'created' | 'updated' | 'deleted' | 'adopted' | 'patched' | 'failed' | 'skipped';
 
-export interface Outcome {
-  change: Change;
-  status: OutcomeStatus;
-  /** What happened, for the run's summary (e.g. "already existed (409): adopted"). */
-  note?: string;
-  error?: string;
+export type Outcome =
+  | { change: Change; kind: Exclude<OutcomeKind, 'failed'>; /** Why, when it is not the plain case. */ note?: string }
+  | { change: Change; kind: 'failed'; error: Error };
+
+/** The summary's three-way view: applied (in any way), failed, or not started. */
+export function outcomeStatus(outcome: Outcome): 'applied' | 'adopted' | 'failed' | 'skipped' {
+  if (outcome.kind === 'failed' || outcome.kind === 'skipped' || outcome.kind === 'adopted') return outcome.kind;
+  return 'applied';
 }
 
 export interface ApplyOptions {
@@ -38,12 +44,12 @@ export async function applyChanges(changes: readonly Change[], api: ManagementAp
     changes.map((change) => limit(async (): Promise<Outcome> => {
       let outcome: Outcome;
       if (options.signal?.aborted) {
-        outcome = { change, status: 'skipped', note: 'interrupted before it started' };
+        outcome = { change, kind: 'skipped', note: 'interrupted before it started' };
       } else {
         try {
           outcome = await applyOne(change, api, liveByKey, options.signal);
         } catch (error) {
-          outcome = { change, status: 'failed', error: error instanceof Error ? error.message : String(error) };
+          outcome = { change, kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
         }
       }
       options.onOutcome?.(outcome, ++done, changes.length);
@@ -56,17 +62,18 @@ async function applyOne(change: Change, api: ManagementApi, liveByKey: Map<strin
   const key: GrantKey = { client_id: change.client_id, audience: change.audience, subject_type: change.subject_type };
   switch (change.action) {
     case 'create':
-      return ensure(key, change.after!, api, signal).then((note) => outcomeOf(change, note));
+      return { change, ...(await ensure(key, change.after!, api, signal)) };
     case 'update': {
       const live = liveByKey.get(grantKeyString(key));
-      if (!live) return ensure(key, change.after!, api, signal).then((note) => outcomeOf(change, note));
+      if (!live) return { change, ...(await ensure(key, change.after!, api, signal)) };
       try {
         await api.updateGrant(live.id, updateBody(normalizeState(live), change.after!));
-        return { change, status: 'applied' };
+        return { change, kind: 'updated' };
       } catch (error) {
         // Gone since the plan (someone deleted or re-created it): plan this key again.
         if (error instanceof ApiError && error.status === 404) {
-          return ensure(key, change.after!, api, signal).then((note) => outcomeOf(change, `${note}; the planned grant was gone`));
+          const ensured = await ensure(key, change.after!, api, signal);
+          return { change, kind: ensured.kind, note: `${ensured.note ?? 'created'}; the planned grant was gone` };
         }
         throw error;
       }
@@ -74,32 +81,30 @@ async function applyOne(change: Change, api: ManagementApi, liveByKey: Map<strin
     case 'delete': {
       const live = liveByKey.get(grantKeyString(key)) ?? (await api.findGrant(key));
       if (live) await api.deleteGrant(live.id);
-      return { change, status: 'applied', ...(live ? {} : { note: 'already gone' }) };
+      return { change, kind: 'deleted', ...(live ? {} : { note: 'already gone' }) };
     }
     case 'replace': {
-      const note = await ensure(key, change.after!, api, signal);
+      const ensured = await ensure(key, change.after!, api, signal);
       const oldKey: GrantKey = { ...key, subject_type: change.replaces_subject_type! };
       const old = liveByKey.get(grantKeyString(oldKey)) ?? (await api.findGrant(oldKey));
       if (old) await api.deleteGrant(old.id);
-      return outcomeOf(change, note);
+      return { change, ...ensured };
     }
   }
 }
 
-function outcomeOf(change: Change, note: string): Outcome {
-  return note === 'created' ? { change, status: 'applied' } : { change, status: note.startsWith('adopted') ? 'adopted' : 'applied', note };
-}
+type Ensured = { kind: 'created' | 'adopted' | 'patched'; note?: string };
 
 /**
  * Makes the grant with this key exist with this state. A POST is never blindly
  * repeated: after a 409 or an answer that never came, the key is read back and
  * the grant found there is adopted (or patched to the wanted state).
  */
-async function ensure(key: GrantKey, want: GrantState, api: ManagementApi, signal?: AbortSignal): Promise<string> {
+async function ensure(key: GrantKey, want: GrantState, api: ManagementApi, signal?: AbortSignal): Promise<Ensured> {
   for (let attempt = 0; ; attempt++) {
     try {
       await api.createGrant(createBody(key, want));
-      return 'created';
+      return { kind: 'created' };
     } catch (error) {
       const conflict = error instanceof ApiError && error.status === 409;
       const unknown = error instanceof ApiError && error.outcomeUnknown;
@@ -107,9 +112,9 @@ async function ensure(key: GrantKey, want: GrantState, api: ManagementApi, signa
       const existing = await api.findGrant(key);
       if (existing) {
         const have = normalizeState(existing);
-        if (statesEqual(have, want)) return conflict ? 'adopted an existing grant (409)' : 'adopted: the create had landed';
+        if (statesEqual(have, want)) return { kind: 'adopted', note: conflict ? 'adopted an existing grant (409)' : 'adopted: the create had landed' };
         await api.updateGrant(existing.id, updateBody(have, want));
-        return conflict ? 'patched an existing grant (409)' : 'patched: the create had landed';
+        return { kind: 'patched', note: conflict ? 'patched an existing grant (409)' : 'patched: the create had landed' };
       }
       // Nothing there: the POST did not land. Try again, a bounded number of times.
       if (attempt >= 2 || signal?.aborted) throw error;

@@ -38,7 +38,7 @@ describe('grantsync as a library', () => {
     lib.checkGuards(planned.plan.changes, guards);
     expect(() => lib.checkGuards(planned.plan.changes, { ...guards, maxDeletes: 0 })).toThrow(lib.RefusedError);
     const result = await lib.applyAndVerify(client, planned.plan.changes, { live: planned.diff.managed, desired: planned.desired, ownership: planned.ownership });
-    expect(result.outcomes.map((o) => o.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
+    expect(result.outcomes.map((o) => o.kind).sort()).toEqual(['created', 'deleted', 'updated', 'updated', 'updated']);
     expect(result.remaining).toEqual([]);
 
     const again = lib.planFromState(state, await lib.readTenant(client), { tenantName: endpoint.host, ownClientId: client.tokens.clientId });

@@ -27,7 +27,7 @@ function createOne(api: ManagementApi) {
 describe('applyAndVerify', () => {
   it('converges and reports nothing remaining', async () => {
     const result = await createOne(new StoreApi(new TenantStore(seed)));
-    expect(result.outcomes.map((o) => o.status)).toEqual(['applied']);
+    expect(result.outcomes.map((o) => o.kind)).toEqual(['created']);
     expect(result.remaining).toEqual([]);
   });
 
@@ -39,9 +39,9 @@ describe('applyAndVerify', () => {
     }
     const api = new FailingReads(new TenantStore(seed));
     const result = await createOne(api);
-    expect(result.outcomes.map((o) => o.status)).toEqual(['applied']);
+    expect(result.outcomes.map((o) => o.kind)).toEqual(['created']);
     expect(result.remaining).toBeUndefined();
-    expect(result.verifyError).toBe('GET /api/v2/client-grants → 503 down');
+    expect(result.verifyError?.message).toBe('GET /api/v2/client-grants → 503 down');
     expect(api.store.state.grants).toHaveLength(1);
   });
 

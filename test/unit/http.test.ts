@@ -281,7 +281,7 @@ describe('apply over HTTP', () => {
       client(),
       { live: [] },
     );
-    expect(outcomes.map((o) => [o.status, o.note])).toEqual([['applied', 'patched an existing grant (409)']]);
+    expect(outcomes.map((o) => [o.kind, o.kind === 'failed' ? o.error : o.note])).toEqual([['patched', 'patched an existing grant (409)']]);
   });
 
   it('treats DELETE of a grant that is already gone as success', async () => {
@@ -293,6 +293,6 @@ describe('apply over HTTP', () => {
       client(),
       { live },
     );
-    expect(outcomes.map((o) => o.status)).toEqual(['applied']);
+    expect(outcomes.map((o) => [o.kind, o.kind === 'failed' ? o.error : o.note])).toEqual([['deleted', 'already gone']]);
   });
 });

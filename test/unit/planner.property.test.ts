@@ -112,7 +112,7 @@ describe('planner and apply, for random tenants', () => {
         const diff = diffGrants(desired, before, ownership);
         const plan = buildPlan({ tenant: TENANT, diff, clientNames: new Map(), systemAudiences: new Set([MAPI]) });
         const { outcomes, remaining, reads } = await applyAndVerify(api, plan.changes, { live: diff.managed, snapshot: before, desired, ownership });
-        expect(outcomes.filter((o) => o.status === 'failed')).toEqual([]);
+        expect(outcomes.filter((o) => o.kind === 'failed')).toEqual([]);
         // The verifying re-read, whichever way it read, found nothing left to do.
         expect(remaining).toEqual([]);
         verifiedBy[reads.by]++;

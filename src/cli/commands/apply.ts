@@ -1,8 +1,6 @@
 // `grantsync apply`: plan (or read a saved plan), pass the guards, write, re-read, verify.
 import { open } from 'node:fs/promises';
 import type { Redactor } from '../../api/redact.js';
-import type { Outcome } from '../../apply/apply.js';
-import type { VerifyReads } from '../../apply/verify-reads.js';
 import { applyAndVerify, checkGuards, systemAudiences } from '../../engine.js';
 import { InputError, NotConvergedError, RefusedError } from '../../errors.js';
 import type { Change, DesiredGrant, LiveGrant, Ownership, Plan } from '../../model/types.js';
@@ -10,7 +8,7 @@ import { loadSavedPlanSchema } from '../../config/schemas.js';
 import { compareWithSaved, parseSavedPlan } from '../../plan/saved.js';
 import { describeMismatch } from '../../render/mismatch.js';
 import { toJsonPlan } from '../../render/json.js';
-import { clientLabel } from '../../render/words.js';
+import { applyView, describeVerifyReads, tally } from '../../render/apply.js';
 import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
@@ -51,7 +49,9 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     if (error instanceof InputError) await publishProblems(error.problems, publishing, env, io, redactor);
     throw error;
   }
-  if (options.format !== 'json') io.out(renderPlan(work.plan, options.format, env, io));
+  const view = applyView(options.format, { quiet: options.quiet });
+  const shown = view.plan(work.plan, (plan) => renderPlan(plan, options.format, env, io));
+  if (shown !== undefined) io.out(shown);
   await publishPlan(work.plan, publishing, env, io, redactor);
   if (options.expect !== undefined && work.plan.digest !== options.expect.trim()) {
     throw new RefusedError(
@@ -66,12 +66,12 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     systemAudiences: work.systemAudiences,
   });
   if (work.changes.length === 0) {
-    if (options.format === 'json') io.out(`${JSON.stringify({ plan: toJsonPlan(work.plan), outcomes: [], converged: true }, null, 2)}\n`);
-    else io.out('Nothing to apply.\n');
+    io.out(view.nothingToApply(work.plan));
     return EXIT_OK;
   }
 
-  if (options.format !== 'json') io.out(`\nApplying ${work.changes.length} change${work.changes.length === 1 ? '' : 's'}…\n`);
+  const starting = view.starting(work.changes.length);
+  if (starting !== undefined) io.out(starting);
   const result = await applyAndVerify(session.client, work.changes, {
     live: work.live,
     snapshot: work.snapshot,
@@ -81,50 +81,22 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     concurrency: options.concurrency,
     onOutcome: (outcome, done, total) => {
       session.progress.change(done, total);
-      if (options.format !== 'json' && !options.quiet) session.progress.around(() => io.out(`${formatOutcome(outcome)}\n`));
+      const line = view.outcome(outcome);
+      if (line !== undefined) session.progress.around(() => io.out(line));
     },
     onVerify: (reads) => {
       if (options.verbose) session.progress.around(() => io.err(`${describeVerifyReads(reads)}\n`));
     },
   });
   session.progress.done();
-  const failed = result.outcomes.filter((o) => o.status === 'failed');
-  const skipped = result.outcomes.filter((o) => o.status === 'skipped');
+  io.out(view.report({ plan: work.plan, outcomes: result.outcomes, remaining: result.remaining?.length, verifyError: result.verifyError }));
+  const failures = view.quietFailures(result.outcomes);
+  if (failures !== undefined) io.err(failures);
+  const { failed, skipped } = tally(result.outcomes);
   const converged = result.remaining?.length === 0;
-  const remainingText = result.remaining
-    ? `Not converged: ${result.remaining.length} difference(s) remain after re-reading the tenant.`
-    : `Not verified: re-reading the tenant failed (${result.verifyError}).`;
-  if (options.format === 'json') {
-    io.out(
-      `${JSON.stringify(
-        {
-          plan: toJsonPlan(work.plan),
-          outcomes: result.outcomes.map((o) => ({
-            action: o.change.action,
-            client_id: o.change.client_id,
-            audience: o.change.audience,
-            subject_type: o.change.subject_type,
-            status: o.status,
-            ...(o.note ? { note: o.note } : {}),
-            ...(o.error ? { error: o.error } : {}),
-          })),
-          converged,
-          remaining: result.remaining?.length ?? null,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  } else {
-    const appliedCount = result.outcomes.length - failed.length - skipped.length;
-    io.out(`\nApplied ${appliedCount} of ${result.outcomes.length} changes${failed.length ? `, ${failed.length} failed` : ''}${skipped.length ? `, ${skipped.length} not started (interrupted)` : ''}.\n`);
-    io.out(converged ? 'Verified: the tenant now matches the YAML.\n' : `${remainingText}\n`);
-  }
-  // With --quiet the per-change lines were not printed: failures still are, on stderr.
-  if (options.quiet && options.format !== 'json') for (const outcome of failed) io.err(`${formatOutcome(outcome)}\n`);
-  if (failed.length > 0 || skipped.length > 0 || !converged) {
+  if (failed > 0 || skipped > 0 || !converged) {
     throw new NotConvergedError(
-      `${failed.length ? `${failed.length} change(s) failed. ` : ''}${skipped.length ? `${skipped.length} change(s) were not started. ` : ''}` +
+      `${failed ? `${failed} change(s) failed. ` : ''}${skipped ? `${skipped} change(s) were not started. ` : ''}` +
         'Nothing already applied is lost: run apply again to converge.',
     );
   }
@@ -185,19 +157,3 @@ async function readPlanFile(file: string): Promise<string> {
 }
 
 const MAX_PLAN_BYTES = 64 * 1024 * 1024;
-
-function formatOutcome(outcome: Outcome): string {
-  const mark = outcome.status === 'failed' ? '✗' : outcome.status === 'skipped' ? '·' : '✓';
-  const change = outcome.change;
-  const detail = outcome.error ? `: ${outcome.error}` : outcome.note ? ` (${outcome.note})` : '';
-  return `  ${mark} ${change.action.padEnd(7)} ${clientLabel(change)} → ${change.audience}${detail}`;
-}
-
-/** For --verbose: how the apply re-reads the tenant, and why that many requests. */
-function describeVerifyReads(reads: VerifyReads): string {
-  const time = reads.estimateMs < 100 ? 'under 0.1 s' : `about ${(reads.estimateMs / 1000).toFixed(1)} s`;
-  const pages = `${reads.pages} page${reads.pages === 1 ? '' : 's'}, ${time}`;
-  return reads.by === 'all'
-    ? `Verifying: re-reading every grant in one listing (${pages})`
-    : `Verifying: re-reading the grants of ${reads.audiences.length} API${reads.audiences.length === 1 ? '' : 's'} side by side (${pages})`;
-}
