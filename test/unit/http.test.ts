@@ -293,6 +293,6 @@ describe('apply over HTTP', () => {
       client(),
       { live },
     );
-    expect(outcomes.map((o) => [o.kind, o.kind === 'failed' ? o.error : o.note])).toEqual([['deleted', 'already gone']]);
+    expect(outcomes.map((o) => [o.kind, o.kind === 'failed' ? o.error : o.note])).toEqual([['deleted', undefined]]);
   });
 });
