@@ -44,6 +44,7 @@ async function comment(marker: string, body: string, options: PublishOptions, en
       { cause: error },
     );
   });
+  if (result.ignored > 0) io.err(`Left alone ${result.ignored} comment(s) with the plan marker that ${result.identity.login} did not write.\n`);
   if (!options.quiet) io.err(`${result.action === 'created' ? 'Posted' : 'Updated'} the plan comment on pull request #${number}${result.url ? `: ${result.url}` : ''}.\n`);
 }
 
