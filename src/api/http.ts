@@ -76,6 +76,9 @@ export class ManagementClient implements ManagementApi {
       throwHttpErrors: false,
       // Retries are ours: got would retry a POST after a lost reply, and it knows nothing of x-ratelimit-*.
       retry: { limit: 0 },
+      // Never follow a redirect: a 307 would re-send the token request's body (the client secret) or the
+      // bearer token to wherever the Location points. A 3xx is reported by call(), not retried.
+      followRedirect: false,
       timeout: { request: options.timeoutMs ?? 30_000 },
       responseType: 'text',
       headers: { 'user-agent': 'grantsync', accept: 'application/json' },
@@ -235,6 +238,7 @@ export class ManagementClient implements ManagementApi {
       limiter?.settle(readRateLimitHeaders(res.headers), res.statusCode !== 429);
       this.options.onRequest?.({ method: call.method, path: shownPath, status: res.statusCode, ms: this.clock.now() - started, attempt });
       const status = res.statusCode;
+      if (status >= 300 && status < 400) throw this.redirectError(call, res);
       if (call.method === 'GET' && status < 400) this.observeReadLatency(this.clock.now() - started);
       if (status < 400 || call.accept?.includes(status)) return res;
 
@@ -303,6 +307,23 @@ export class ManagementClient implements ManagementApi {
     });
   }
 
+  private redirectError(call: Call, res: Response<string>): ApiError {
+    return new ApiError({
+      message: this.options.redactor.redact(
+        `${call.method} /${showPath(call)} → ${res.statusCode} redirect to ${redirectTarget(res.headers.location, this.options.endpoint.baseUrl)}: ` +
+          'refused, grantsync never follows redirects (nothing was sent there). Check AUTH0_DOMAIN' +
+          (call.tokenRequest ? ' and AUTH0_AUDIENCE' : '') +
+          ': it must name the tenant itself, not a host that forwards to it',
+      ),
+      method: call.method,
+      path: `/${call.path}`,
+      status: res.statusCode,
+      // A redirect should mean the write was not done, but a server that redirects writes is not to be
+      // trusted on that: treat a write's outcome as unknown, like a lost reply.
+      outcomeUnknown: call.method !== 'GET' && !call.tokenRequest,
+    });
+  }
+
   private shapeError(path: string, what: string): ApiError {
     return new ApiError({ message: `GET /${path}: unexpected answer: ${what}`, method: 'GET', path: `/${path}` });
   }
@@ -313,6 +334,17 @@ function parseBody(res: Response<string>, path: string): unknown {
     return JSON.parse(res.body);
   } catch {
     throw new ApiError({ message: `/${path}: the answer is not JSON (status ${res.statusCode})`, method: 'GET', path: `/${path}`, status: res.statusCode });
+  }
+}
+
+/** Where a Location header points, as scheme://host[:port] only: no user, password, path or query, which may carry secrets. */
+export function redirectTarget(location: string | undefined, base: string): string {
+  if (!location) return 'nowhere (no Location header)';
+  try {
+    const url = new URL(location, base);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return 'an unreadable Location';
   }
 }
 

@@ -68,6 +68,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--out <file>', 'also save the plan for `apply --plan`')
     .option('--detailed-exitcode', 'exit 2 when the plan has changes', false)
     .option('--comment', 'post the plan as one sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH)', false)
+    .option('--drift-issue', 'open one issue while the plan has changes, update it, close it when there are none (GITHUB_TOKEN, GITHUB_REPOSITORY)', false)
     .action(async (opts) => {
       verbose = opts.verbose;
       exitCode = await (await import('./commands/plan.js')).planCommand(opts, proc.env, io, redactor);

@@ -11,6 +11,8 @@ import type { Io } from './io.js';
 export interface PublishOptions {
   dir: string;
   comment: boolean;
+  /** Open, update or close the drift issue (see src/github/drift-issue.ts). */
+  driftIssue?: boolean;
   quiet: boolean;
 }
 
@@ -24,6 +26,7 @@ export async function publishPlan(plan: Plan, options: PublishOptions, env: Env,
     });
     await comment(marker, body, options, env, io, redactor);
   }
+  if (options.driftIssue) await (await import('../github/drift-issue.js')).publishDriftIssue(plan, hostOf(env), options, env, (text) => io.err(text), redactor);
 }
 
 export async function publishProblems(problems: readonly Problem[], options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
@@ -44,6 +47,7 @@ async function comment(marker: string, body: string, options: PublishOptions, en
       { cause: error },
     );
   });
+  if (result.ignored > 0) io.err(`Left alone ${result.ignored} comment(s) with the plan marker that ${result.identity.login} did not write.\n`);
   if (!options.quiet) io.err(`${result.action === 'created' ? 'Posted' : 'Updated'} the plan comment on pull request #${number}${result.url ? `: ${result.url}` : ''}.\n`);
 }
 

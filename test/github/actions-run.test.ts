@@ -71,8 +71,8 @@ describe('plan in a pull request', () => {
     expect(second.code).toBe(0);
     expect(github.comments).toHaveLength(1);
     expect(github.comments[0]!.body).toContain('**Plan: 1 to create, 2 to update, 1 to delete.**');
-    expect(github.requests.filter((r) => r.startsWith('POST'))).toHaveLength(1);
-    expect(github.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1);
+    expect(github.requests.filter((r) => r.startsWith('POST /repos/'))).toHaveLength(1);
+    expect(github.requests.filter((r) => r.startsWith('PATCH /repos/'))).toHaveLength(1);
 
     const summary = readFileSync(path.join(work, 'summary.md'), 'utf8');
     expect(summary).toContain('**Plan: 1 to create, 3 to update, 1 to delete.**');

@@ -1,63 +1,145 @@
-// A fake GitHub REST API on 127.0.0.1 with just the issue-comment endpoints the PR comment uses.
-import { createServer, type Server } from 'node:http';
+// A fake GitHub REST API on 127.0.0.1 with the endpoints the PR comment and the drift issue use:
+// issue comments, issues, GET /user and the GraphQL `viewer`. Every token belongs to a user; what a
+// token writes carries that user as its author, the way GitHub records it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+export interface FakeUser {
+  login: string;
+  type: 'User' | 'Bot';
+  /** An installation token (the workflow's GITHUB_TOKEN, a GitHub App's): GET /user answers 403. */
+  installation?: boolean;
+}
 
 export interface FakeComment {
   id: number;
   issue: number;
   body: string;
+  /** The login of whoever wrote it. */
+  author: string;
+}
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  stateReason?: string;
+  author: string;
+  /** The issues API lists pull requests too. */
+  pullRequest?: boolean;
 }
 
 export interface FakeGitHub {
   url: string;
   comments: FakeComment[];
+  issues: FakeIssue[];
+  /** `METHOD /path` of every request, in order. */
   requests: string[];
+  /** When set, every request is answered `307 Location: <redirectTo><path>`. */
+  redirectTo?: string;
+  /** When false, POST /graphql answers 404 (an API without GraphQL). */
+  graphql: boolean;
   close(): Promise<void>;
 }
 
-export async function startFakeGitHub(token: string): Promise<FakeGitHub> {
-  const comments: FakeComment[] = [];
-  const requests: string[] = [];
+/** The default token's identity: the workflow's GITHUB_TOKEN. */
+export const ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot', installation: true };
+
+export async function startFakeGitHub(token: string, options: { users?: Record<string, FakeUser> } = {}): Promise<FakeGitHub> {
+  const users: Record<string, FakeUser> = { [token]: ACTIONS_BOT, ...options.users };
+  const fake: FakeGitHub = { url: '', comments: [], issues: [], requests: [], graphql: true, close: async () => undefined };
   let nextId = 1000;
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://github');
-      requests.push(`${req.method} ${url.pathname}`);
-      const send = (status: number, body: unknown): void => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      };
-      if (req.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Bad credentials' });
-      let m = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
-      if (m && req.method === 'GET') {
-        const page = Number(url.searchParams.get('page') ?? 1);
-        const perPage = Number(url.searchParams.get('per_page') ?? 30);
-        const list = comments.filter((c) => c.issue === Number(m![2]));
-        return send(200, list.slice((page - 1) * perPage, page * perPage).map((c) => ({ id: c.id, body: c.body, html_url: `https://github.test/c/${c.id}` })));
+      fake.requests.push(`${req.method} ${url.pathname}`);
+      if (fake.redirectTo) {
+        res.writeHead(307, { location: `${fake.redirectTo}${url.pathname}` });
+        return res.end();
       }
-      if (m && req.method === 'POST') {
-        const comment = { id: nextId++, issue: Number(m[2]), body: (JSON.parse(raw) as { body: string }).body };
-        comments.push(comment);
-        return send(201, { id: comment.id, body: comment.body, html_url: `https://github.test/c/${comment.id}` });
-      }
-      m = /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
-      if (m && req.method === 'PATCH') {
-        const comment = comments.find((c) => c.id === Number(m![2]));
-        if (!comment) return send(404, { message: 'Not Found' });
-        comment.body = (JSON.parse(raw) as { body: string }).body;
-        return send(200, { id: comment.id, body: comment.body, html_url: `https://github.test/c/${comment.id}` });
-      }
-      send(404, { message: 'Not Found' });
+      const user = users[(req.headers.authorization ?? '').replace(/^Bearer /, '')];
+      if (!user) return send(res, 401, { message: 'Bad credentials' });
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      route(fake, user, req, url, body, res, () => nextId++);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    comments,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  fake.url = `http://127.0.0.1:${port}`;
+  fake.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return fake;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+const userJson = (login: string): { login: string; type: string } => ({ login, type: login.endsWith('[bot]') ? 'Bot' : 'User' });
+const commentJson = (c: FakeComment): unknown => ({ id: c.id, body: c.body, user: userJson(c.author), html_url: `https://github.test/c/${c.id}` });
+const issueJson = (i: FakeIssue): unknown => ({
+  number: i.number,
+  title: i.title,
+  body: i.body,
+  state: i.state,
+  state_reason: i.stateReason ?? null,
+  user: userJson(i.author),
+  html_url: `https://github.test/issues/${i.number}`,
+  ...(i.pullRequest ? { pull_request: { url: `https://github.test/pulls/${i.number}` } } : {}),
+});
+
+function page<T>(list: T[], url: URL): T[] {
+  const n = Number(url.searchParams.get('page') ?? 1);
+  const perPage = Number(url.searchParams.get('per_page') ?? 30);
+  return list.slice((n - 1) * perPage, n * perPage);
+}
+
+function route(fake: FakeGitHub, user: FakeUser, req: IncomingMessage, url: URL, body: Record<string, unknown>, res: ServerResponse, newId: () => number): void {
+  const method = req.method;
+  if (url.pathname === '/user' && method === 'GET') {
+    if (user.installation) return send(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user', status: '403' });
+    return send(res, 200, { login: user.login, type: user.type });
+  }
+  if (url.pathname === '/graphql' && method === 'POST') {
+    if (!fake.graphql) return send(res, 404, { message: 'Not Found' });
+    return send(res, 200, { data: { viewer: { login: user.login } } });
+  }
+  let m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname);
+  if (m && method === 'GET') return send(res, 200, page(fake.comments.filter((c) => c.issue === Number(m![1])), url).map(commentJson));
+  if (m && method === 'POST') {
+    const comment: FakeComment = { id: newId(), issue: Number(m[1]), body: String(body.body), author: user.login };
+    fake.comments.push(comment);
+    return send(res, 201, commentJson(comment));
+  }
+  m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname);
+  if (m && method === 'PATCH') {
+    // Like GitHub, a token with write access may edit anyone's comment: not editing others' is grantsync's job.
+    const comment = fake.comments.find((c) => c.id === Number(m![1]));
+    if (!comment) return send(res, 404, { message: 'Not Found' });
+    comment.body = String(body.body);
+    return send(res, 200, commentJson(comment));
+  }
+  if (/^\/repos\/[^/]+\/[^/]+\/issues$/.test(url.pathname) && method === 'GET') {
+    const state = url.searchParams.get('state') ?? 'open';
+    return send(res, 200, page(fake.issues.filter((i) => state === 'all' || i.state === state), url).map(issueJson));
+  }
+  if (/^\/repos\/[^/]+\/[^/]+\/issues$/.test(url.pathname) && method === 'POST') {
+    const issue: FakeIssue = { number: fake.issues.length + 1, title: String(body.title), body: String(body.body ?? ''), state: 'open', author: user.login };
+    fake.issues.push(issue);
+    return send(res, 201, issueJson(issue));
+  }
+  m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)$/.exec(url.pathname);
+  if (m && method === 'PATCH') {
+    const issue = fake.issues.find((i) => i.number === Number(m![1]));
+    if (!issue) return send(res, 404, { message: 'Not Found' });
+    if (typeof body.title === 'string') issue.title = body.title;
+    if (typeof body.body === 'string') issue.body = body.body;
+    if (body.state === 'open' || body.state === 'closed') issue.state = body.state;
+    if (typeof body.state_reason === 'string') issue.stateReason = body.state_reason;
+    return send(res, 200, issueJson(issue));
+  }
+  send(res, 404, { message: 'Not Found' });
 }

@@ -20,6 +20,7 @@ export interface PlanOptions extends CommonOptions {
   out?: string;
   detailedExitcode: boolean;
   comment: boolean;
+  driftIssue: boolean;
 }
 
 export function renderPlan(plan: Plan, format: Format, env: Env, io: Io): string {
