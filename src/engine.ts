@@ -9,7 +9,7 @@ import { readGrantsDirectory } from './config/read.js';
 import { loadSchemas } from './config/schemas.js';
 import { Validator } from './config/validate.js';
 import { diffGrants, type DiffResult } from './diff/diff.js';
-import { removedScopes } from './diff/state.js';
+import { removedScopes } from './model/grant.js';
 import { InputError, RefusedError } from './errors.js';
 import type { Change, DesiredGrant, LiveGrant, Ownership, Plan, Problem, TenantSnapshot } from './model/types.js';
 import { buildPlan } from './plan/plan.js';

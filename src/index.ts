@@ -16,12 +16,14 @@ export type { ManagementApi, CreateGrantBody, UpdateGrantBody, GrantFilter } fro
 export { parseDomain, type Endpoint } from './api/domain.js';
 export { Redactor } from './api/redact.js';
 export type { Outcome } from './apply/apply.js';
-export type { VerifyReads, ReadProfile } from './apply/verify-reads.js';
+export type { VerifyReads } from './apply/verify-reads.js';
+export type { ReadProfile } from './model/types.js';
 export { diffGrants, type DiffResult } from './diff/diff.js';
 export { buildPlan, fingerprintGrants } from './plan/plan.js';
 export { renderText } from './render/text.js';
 export { renderMarkdown, type MarkdownOptions } from './render/markdown.js';
-export { renderJson, toJsonPlan, type JsonPlan, type JsonChange } from './render/json.js';
+export { renderJson } from './render/json.js';
+export { toJsonPlan, type JsonPlan, type JsonChange } from './plan/json.js';
 export { renderProblems, formatProblem } from './render/problems.js';
 export { InputError, RefusedError, ApiError, NotConvergedError } from './errors.js';
 export { startEmulator, type Emulator, type EmulatorOptions, type EmulatorStats, type RateLimitOptions, type FaultOptions } from './emulator/server.js';

@@ -5,7 +5,7 @@ import { ApiError } from '../errors.js';
 import type { ClientSummary, GrantKey, LiveGrant, ResourceServerSummary } from '../model/types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Endpoint } from './domain.js';
-import type { ReadProfile } from '../apply/verify-reads.js';
+import type { ReadProfile } from '../model/types.js';
 import type { CreateGrantBody, GrantFilter, ManagementApi, UpdateGrantBody } from './port.js';
 import { RateLimiter, readRateLimitHeaders } from './ratelimit.js';
 import type { Redactor } from './redact.js';

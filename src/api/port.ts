@@ -1,5 +1,5 @@
 // The Management API as grantsync needs it. The got client implements it; apply and the CLI depend on this.
-import type { ReadProfile } from '../apply/verify-reads.js';
+import type { ReadProfile } from '../model/types.js';
 import type { ClientSummary, GrantKey, LiveGrant, OrganizationUsage, ResourceServerSummary } from '../model/types.js';
 
 export interface CreateGrantBody {

@@ -1,7 +1,7 @@
 // Executes a plan's changes through the ManagementApi port. Never renders, never exits.
 import pLimit from 'p-limit';
 import type { CreateGrantBody, ManagementApi, UpdateGrantBody } from '../api/port.js';
-import { grantKeyString, liveKey, normalizeState, statesEqual } from '../diff/state.js';
+import { grantKeyString, liveKey, normalizeState, statesEqual } from '../model/grant.js';
 import { ApiError } from '../errors.js';
 import type { Change, GrantKey, GrantState, LiveGrant } from '../model/types.js';
 

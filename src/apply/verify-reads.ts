@@ -7,19 +7,7 @@
 // partly filled page per audience, and every extra request spends the tenant's rate limit,
 // which other tools share. So: per audience when it is fewer requests, or as many and faster,
 // or when it saves at least a quarter of the time and half a second.
-import type { Change, DesiredGrant, LiveGrant } from '../model/types.js';
-
-/** What the HTTP client has seen so far: read round trips, the server's refill rate, the read pool. */
-export interface ReadProfile {
-  /** Typical round trip of a list page, in ms. */
-  latencyMs: number;
-  /** Requests per second the server lets through; Infinity when it announces no limit; undefined when not yet known. */
-  requestsPerSecond: number | undefined;
-  /** How many reads may be in flight together. */
-  readConcurrency: number;
-  /** Grants per list page. */
-  pageSize: number;
-}
+import type { Change, DesiredGrant, LiveGrant, ReadProfile } from '../model/types.js';
 
 export type VerifyReads =
   | { by: 'all'; pages: number; estimateMs: number }

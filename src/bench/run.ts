@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { diffGrants } from '../diff/diff.js';
-import { normalizeState } from '../diff/state.js';
+import { normalizeState } from '../model/grant.js';
 import type { EmulatorStats } from '../emulator/server.js';
 import type { SeedGrant } from '../emulator/seed.js';
 import type { DesiredGrant, LiveGrant } from '../model/types.js';

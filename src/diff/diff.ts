@@ -8,7 +8,7 @@ import type {
   UnmanagedReason,
 } from '../model/types.js';
 import { unmanagedReason } from './ownership.js';
-import { GrantIndex, liveKey, normalizeState, statesEqual } from './state.js';
+import { GrantIndex, liveKey, normalizeState, statesEqual } from '../model/grant.js';
 
 export interface DiffResult {
   changes: Change[];

@@ -2,7 +2,7 @@
 // Its formats and keyword rules are described in shared/deploy-cli-formats.md.
 import { parse } from 'yaml';
 import type { Problem } from '../model/types.js';
-import { MANAGEMENT_API_ALIAS } from '../resolve/resolve.js';
+import { MANAGEMENT_API_ALIAS } from '../model/grant.js';
 import type { ExportGrant } from './write.js';
 
 export interface DeployCliFile {

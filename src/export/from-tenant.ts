@@ -1,6 +1,6 @@
 // The live tenant → grant files whose first plan is empty. Pure.
 import { unmanagedReason } from '../diff/ownership.js';
-import { MANAGEMENT_API_ALIAS } from '../resolve/resolve.js';
+import { MANAGEMENT_API_ALIAS } from '../model/grant.js';
 import { InputError } from '../errors.js';
 import type { ClientSummary, Ownership, Problem, TenantSnapshot } from '../model/types.js';
 import { layoutFiles, slug, type ExportFile, type ExportGrant, type SettingsExport } from './write.js';

@@ -1,6 +1,6 @@
 // Grant files as YAML text: one file per API, stable order, so re-exporting an unchanged tenant
 // changes no byte. Pure.
-import { compareStrings } from '../diff/state.js';
+import { compareStrings } from '../model/grant.js';
 
 export const EXPORT_MARKER = '# Written by `grantsync export`.';
 

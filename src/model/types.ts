@@ -161,3 +161,15 @@ export interface Plan {
   /** Unmanaged grants by reason; not part of the JSON contract, shown by text and markdown. */
   unmanagedByReason: Partial<Record<UnmanagedReason, number>>;
 }
+
+/** What the HTTP client has seen so far: read round trips, the server's refill rate, the read pool. */
+export interface ReadProfile {
+  /** Typical round trip of a list page, in ms. */
+  latencyMs: number;
+  /** Requests per second the server lets through; Infinity when it announces no limit; undefined when not yet known. */
+  requestsPerSecond: number | undefined;
+  /** How many reads may be in flight together. */
+  readConcurrency: number;
+  /** Grants per list page. */
+  pageSize: number;
+}

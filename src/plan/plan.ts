@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Change, Flag, LiveGrant, Plan } from '../model/types.js';
 import type { DiffResult } from '../diff/diff.js';
-import { addedScopes, compareStrings, liveKey } from '../diff/state.js';
+import { addedScopes, compareStrings, liveKey } from '../model/grant.js';
 import { liveState } from '../diff/diff.js';
 
 /** Management API scopes that let a client give itself (or others) more access. */

@@ -4,7 +4,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 import type { Plan } from '../model/types.js';
-import { toJsonPlan, type JsonChange, type JsonPlan } from '../render/json.js';
+import { toJsonPlan, type JsonChange, type JsonPlan } from './json.js';
 
 export const SAVED_PLAN_FORMAT = 'grantsync-plan/2';
 

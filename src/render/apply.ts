@@ -3,7 +3,7 @@
 import { outcomeStatus, type Outcome } from '../apply/apply.js';
 import type { VerifyReads } from '../apply/verify-reads.js';
 import type { Plan } from '../model/types.js';
-import { toJsonPlan } from './json.js';
+import { toJsonPlan } from '../plan/json.js';
 import { clientLabel } from './words.js';
 
 export interface ApplyReport {

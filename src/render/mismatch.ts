@@ -1,6 +1,6 @@
 // Why `apply --plan` refused: the saved plan and today's plan, difference by difference. Pure.
 import type { PlanMismatch } from '../plan/saved.js';
-import type { JsonChange } from './json.js';
+import type { JsonChange } from '../plan/json.js';
 
 const MAX_CHANGES_SHOWN = 20;
 

@@ -11,10 +11,8 @@ import type {
   TenantSnapshot,
 } from '../model/types.js';
 import { nearest } from '../util/suggest.js';
-import { grantKeyString, normalizeState } from '../diff/state.js';
+import { grantKeyString, MANAGEMENT_API_ALIAS, normalizeState } from '../model/grant.js';
 
-/** `audience: auth0-management-api` means this tenant's Management API (the resource server with is_system). */
-export const MANAGEMENT_API_ALIAS = 'auth0-management-api';
 
 export interface Resolution {
   desired: DesiredGrant[];

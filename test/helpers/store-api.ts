@@ -1,7 +1,7 @@
 // The ManagementApi port straight onto the emulator's TenantStore (no HTTP): for in-process
 // property tests of diff + apply against Auth0's rules. End-to-end tests use real HTTP instead.
 import type { CreateGrantBody, GrantFilter, ManagementApi, UpdateGrantBody } from '../../src/api/port.js';
-import type { ReadProfile } from '../../src/apply/verify-reads.js';
+import type { ReadProfile } from '../../src/model/types.js';
 import { TenantStore, present, type Reply } from '../../src/emulator/store.js';
 import { ApiError } from '../../src/errors.js';
 import type { GrantKey, LiveGrant } from '../../src/model/types.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ManagementApi } from '../../src/api/port.js';
-import type { ReadProfile } from '../../src/apply/verify-reads.js';
+import type { ReadProfile } from '../../src/model/types.js';
 import { diffGrants } from '../../src/diff/diff.js';
-import { normalizeState } from '../../src/diff/state.js';
+import { normalizeState } from '../../src/model/grant.js';
 import { applyAndVerify } from '../../src/engine.js';
 import { TenantStore } from '../../src/emulator/store.js';
 import { ApiError } from '../../src/errors.js';

@@ -2,11 +2,11 @@
 // the YAML, leaves every other grant byte-identical, and a second plan is empty.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ReadProfile } from '../../src/apply/verify-reads.js';
+import type { ReadProfile } from '../../src/model/types.js';
 import { diffGrants } from '../../src/diff/diff.js';
 import { applyAndVerify } from '../../src/engine.js';
 import { unmanagedReason } from '../../src/diff/ownership.js';
-import { grantKeyString, liveKey, normalizeState } from '../../src/diff/state.js';
+import { grantKeyString, liveKey, normalizeState } from '../../src/model/grant.js';
 import { TenantStore } from '../../src/emulator/store.js';
 import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
 import type { DesiredGrant, Ownership } from '../../src/model/types.js';

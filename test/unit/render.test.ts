@@ -1,7 +1,7 @@
 // Renderer snapshots (markdown for PR comments, text, JSON) for the plans reviewers see.
 import { describe, expect, it } from 'vitest';
 import { diffGrants } from '../../src/diff/diff.js';
-import { normalizeState } from '../../src/diff/state.js';
+import { normalizeState } from '../../src/model/grant.js';
 import type { DesiredGrant, LiveGrant } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import { renderJson } from '../../src/render/json.js';

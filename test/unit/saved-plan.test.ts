@@ -5,7 +5,7 @@ import { InputError } from '../../src/errors.js';
 import type { Change, Plan } from '../../src/model/types.js';
 import { digestChanges } from '../../src/plan/plan.js';
 import { canonicalJson, compareWithSaved, parseSavedPlan, toSavedPlan } from '../../src/plan/saved.js';
-import { toJsonPlan } from '../../src/render/json.js';
+import { toJsonPlan } from '../../src/plan/json.js';
 import { describeMismatch } from '../../src/render/mismatch.js';
 
 const FP = `sha256:${'a'.repeat(64)}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chooseVerifyReads, type ReadProfile } from '../../src/apply/verify-reads.js';
-import { normalizeState } from '../../src/diff/state.js';
+import { chooseVerifyReads } from '../../src/apply/verify-reads.js';
+import type { ReadProfile } from '../../src/model/types.js';
+import { normalizeState } from '../../src/model/grant.js';
 import type { Change, DesiredGrant, LiveGrant } from '../../src/model/types.js';
 
 /** `perAudience` grants on each of `audiences` APIs, all managed and all desired unchanged. */

@@ -7,7 +7,7 @@ import type { Change, DesiredGrant, LiveGrant, Ownership, Plan } from '../../mod
 import { loadSavedPlanSchema } from '../../config/schemas.js';
 import { compareWithSaved, parseSavedPlan } from '../../plan/saved.js';
 import { describeMismatch } from '../../render/mismatch.js';
-import { toJsonPlan } from '../../render/json.js';
+import { toJsonPlan } from '../../plan/json.js';
 import { applyView, describeVerifyReads, tally } from '../../render/apply.js';
 import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';

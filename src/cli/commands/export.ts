@@ -8,7 +8,7 @@ import { InputError } from '../../errors.js';
 import { convertDeployCli, type DeployCliFile } from '../../export/deploy-cli.js';
 import { exportTenant } from '../../export/from-tenant.js';
 import { EXPORT_MARKER, layoutFiles, renderGrantFile, renderSettingsFile, slug, type ExportFile, type SettingsExport } from '../../export/write.js';
-import { MANAGEMENT_API_ALIAS } from '../../resolve/resolve.js';
+import { MANAGEMENT_API_ALIAS } from '../../model/grant.js';
 import { renderProblems } from '../../render/problems.js';
 import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';

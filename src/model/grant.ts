@@ -1,5 +1,8 @@
-// Normalised grant state and identity keys. Pure.
-import type { GrantKey, GrantState, LiveGrant, OrganizationUsage } from '../model/types.js';
+// The grant model: identity keys, normalised state, scope sets. Pure; shared by resolve, diff, plan, apply and export.
+import type { GrantKey, GrantState, LiveGrant, OrganizationUsage } from './types.js';
+
+/** `audience: auth0-management-api` means this tenant's Management API (the resource server with is_system). */
+export const MANAGEMENT_API_ALIAS = 'auth0-management-api';
 
 /** Plain code-unit order, the order Auth0 itself lists ids in; never locale-dependent. */
 export function compareStrings(a: string, b: string): number {
