@@ -50,7 +50,7 @@ const pipelineGrants = (emulator: Emulator) =>
     .sort();
 
 describe('pipeline_clients: plan as one application, apply as the other', () => {
-  it('export by the plan app lists both apps; the plan app plans, the apply app applies the same changes and nothing else', async () => {
+  it('export by the plan app lists both apps; the plan app plans, the apply app applies the same changes and nothing else', { timeout: 90_000 }, async () => {
     const { emulator, asPlanApp, asApplyApp } = await twoApps();
     const before = pipelineGrants(emulator);
     const dir = path.join(writeTree({}), 'grants');

@@ -1,0 +1,36 @@
+// The tenant, indexed for resolving names: clients by id and by name, APIs by identifier. Pure.
+import type { ClientSummary, ResourceServerSummary, TenantSnapshot } from '../model/types.js';
+
+export interface TenantIndex {
+  /** Clients that grants can name (the global client excluded). */
+  clients: ClientSummary[];
+  byId: ReadonlyMap<string, ClientSummary>;
+  /** Names are not unique in Auth0: a name maps to every client that has it. */
+  byName: ReadonlyMap<string, ClientSummary[]>;
+  apis: ReadonlyMap<string, ResourceServerSummary>;
+  /** The resource server with is_system: the tenant's Management API. */
+  managementApi: ResourceServerSummary | undefined;
+}
+
+export function indexTenant(tenant: TenantSnapshot): TenantIndex {
+  const clients = tenant.clients.filter((c) => !c.global);
+  const byName = new Map<string, ClientSummary[]>();
+  for (const client of clients) {
+    const list = byName.get(client.name);
+    if (list) list.push(client);
+    else byName.set(client.name, [client]);
+  }
+  return {
+    clients,
+    byId: new Map(clients.map((c) => [c.client_id, c])),
+    byName,
+    apis: new Map(tenant.resourceServers.map((rs) => [rs.identifier, rs])),
+    managementApi: tenant.resourceServers.find((rs) => rs.is_system),
+  };
+}
+
+/** A settings entry that names clients by id or by name: every client it matches. */
+export function clientsNamed(index: TenantIndex, entry: string): ClientSummary[] {
+  const byId = index.byId.get(entry);
+  return byId ? [byId] : (index.byName.get(entry) ?? []);
+}
