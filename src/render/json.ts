@@ -1,5 +1,6 @@
 // The JSON contract of design §4: tenant, fingerprint, summary, changes. Pure.
 import type { Change, GrantState, Plan } from '../model/types.js';
+import { safeJson } from './escape.js';
 
 export interface JsonChange {
   action: Change['action'];
@@ -40,5 +41,5 @@ export function toJsonPlan(plan: Plan): JsonPlan {
 }
 
 export function renderJson(plan: Plan): string {
-  return `${JSON.stringify(toJsonPlan(plan), null, 2)}\n`;
+  return `${safeJson(JSON.stringify(toJsonPlan(plan), null, 2))}\n`;
 }

@@ -9,6 +9,7 @@ import { InputError, NotConvergedError, RefusedError } from '../../errors.js';
 import type { Change, DesiredGrant, LiveGrant, Ownership, Plan } from '../../model/types.js';
 import { fingerprintGrants } from '../../plan/plan.js';
 import { parseSavedPlan, savedChanges, savedDesired } from '../../plan/saved.js';
+import { safeJson, visible } from '../../render/escape.js';
 import { toJsonPlan } from '../../render/json.js';
 import { clientLabel } from '../../render/words.js';
 import type { Env } from '../environment.js';
@@ -55,7 +56,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     systemAudiences: work.systemAudiences,
   });
   if (work.changes.length === 0) {
-    if (options.format === 'json') io.out(`${JSON.stringify({ plan: work.plan ? toJsonPlan(work.plan) : null, outcomes: [], converged: true }, null, 2)}\n`);
+    if (options.format === 'json') io.out(`${safeJson(JSON.stringify({ plan: work.plan ? toJsonPlan(work.plan) : null, outcomes: [], converged: true }, null, 2))}\n`);
     else io.out('Nothing to apply.\n');
     return EXIT_OK;
   }
@@ -82,10 +83,10 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   const converged = result.remaining?.length === 0;
   const remainingText = result.remaining
     ? `Not converged: ${result.remaining.length} difference(s) remain after re-reading the tenant.`
-    : `Not verified: re-reading the tenant failed (${result.verifyError}).`;
+    : `Not verified: re-reading the tenant failed (${visible(String(result.verifyError))}).`;
   if (options.format === 'json') {
     io.out(
-      `${JSON.stringify(
+      `${safeJson(JSON.stringify(
         {
           plan: work.plan ? toJsonPlan(work.plan) : null,
           outcomes: result.outcomes.map((o) => ({
@@ -102,7 +103,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
         },
         null,
         2,
-      )}\n`,
+      ))}\n`,
     );
   } else {
     const appliedCount = result.outcomes.length - failed.length - skipped.length;
@@ -167,7 +168,7 @@ function formatOutcome(outcome: Outcome): string {
   const mark = outcome.status === 'failed' ? '✗' : outcome.status === 'skipped' ? '·' : '✓';
   const change = outcome.change;
   const detail = outcome.error ? `: ${outcome.error}` : outcome.note ? ` (${outcome.note})` : '';
-  return `  ${mark} ${change.action.padEnd(7)} ${clientLabel(change)} → ${change.audience}${detail}`;
+  return `  ${mark} ${change.action.padEnd(7)} ${clientLabel(change)} → ${visible(change.audience + detail)}`;
 }
 
 /** For --verbose: how the apply re-reads the tenant, and why that many requests. */
