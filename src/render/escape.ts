@@ -73,7 +73,8 @@ export function codeSpan(value: string): string {
   if (text === '') return '` `';
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
-  const pad = /^[` ]|[` ]$/.test(text) ? ' ' : '';
+  // CommonMark strips one space from each side of a span that is not all spaces.
+  const pad = /^[` ]|[` ]$/.test(text) && text.trim() !== '' ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
