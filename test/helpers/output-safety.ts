@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 
 /** Characters a terminal or log viewer acts on (newline aside): C0, DEL, C1, U+2028/9, bidi controls. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 export const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** A line the Actions runner reads as a workflow command (it trims leading white space). */
