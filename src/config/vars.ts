@@ -23,13 +23,13 @@ export function reservedVarProblems(declared: Record<string, unknown> | undefine
     .filter(isReservedVar)
     .map((name) => ({
       location: locateKey(name),
-      message: `\`vars\` cannot declare ${name}: names starting with AUTH0_, GITHUB_, ACTIONS_, RUNNER_ or GRANTSYNC_ are read by grantsync or the CI runner, and may hold secrets`,
+      message: `\`vars\` cannot declare ${name}, because names starting with AUTH0_, GITHUB_, ACTIONS_, RUNNER_ or GRANTSYNC_ are read by grantsync or the CI runner and may hold secrets`,
       hint: `Rename the variable (e.g. ${suggestedName(name)}) here and where it is used as \${${name}}.`,
     }));
 }
 
 function suggestedName(name: string): string {
-  return `GRANTS_${name.replace(RESERVED, '')}`;
+  return `${name === name.toLowerCase() ? 'grants_' : 'GRANTS_'}${name.replace(RESERVED, '')}`;
 }
 
 /** Declared vars, each overridable by an environment variable of the same name (never a reserved one). */
