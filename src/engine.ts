@@ -114,7 +114,9 @@ export function checkGuards(changes: readonly Change[], guards: Guards): void {
     if (risky.length > 0) {
       throw new RefusedError(
         `the plan deletes or shrinks ${risky.length} Management API grant(s), and grantsync cannot tell which client it runs as, ` +
-          'so it could lock itself out; nothing was changed. Set AUTH0_CLIENT_ID (or use a JWT access token, whose azp claim names the client).',
+          'so it could lock itself out; nothing was changed. AUTH0_ACCESS_TOKEN does not say which client it belongs to: ' +
+          'log in with client credentials instead (AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, without AUTH0_ACCESS_TOKEN), ' +
+          'or use a token that is a JWT whose azp claim names the client.',
       );
     }
   }

@@ -4,9 +4,9 @@ import type { Problem } from './model/types.js';
 /** The user's input is wrong (files, settings, options, environment). Nothing was written. */
 export class InputError extends Error {
   readonly problems: Problem[];
-  constructor(problems: Problem[] | string) {
+  constructor(problems: Problem[] | string, options?: { cause?: unknown }) {
     const list = typeof problems === 'string' ? [{ message: problems }] : problems;
-    super(list.length === 1 ? list[0]!.message : `${list.length} problems found`);
+    super(list.length === 1 ? list[0]!.message : `${list.length} problems found`, options);
     this.name = 'InputError';
     this.problems = list;
   }
@@ -14,8 +14,8 @@ export class InputError extends Error {
 
 /** grantsync decided not to do something the run asked for (blast radius, stale plan, …). */
 export class RefusedError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'RefusedError';
   }
 }

@@ -1,5 +1,8 @@
 // The one place that turns errors into messages and exit codes (design §4: 0 ok, 1 failure, 2 changes).
+// Messages quote tenant and API text: control characters are shown visibly (io keeps lines that
+// could be workflow commands from being read as one).
 import { ApiError, GitHubError, InputError, NotConvergedError, RefusedError } from '../errors.js';
+import { visibleText } from '../util/escape.js';
 import { renderProblems } from '../render/problems.js';
 import type { Io } from './io.js';
 
@@ -13,18 +16,18 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
     const n = error.problems.length;
     io.err(`\n${n} problem${n === 1 ? '' : 's'} found; nothing was changed.\n`);
   } else if (error instanceof RefusedError) {
-    io.err(`error: apply refused: ${error.message}\n`);
+    io.err(`error: apply refused: ${visibleText(error.message)}\n`);
   } else if (error instanceof ApiError) {
-    io.err(`error: Management API: ${error.message}\n`);
+    io.err(`error: Management API: ${visibleText(error.message)}\n`);
   } else if (error instanceof GitHubError) {
-    io.err(`error: GitHub: ${error.message}\n`);
+    io.err(`error: GitHub: ${visibleText(error.message)}\n`);
   } else if (error instanceof NotConvergedError) {
-    io.err(`error: ${error.message}\n`);
+    io.err(`error: ${visibleText(error.message)}\n`);
   } else {
     // A bug, not a user mistake: say so, and show the stack only when asked.
     const err = error instanceof Error ? error : new Error(String(error));
-    io.err(`error: unexpected failure (this is a bug in grantsync): ${err.message}\n`);
-    if (verbose && err.stack) io.err(`${err.stack}\n`);
+    io.err(`error: unexpected failure (this is a bug in grantsync): ${visibleText(err.message)}\n`);
+    if (verbose && err.stack) io.err(`${visibleText(err.stack)}\n`);
   }
   return EXIT_FAILURE;
 }

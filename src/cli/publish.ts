@@ -1,9 +1,12 @@
 // Where a plan goes besides stdout: the GitHub job summary, step outputs, annotations and the PR comment.
+// The same redactor as stdout and stderr guards each of them: values are redacted before they are
+// rendered (escaping could hide a secret from it) and every text again before it leaves.
 import { parseDomain } from '../api/domain.js';
 import type { Redactor } from '../api/redact.js';
 import { commentMarker, githubContext, pullRequestNumber, upsertComment } from '../github/comment.js';
 import { GitHubError } from '../errors.js';
 import type { Plan, Problem } from '../model/types.js';
+import { visible } from '../util/escape.js';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown, renderProblemsMarkdown } from '../render/markdown.js';
 import type { Env } from './environment.js';
 import type { Io } from './io.js';
@@ -16,8 +19,9 @@ export interface PublishOptions {
   quiet: boolean;
 }
 
-export async function publishPlan(plan: Plan, options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
-  if (inGitHubActions(env)) await (await import('../github/actions.js')).publishPlanToActions(plan, renderMarkdown(plan));
+export async function publishPlan(unsafePlan: Plan, options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
+  const plan = redactor.redactValues(unsafePlan);
+  if (inGitHubActions(env)) await (await import('../github/actions.js')).publishPlanToActions(plan, renderMarkdown(plan), io);
   if (options.comment) {
     const marker = commentMarker(hostOf(env), options.dir);
     const body = renderMarkdown(plan, {
@@ -29,9 +33,10 @@ export async function publishPlan(plan: Plan, options: PublishOptions, env: Env,
   if (options.driftIssue) await (await import('../github/drift-issue.js')).publishDriftIssue(plan, hostOf(env), options, env, (text) => io.err(text), redactor);
 }
 
-export async function publishProblems(problems: readonly Problem[], options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
+export async function publishProblems(unsafeProblems: readonly Problem[], options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
+  const problems = redactor.redactValues(unsafeProblems);
   const markdown = renderProblemsMarkdown(problems, hostOf(env));
-  if (inGitHubActions(env)) await (await import('../github/actions.js')).publishProblemsToActions(problems, markdown);
+  if (inGitHubActions(env)) await (await import('../github/actions.js')).publishProblemsToActions(problems, markdown, io);
   if (options.comment) await comment(commentMarker(hostOf(env), options.dir), cut(markdown), options, env, io, redactor);
 }
 
@@ -39,7 +44,7 @@ async function comment(marker: string, body: string, options: PublishOptions, en
   const context = githubContext(env);
   redactor.add(context.token);
   const number = await pullRequestNumber(context.eventPath);
-  const result = await upsertComment(context, number, marker, body).catch((error: unknown) => {
+  const result = await upsertComment(context, number, redactor.redact(marker), redactor.redact(body)).catch((error: unknown) => {
     const status = (error as { response?: { statusCode?: number } }).response?.statusCode;
     throw new GitHubError(
       redactor.redact(`could not post the plan comment on pull request #${number}: ${(error as Error).message}`) +
@@ -47,8 +52,8 @@ async function comment(marker: string, body: string, options: PublishOptions, en
       { cause: error },
     );
   });
-  if (result.ignored > 0) io.err(`Left alone ${result.ignored} comment(s) with the plan marker that ${result.identity.login} did not write.\n`);
-  if (!options.quiet) io.err(`${result.action === 'created' ? 'Posted' : 'Updated'} the plan comment on pull request #${number}${result.url ? `: ${result.url}` : ''}.\n`);
+  if (result.ignored > 0) io.err(`Left alone ${result.ignored} comment(s) with the plan marker that ${visible(result.identity.login)} did not write.\n`);
+  if (!options.quiet) io.err(`${result.action === 'created' ? 'Posted' : 'Updated'} the plan comment on pull request #${number}${result.url ? `: ${visible(result.url)}` : ''}.\n`);
 }
 
 /** @actions/core is loaded only inside GitHub Actions. */

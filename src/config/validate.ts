@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { DeclaredGrant, Problem, Settings, SourceLocation, SubjectType } from '../model/types.js';
 import { nearest } from '../util/suggest.js';
 import type { ParsedFile } from './parse.js';
-import { resolveVars, substitute, type Vars } from './vars.js';
+import { reservedVarProblems, resolveVars, substitute, type Vars } from './vars.js';
 
 export const DEFAULT_MAX_DELETES = 10;
 
@@ -93,9 +93,10 @@ export class Validator {
     const schemaProblems = this.check(this.settingsSchema, parsed, SETTINGS_FIELDS);
     if (schemaProblems.length > 0) return { problems: schemaProblems };
     // The settings may use their own vars (e.g. `tenant: ${TENANT}`), but not inside `vars:` itself.
-    const vars = resolveVars((parsed.value as { vars?: Record<string, string> }).vars, env);
+    const declared = (parsed.value as { vars?: Record<string, string> }).vars;
+    const vars = resolveVars(declared, env);
     const substituted = substitute(parsed.value, vars, parsed.locate, (path) => path[0] === 'vars');
-    const problems = substituted.problems;
+    const problems = [...reservedVarProblems(declared, (name) => parsed.locateKey(['vars'], name)), ...substituted.problems];
     const file: ParsedFile = { ...parsed, value: substituted.value };
     const raw = file.value as {
       tenant?: string;

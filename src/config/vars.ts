@@ -6,10 +6,38 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export type Vars = ReadonlyMap<string, string>;
 
-/** Declared vars, each overridable by an environment variable of the same name. */
+/**
+ * Names grantsync, the GitHub runner or the Actions toolkit read themselves. A var is overridden
+ * by the environment variable of its name, so `vars: {AUTH0_CLIENT_SECRET: x}` would put the
+ * secret into every plan that uses it. Case-insensitive, as the environment is on Windows.
+ */
+const RESERVED = /^(AUTH0_|GITHUB_|ACTIONS_|RUNNER_|GRANTSYNC_)/i;
+
+export function isReservedVar(name: string): boolean {
+  return RESERVED.test(name);
+}
+
+/** A problem at the key of each reserved name declared under `vars:`. */
+export function reservedVarProblems(declared: Record<string, unknown> | undefined, locateKey: (name: string) => SourceLocation): Problem[] {
+  return Object.keys(declared ?? {})
+    .filter(isReservedVar)
+    .map((name) => ({
+      location: locateKey(name),
+      message: `\`vars\` cannot declare ${name}, because names starting with AUTH0_, GITHUB_, ACTIONS_, RUNNER_ or GRANTSYNC_ are read by grantsync or the CI runner and may hold secrets`,
+      hint: `Rename the variable (e.g. ${suggestedName(name)}) here and where it is used as \${${name}}.`,
+    }));
+}
+
+function suggestedName(name: string): string {
+  return `${name === name.toLowerCase() ? 'grants_' : 'GRANTS_'}${name.replace(RESERVED, '')}`;
+}
+
+/** Declared vars, each overridable by an environment variable of the same name (never a reserved one). */
 export function resolveVars(declared: Record<string, string> | undefined, env: Record<string, string | undefined>): Map<string, string> {
   const vars = new Map<string, string>();
-  for (const [name, value] of Object.entries(declared ?? {})) vars.set(name, env[name] ?? value);
+  for (const [name, value] of Object.entries(declared ?? {})) {
+    if (!isReservedVar(name)) vars.set(name, env[name] ?? value);
+  }
   return vars;
 }
 
@@ -32,6 +60,14 @@ export function substitute(
         if (escaped) return whole.slice(1);
         const known = NAME.test(name) ? vars.get(name) : undefined;
         if (known !== undefined) return known;
+        if (isReservedVar(name)) {
+          problems.push({
+            location: locate(path),
+            message: `\${${name}} cannot be used: grantsync never fills a placeholder from ${name.replace(/_.*$/, '_')}* environment variables`,
+            hint: 'Declare a var with another name under `vars:` in grantsync.yaml and use that.',
+          });
+          return whole;
+        }
         problems.push({
           location: locate(path),
           message: NAME.test(name) ? `\${${name}} is not defined` : `\${${name}} is not a valid placeholder`,

@@ -1,26 +1,45 @@
 // What a run inside GitHub Actions adds: the job summary, step outputs and `::error` annotations.
-// @actions/core does the file formats and the escaping (it reads GITHUB_STEP_SUMMARY/GITHUB_OUTPUT itself).
+// @actions/core writes the summary and output files (it reads GITHUB_STEP_SUMMARY/GITHUB_OUTPUT
+// itself); annotations are written through the CLI's stdout, escaped by render/escape.ts. Every
+// text is redacted here, whatever the caller did: these are outputs like stdout.
 import * as core from '@actions/core';
 import type { Plan, Problem } from '../model/types.js';
+import { workflowCommand } from '../util/escape.js';
 
-export async function publishPlanToActions(plan: Plan, markdown: string): Promise<void> {
-  core.setOutput('has_changes', plan.changes.length > 0 ? 'true' : 'false');
-  core.setOutput('create', String(plan.summary.create));
-  core.setOutput('update', String(plan.summary.update));
-  core.setOutput('delete', String(plan.summary.delete));
-  core.setOutput('replace', String(plan.summary.replace));
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+/** Where annotations go (stdout) and the redactor every output shares: the CLI's Io fits. */
+export interface ActionsOutput {
+  command(line: string): void;
+  redact(text: string): string;
 }
 
-export async function publishProblemsToActions(problems: readonly Problem[], markdown: string): Promise<void> {
-  for (const problem of problems) {
-    const message = problem.hint ? `${problem.message}. ${problem.hint}` : problem.message;
-    if (problem.location) {
-      core.error(message, { file: problem.location.file, startLine: problem.location.line, startColumn: problem.location.column, title: 'grantsync' });
-    } else {
-      core.error(message, { title: 'grantsync' });
-    }
-  }
-  core.setOutput('has_changes', 'false');
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+export async function publishPlanToActions(plan: Plan, markdown: string, io: ActionsOutput): Promise<void> {
+  setOutputs(io, {
+    has_changes: plan.changes.length > 0 ? 'true' : 'false',
+    create: String(plan.summary.create),
+    update: String(plan.summary.update),
+    delete: String(plan.summary.delete),
+    replace: String(plan.summary.replace),
+  });
+  await writeSummary(markdown, io);
+}
+
+export async function publishProblemsToActions(problems: readonly Problem[], markdown: string, io: ActionsOutput): Promise<void> {
+  for (const problem of problems) io.command(annotation(problem));
+  setOutputs(io, { has_changes: 'false' });
+  await writeSummary(markdown, io);
+}
+
+/** `::error title=grantsync,file=…,line=…,col=…::message. hint`, the order @actions/core uses. */
+export function annotation(problem: Problem): string {
+  const message = problem.hint ? `${problem.message}. ${problem.hint}` : problem.message;
+  const where = problem.location;
+  return workflowCommand('error', { title: 'grantsync', file: where?.file, line: where?.line, col: where?.column }, message);
+}
+
+function setOutputs(io: ActionsOutput, outputs: Record<string, string>): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, io.redact(value));
+}
+
+async function writeSummary(markdown: string, io: ActionsOutput): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(io.redact(markdown), true).write();
 }

@@ -4,6 +4,7 @@ import { outcomeStatus, type Outcome } from '../apply/apply.js';
 import type { VerifyReads } from '../apply/verify-reads.js';
 import type { Plan } from '../model/types.js';
 import { toJsonPlan } from '../plan/json.js';
+import { safeJson, visible } from '../util/escape.js';
 import { clientLabel } from './words.js';
 
 export interface ApplyReport {
@@ -44,7 +45,7 @@ function humanView(quiet: boolean): ApplyView {
           ? 'Verified: the tenant now matches the YAML.'
           : report.remaining !== undefined
             ? `Not converged: ${report.remaining} difference(s) remain after re-reading the tenant.`
-            : `Not verified: re-reading the tenant failed (${report.verifyError?.message}).`;
+            : `Not verified: re-reading the tenant failed (${visible(String(report.verifyError?.message))}).`;
       return (
         `\nApplied ${applied} of ${report.outcomes.length} changes${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} not started (interrupted)` : ''}.\n` +
         `${verdict}\n`
@@ -60,11 +61,11 @@ function humanView(quiet: boolean): ApplyView {
 
 const jsonView: ApplyView = {
   plan: () => undefined,
-  nothingToApply: (plan) => `${JSON.stringify({ plan: toJsonPlan(plan), outcomes: [], converged: true }, null, 2)}\n`,
+  nothingToApply: (plan) => `${safeJson(JSON.stringify({ plan: toJsonPlan(plan), outcomes: [], converged: true }, null, 2))}\n`,
   starting: () => undefined,
   outcome: () => undefined,
   report: (report) =>
-    `${JSON.stringify(
+    `${safeJson(JSON.stringify(
       {
         plan: toJsonPlan(report.plan),
         outcomes: report.outcomes.map((o) => ({
@@ -82,7 +83,7 @@ const jsonView: ApplyView = {
       },
       null,
       2,
-    )}\n`,
+    ))}\n`,
   quietFailures: () => undefined,
 };
 
@@ -100,7 +101,7 @@ export function formatOutcome(outcome: Outcome): string {
   const mark = outcome.kind === 'failed' ? '✗' : outcome.kind === 'skipped' ? '·' : '✓';
   const change = outcome.change;
   const detail = outcome.kind === 'failed' ? `: ${outcome.error.message}` : outcome.note ? ` (${outcome.note})` : '';
-  return `  ${mark} ${change.action.padEnd(7)} ${clientLabel(change)} → ${change.audience}${detail}`;
+  return `  ${mark} ${change.action.padEnd(7)} ${clientLabel(change)} → ${visible(change.audience + detail)}`;
 }
 
 /** For --verbose: how the apply re-reads the tenant, and why that many requests. */

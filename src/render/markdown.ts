@@ -1,5 +1,9 @@
 // The plan as GitHub-flavoured markdown for PR comments and job summaries. Pure.
+// Values from the tenant or the files go only into code spans (escape.ts makes them safe for any
+// backtick count), into diff fences as visible text, or into escaped plain text: a client name can
+// open no HTML, no `<!--`, no @mention and no second code span.
 import type { Change, Plan, Problem } from '../model/types.js';
+import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
 import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 /** GitHub rejects comments longer than this. */
@@ -15,7 +19,7 @@ export interface MarkdownOptions {
 }
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
-  const head: string[] = [`### grantsync plan for \`${plan.tenant}\``, '', `**${verdict(plan.summary)}**`, ''];
+  const head: string[] = [`### grantsync plan for ${codeSpan(plan.tenant)}`, '', `**${verdict(plan.summary)}**`, ''];
   const flagged = plan.changes.filter((c) => c.flags.length > 0);
   const rest = plan.changes.filter((c) => c.flags.length === 0);
   const deletes = plan.changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;
@@ -34,8 +38,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     `<details><summary>${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged</summary>`,
     '',
     `Unmanaged grants${unmanagedDetail(plan) || ''} are never changed by grantsync.`,
-    `Fingerprint \`${plan.fingerprint}\`.`,
-    `Change set \`${plan.digest}\`.`,
+    `Fingerprint ${codeSpan(plan.fingerprint)}.`,
+    `Change set ${codeSpan(plan.digest)}.`,
     '',
     '</details>',
     '',
@@ -66,12 +70,12 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
 }
 
 function renderChange(change: Change): string {
-  const flags = change.flags.length ? ` ⚠️ \`${change.flags.join('`, `')}\`` : '';
-  const lines = [`- ${ICON[change.action]} \`${clientLabel(change)}\`${subjectLabel(change)} → \`${change.audience}\`${flags}`];
+  const flags = change.flags.length ? ` ⚠️ ${change.flags.map(codeSpan).join(', ')}` : '';
+  const lines = [`- ${ICON[change.action]} ${codeSpan(clientLabel(change))}${subjectLabel(change, markdownText)} → ${codeSpan(change.audience)}${flags}`];
   const scopes = scopeLines(change);
   if (scopes.length > 0 || fieldChanges(change).length > 0) {
     lines.push('  ```diff');
-    for (const line of scopes) lines.push(`  ${line.sign} ${line.scope}`);
+    for (const line of scopes) lines.push(`  ${line.sign} ${visible(line.scope)}`);
     for (const field of fieldChanges(change)) lines.push(`  ! ${field}`);
     lines.push('  ```');
   }
@@ -83,19 +87,15 @@ function renderChange(change: Change): string {
 /** Validation problems for a PR comment or job summary. */
 export function renderProblemsMarkdown(problems: readonly Problem[], tenant: string): string {
   const lines = [
-    `### grantsync plan for \`${tenant}\``,
+    `### grantsync plan for ${codeSpan(tenant)}`,
     '',
     `**The grant files have ${problems.length} problem${problems.length === 1 ? '' : 's'}; no plan was made and nothing was changed.**`,
     '',
   ];
   for (const p of problems) {
-    const where = p.location ? `\`${p.location.file}:${p.location.line}:${p.location.column}\` ` : '';
-    lines.push(`- ${where}${escapeMarkdown(p.message)}${p.hint ? `<br>${escapeMarkdown(p.hint)}` : ''}`);
+    const where = p.location ? `${codeSpan(`${p.location.file}:${p.location.line}:${p.location.column}`)} ` : '';
+    lines.push(`- ${where}${markdownMessage(p.message)}${p.hint ? `<br>${markdownMessage(p.hint)}` : ''}`);
   }
   lines.push('');
   return lines.join('\n');
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 }

@@ -1,6 +1,7 @@
 // Why `apply --plan` refused: the saved plan and today's plan, difference by difference. Pure.
 import type { PlanMismatch } from '../plan/saved.js';
 import type { JsonChange } from '../plan/json.js';
+import { visible as printable } from '../util/escape.js';
 
 const MAX_CHANGES_SHOWN = 20;
 
@@ -25,12 +26,4 @@ function describeChange(change: JsonChange): string {
   const state = (s: JsonChange['before']): string => (s === null ? 'none' : JSON.stringify(s));
   const flags = change.flags.length > 0 ? ` [${change.flags.join(', ')}]` : '';
   return printable(`${change.action} ${who} → ${change.audience} (${change.subject_type}): ${state(change.before)} → ${state(change.after)}${flags}`);
-}
-
-/** The file is not trusted: control, bidi and line-separator characters are shown as escapes. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
 }

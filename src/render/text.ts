@@ -1,6 +1,8 @@
 // The plan as terminal text: grouped by API, scope-level +/-, colour only when asked. Pure.
+// Every tenant or file value is shown visibly (no raw control character, no workflow command).
 import { createColors } from 'picocolors';
 import type { Change, Plan } from '../model/types.js';
+import { neutralizeCommands, visible } from '../util/escape.js';
 import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
@@ -13,18 +15,18 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
     delete: c.red,
     replace: c.magenta,
   };
-  const lines: string[] = [c.bold(`grantsync plan for ${plan.tenant}`), ''];
+  const lines: string[] = [c.bold(`grantsync plan for ${visible(plan.tenant)}`), ''];
   let audience: string | undefined;
   for (const change of plan.changes) {
     if (change.audience !== audience) {
       audience = change.audience;
-      lines.push(c.bold(audience));
+      lines.push(c.bold(visible(audience)));
     }
-    const flags = change.flags.length ? `  ${c.bold(c.red(`! ${change.flags.join(', ')}`))}` : '';
+    const flags = change.flags.length ? `  ${c.bold(c.red(`! ${visible(change.flags.join(', '))}`))}` : '';
     const head = `${SYMBOL[change.action].padStart(3)} ${change.action.padEnd(7)}`;
     lines.push(`${paint[change.action](head)} ${clientLabel(change)}${subjectLabel(change)}${flags}`);
     for (const line of scopeLines(change)) {
-      lines.push(`        ${line.sign === '+' ? c.green(`+ ${line.scope}`) : c.red(`- ${line.scope}`)}`);
+      lines.push(`        ${line.sign === '+' ? c.green(`+ ${visible(line.scope)}`) : c.red(`- ${visible(line.scope)}`)}`);
     }
     const kept = unchangedScopeCount(change);
     if (kept > 0) lines.push(c.dim(`        (${kept} scope${kept === 1 ? '' : 's'} unchanged)`));
@@ -36,8 +38,8 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
   if (plan.changes.length > 0) lines.push('');
   lines.push(c.bold(verdict(plan.summary)));
   lines.push(
-    c.dim(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged${unmanagedDetail(plan)}. Fingerprint ${plan.fingerprint}.`),
+    c.dim(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged${unmanagedDetail(plan)}. Fingerprint ${visible(plan.fingerprint)}.`),
   );
-  if (plan.changes.length > 0) lines.push(c.dim(`Change set ${plan.digest}.`));
-  return `${lines.join('\n')}\n`;
+  if (plan.changes.length > 0) lines.push(c.dim(`Change set ${visible(plan.digest)}.`));
+  return neutralizeCommands(`${lines.join('\n')}\n`);
 }

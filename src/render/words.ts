@@ -1,6 +1,7 @@
 // Wording shared by the renderers. Pure.
 import type { Change, Plan, PlanSummary, UnmanagedReason } from '../model/types.js';
 import { diffArrays } from 'diff';
+import { visible } from '../util/escape.js';
 
 export function verdict(summary: PlanSummary): string {
   if (summary.create + summary.update + summary.delete + summary.replace === 0) return 'No changes. The tenant matches the YAML.';
@@ -45,13 +46,13 @@ export function scopeLines(change: Change): ScopeLine[] {
   return lines;
 }
 
-/** Changes of the fields other than scope, as "name: old → new". */
+/** Changes of the fields other than scope, as "name: old → new" (tenant values shown visibly). */
 export function fieldChanges(change: Change): string[] {
   if (!change.before || !change.after) return [];
   const out: string[] = [];
   const beforeUsage = change.before.organization_usage ?? 'deny';
   const afterUsage = change.after.organization_usage ?? 'deny';
-  if (beforeUsage !== afterUsage) out.push(`organization_usage: ${beforeUsage} → ${afterUsage}`);
+  if (beforeUsage !== afterUsage) out.push(`organization_usage: ${visible(beforeUsage)} → ${visible(afterUsage)}`);
   const beforeAny = change.before.allow_any_organization ?? false;
   const afterAny = change.after.allow_any_organization ?? false;
   if (beforeAny !== afterAny) out.push(`allow_any_organization: ${beforeAny} → ${afterAny}`);
@@ -64,11 +65,13 @@ export function unchangedScopeCount(change: Change): number {
   return change.before.scope.filter((s) => after.has(s)).length;
 }
 
+/** "name (client_id)", values shown visibly: safe on a terminal, and inside a markdown code span. */
 export function clientLabel(change: Change): string {
-  return change.client_name ? `${change.client_name} (${change.client_id})` : change.client_id;
+  return visible(change.client_name ? `${change.client_name} (${change.client_id})` : change.client_id);
 }
 
-export function subjectLabel(change: Change): string {
-  if (change.action === 'replace') return ` [subject_type ${change.replaces_subject_type} → ${change.subject_type}]`;
-  return change.subject_type === 'client' ? '' : ` [subject_type ${change.subject_type}]`;
+/** The subject type when it is not the default; `escape` fits the tenant's values to the output. */
+export function subjectLabel(change: Change, escape: (value: string) => string = visible): string {
+  if (change.action === 'replace') return ` [subject_type ${escape(String(change.replaces_subject_type))} → ${escape(change.subject_type)}]`;
+  return change.subject_type === 'client' ? '' : ` [subject_type ${escape(change.subject_type)}]`;
 }

@@ -137,7 +137,7 @@ async function fromSavedPlan(session: Session, io: Io, options: ApplyOptions, en
 /** Plan files are bounded like every other input: a regular file of at most 64 MiB. */
 async function readPlanFile(file: string): Promise<string> {
   const unreadable = (cause: unknown): InputError =>
-    Object.assign(new InputError([{ message: `cannot read plan file ${file}`, hint: 'Write one with `grantsync plan --out <file>`.' }]), { cause });
+    new InputError([{ message: `cannot read plan file ${file}`, hint: 'Write one with `grantsync plan --out <file>`.' }], { cause });
   const handle = await open(file, 'r').catch((error: unknown) => {
     throw unreadable(error);
   });

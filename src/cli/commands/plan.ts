@@ -4,6 +4,7 @@ import type { Redactor } from '../../api/redact.js';
 import { InputError } from '../../errors.js';
 import type { Plan } from '../../model/types.js';
 import { toSavedPlan } from '../../plan/saved.js';
+import { safeJson } from '../../util/escape.js';
 import { renderJson } from '../../render/json.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import { renderText } from '../../render/text.js';
@@ -23,7 +24,9 @@ export interface PlanOptions extends CommonOptions {
   driftIssue: boolean;
 }
 
-export function renderPlan(plan: Plan, format: Format, env: Env, io: Io): string {
+/** Values are redacted before rendering: an escaped value (markdown) could hide a secret from io's redactor. */
+export function renderPlan(unsafePlan: Plan, format: Format, env: Env, io: Io): string {
+  const plan = io.redactValues(unsafePlan);
   if (format === 'json') return renderJson(plan);
   if (format === 'markdown') return renderMarkdown(plan);
   return renderText(plan, { color: useColor(env, io.stdoutIsTTY) });
@@ -43,8 +46,27 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
   await publishPlan(planned.plan, options, env, io, redactor);
   if (options.out) {
     const saved = toSavedPlan(planned.plan, { host: session.environment.endpoint.host });
-    await writeFile(options.out, `${JSON.stringify(saved, null, 2)}\n`);
+    await writeFile(options.out, savedPlanText(saved, options.out, io)).catch((error: unknown) => {
+      throw new InputError([{ message: `cannot write the plan to ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, hint: 'Check that the directory exists and is writable.' }], { cause: error });
+    });
     if (!options.quiet) io.err(`Saved the plan to ${options.out}; apply exactly it with \`grantsync apply --plan ${options.out}\`.\n`);
   }
   return options.detailedExitcode && planned.plan.changes.length > 0 ? EXIT_CHANGES : EXIT_OK;
+}
+
+/**
+ * A file is an output like any other, escaped as JSON output is and checked by the same redactor.
+ * A redacted plan would be a different plan, so a plan holding anything secret-shaped is not saved.
+ */
+function savedPlanText(saved: unknown, file: string, io: Io): string {
+  const text = `${safeJson(JSON.stringify(saved, null, 2))}\n`;
+  if (io.redact(text) !== text) {
+    throw new InputError([
+      {
+        message: `the plan holds a secret or a token-shaped value, so it was not saved to ${file}`,
+        hint: 'Find the value with `grantsync plan` (it shows [REDACTED] there) and keep secrets out of grant files, vars and client names.',
+      },
+    ]);
+  }
+  return text;
 }
