@@ -4,7 +4,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseFaults, type FaultInjector } from './faults.js';
 import type { StatsRecorder } from './stats.js';
-import { error, present, type Reply, type TenantStore } from './store.js';
+import { present } from './grant-rules.js';
+import { error, type Reply } from './reply.js';
+import type { TenantStore } from './store.js';
 import { parseJson } from './wire.js';
 
 export const ADMIN_PREFIX = '/__emulator/';

@@ -4,7 +4,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from './clock.js';
 import type { FaultInjector } from './faults.js';
 import type { StatsRecorder } from './stats.js';
-import { error, type Reply, type TenantStore } from './store.js';
+import { error, type Reply } from './reply.js';
+import type { TenantStore } from './store.js';
 import { parseJson, safeEqual } from './wire.js';
 
 interface Claims {

@@ -1,5 +1,5 @@
 // Auth0's list conventions: query validation, the three list shapes and field selection.
-import { error, type Reply } from './store.js';
+import { error, type Reply } from './reply.js';
 
 export function queryError(detail: string): Reply {
   return error(400, `Query validation error: '${detail}'.`, 'invalid_query_string');

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, chmodSync, closeSync, constants, existsSync, fchmodSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Seed } from './seed.js';
-import { TenantStore, type TenantState } from './store.js';
+import { TenantStore } from './store.js';
+import type { TenantState } from './tenant-state.js';
 
 export const STATE_FILE_MODE = 0o600;
 

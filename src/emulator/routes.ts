@@ -1,7 +1,10 @@
 // The Management API routes the emulator serves, as a table: method, path pattern, the scopes a token
 // needs (any one of them) and a handler from request to Reply. New resources add rows.
 import { checkQuery, paginate, queryError, selectFields } from './listing.js';
-import { error, present, type Reply, type StoredClient, type TenantStore } from './store.js';
+import { present } from './grant-rules.js';
+import { error, type Reply } from './reply.js';
+import type { TenantStore } from './store.js';
+import type { StoredClient } from './tenant-state.js';
 import { parseJson } from './wire.js';
 
 export interface RouteContext {

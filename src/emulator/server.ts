@@ -13,7 +13,8 @@ import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { managementRoutes, RouteTable } from './routes.js';
 import type { Seed } from './seed.js';
 import { StatsRecorder, type EmulatorStats } from './stats.js';
-import { error, type Reply, type TenantStore } from './store.js';
+import { error, type Reply } from './reply.js';
+import type { TenantStore } from './store.js';
 import { readBody, send } from './wire.js';
 
 export { seededRandom, type FaultOptions } from './faults.js';

@@ -1,7 +1,7 @@
 // HTTP plumbing shared by the emulator's modules: reading bodies, parsing JSON, writing replies.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { REASONS, type Reply } from './store.js';
+import { REASONS, type Reply } from './reply.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** Auth0's payload limit. */
