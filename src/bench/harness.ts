@@ -88,39 +88,51 @@ export interface Started {
   resetStats(): Promise<void>;
 }
 
-/** The emulator's admin routes, over http or (with the certificate to trust) https. */
-async function admin(url: string, method: 'GET' | 'POST', ca?: string): Promise<unknown> {
-  if (!ca) {
-    const res = await fetch(url, { method });
-    const text = await res.text();
+/** The emulator's admin routes (with its admin token), over http or (with the certificate to trust) https. */
+async function admin(url: string, method: 'GET' | 'POST', token: string, ca?: string): Promise<unknown> {
+  const headers = { authorization: `Bearer ${token}` };
+  const parse = (status: number, text: string): unknown => {
+    if (status >= 400) throw new Error(`emulator ${method} ${new URL(url).pathname} answered ${status}: ${text}`);
     return text ? JSON.parse(text) : undefined;
+  };
+  if (!ca) {
+    const res = await fetch(url, { method, headers });
+    return parse(res.status, await res.text());
   }
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method, ca }, (res) => {
+    const req = httpsRequest(url, { method, ca, headers }, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve(text ? JSON.parse(text) : undefined));
+      res.on('end', () => {
+        try {
+          resolve(parse(res.statusCode ?? 0, text));
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
     });
     req.on('error', reject);
     req.end();
   });
 }
 
+/** Starts `grantsync emulator` and reads where it listens and its admin token from what it prints. */
 export async function startEmulatorProcess(seedFile: string, extra: string[], env: Record<string, string> = {}, ca?: string): Promise<Started> {
   const child = spawn(process.execPath, [CLI, 'emulator', '--seed', seedFile, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const match = /AUTH0_DOMAIN=(\S+)/.exec(out);
-      if (match) resolve(match[1]!);
+      const url = /AUTH0_DOMAIN=(\S+)/.exec(out);
+      const token = /GRANTSYNC_EMULATOR_ADMIN_TOKEN=(\S+)/.exec(out);
+      if (url && token) resolve({ url: url[1]!, token: token[1]! });
     });
     child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
   });
   return {
     url,
-    stats: async () => (await admin(`${url}/__emulator/stats`, 'GET', ca)) as EmulatorStats,
-    resetStats: async () => void (await admin(`${url}/__emulator/reset-stats`, 'POST', ca)),
+    stats: async () => (await admin(`${url}/__emulator/stats`, 'GET', token, ca)) as EmulatorStats,
+    resetStats: async () => void (await admin(`${url}/__emulator/reset-stats`, 'POST', token, ca)),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -1,6 +1,6 @@
 // Where the CLI writes. Everything passes through the redactor, the last line of defence for secrets,
 // and no line written through out/err can be a GitHub Actions workflow command: only `command`,
-// which takes a command formatted and escaped by render/escape.ts, may write one.
+// which takes a command formatted and escaped by util/escape.ts, may write one.
 import type { Redactor } from '../api/redact.js';
 import { CommandNeutralizer } from '../util/escape.js';
 

@@ -1,87 +1,17 @@
-// The emulated tenant in memory, with Auth0's rules for client grants (auth0-api.md §1–§5, §11).
-// Handlers return a Reply; HTTP, auth, rate limits and faults live in server.ts.
-import { managementApi, managementApiIdentifier, type Seed, type SeedClient, type SeedGrant } from './seed.js';
+// The emulated tenant in memory: its client grants, written by Auth0's rules (auth0-api.md §1–§5, §11).
+// Methods return a Reply; HTTP, tokens, rate limits and faults live in the other emulator modules.
+import { checkCreateBody, invalidBody, isObject, PATCH_FIELDS, present, typeName, validateMutable } from './grant-rules.js';
+import { error, type Reply } from './reply.js';
+import { managementApiIdentifier, type Seed } from './seed.js';
+import { randomId, stateFromSeed, type StoredClient, type StoredGrant, type StoredResourceServer, type TenantState } from './tenant-state.js';
 
-export interface Reply {
-  status: number;
-  body?: unknown;
-}
-
-export interface StoredClient {
-  client_id: string;
-  name: string;
-  app_type?: string;
-  is_first_party: boolean;
-  global: boolean;
-  client_secret?: string;
-  grant_types: string[];
-}
-
-export interface StoredResourceServer {
-  id: string;
-  name: string;
-  identifier: string;
-  is_system?: true;
-  scopes: { value: string; description: string }[];
-}
-
-/** A grant exactly as Auth0 stores it: unset keys are absent. */
-export interface StoredGrant {
-  id: string;
-  client_id?: string;
-  audience: string;
-  scope?: string[];
-  organization_usage?: string;
-  allow_any_organization?: boolean;
-  is_system?: true;
-  subject_type: string;
-  authorization_details_types?: string[];
-  allow_all_scopes?: boolean;
-  default_for?: string;
-}
-
-export interface TenantState {
-  tenant: string;
-  clients: StoredClient[];
-  resourceServers: StoredResourceServer[];
-  grants: StoredGrant[];
-}
-
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-export function randomId(length: number, random: () => number = Math.random): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALPHANUMERIC[Math.floor(random() * ALPHANUMERIC.length)];
-  return out;
-}
-
-export const error = (status: number, message: string, errorCode?: string): Reply => ({
-  status,
-  body: { statusCode: status, error: REASONS[status] ?? 'Error', message, ...(errorCode ? { errorCode } : {}) },
-});
-
-export const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-const invalidBody = (detail: string): Reply => error(400, `Payload validation error: '${detail}'.`, 'invalid_body');
+// Callers used to find all of these here.
+export { present } from './grant-rules.js';
+export { error, REASONS, type Reply } from './reply.js';
+export { randomId, type StoredClient, type StoredGrant, type StoredResourceServer, type TenantState } from './tenant-state.js';
 
 /** Plain code-unit order, as Auth0 lists ids. */
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-const POST_FIELDS = new Set([
-  'client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization',
-  'authorization_details_types', 'allow_all_scopes', 'default_for',
-]);
-const PATCH_FIELDS = new Set(['scope', 'organization_usage', 'allow_any_organization', 'authorization_details_types', 'allow_all_scopes']);
-const ORGANIZATION_USAGE = new Set(['deny', 'allow', 'require']);
 
 export class TenantStore {
   readonly state: TenantState;
@@ -93,7 +23,7 @@ export class TenantStore {
     seed: Seed | TenantState,
     private readonly random: () => number = Math.random,
   ) {
-    this.state = 'resourceServers' in seed ? structuredClone(seed) : this.fromSeed(seed);
+    this.state = 'resourceServers' in seed ? structuredClone(seed) : stateFromSeed(seed, random);
     this.state.grants.sort(byId);
     for (const grant of this.state.grants) this.keys.set(uniqueKey(grant), grant.id);
   }
@@ -143,27 +73,12 @@ export class TenantStore {
     );
   }
 
-  createGrant(body: unknown): Reply {
-    if (!isObject(body)) return invalidBody('Expected type object but found type ' + typeName(body));
-    for (const key of Object.keys(body)) if (!POST_FIELDS.has(key)) return invalidBody(`Additional properties not allowed: ${key}`);
-    if (body.audience === undefined) return invalidBody('Missing required property: audience');
-    if (typeof body.audience !== 'string' || body.audience.length === 0) return invalidBody('Expected type string but found type ' + typeName(body.audience) + ' on property audience');
+  createGrant(raw: unknown): Reply {
+    const checked = checkCreateBody(raw);
+    if ('reply' in checked) return checked.reply;
+    const body = checked.body;
     const hasClient = body.client_id !== undefined;
     const hasDefault = body.default_for !== undefined;
-    if (hasClient === hasDefault) return error(400, 'Exactly one of client_id or default_for must be provided.', 'invalid_body');
-    if (hasClient && typeof body.client_id !== 'string') return invalidBody('Expected type string but found type ' + typeName(body.client_id) + ' on property client_id');
-    if (hasDefault && body.default_for !== 'third_party_clients') return invalidBody('No enum match for: ' + JSON.stringify(body.default_for) + ' on property default_for');
-    const fieldError = validateMutable(body);
-    if (fieldError) return fieldError;
-    if (body.subject_type !== undefined && body.subject_type !== 'client' && body.subject_type !== 'user') {
-      return invalidBody(`No enum match for: ${JSON.stringify(body.subject_type)} on property subject_type`);
-    }
-    if (body.allow_all_scopes === true && body.scope !== undefined) {
-      return error(400, 'scope cannot be provided when allow_all_scopes is true', 'invalid_body');
-    }
-    if (body.allow_all_scopes !== true && (body.scope === undefined || body.scope === null)) {
-      return invalidBody('Missing required property: scope');
-    }
     const client = hasClient ? this.client(body.client_id as string) : undefined;
     if (hasClient && (!client || client.global)) return error(404, 'Client not found', 'inexistent_client');
     const api = this.resourceServer(body.audience);
@@ -258,54 +173,6 @@ export class TenantStore {
     }
   }
 
-  private fromSeed(seed: Seed): TenantState {
-    const clients: StoredClient[] = (seed.clients ?? []).map((c: SeedClient) => ({
-      client_id: c.client_id,
-      name: c.name,
-      ...(c.app_type ? { app_type: c.app_type } : {}),
-      is_first_party: c.is_first_party ?? true,
-      global: c.global ?? false,
-      ...(c.client_secret ? { client_secret: c.client_secret } : {}),
-      grant_types: c.grant_types ?? (c.app_type === 'non_interactive' ? ['client_credentials'] : ['authorization_code', 'refresh_token']),
-    }));
-    if (!clients.some((c) => c.global)) {
-      // Every tenant has the legacy global client "All Applications" (recorded).
-      clients.push({ client_id: randomId(32, this.random), name: 'All Applications', is_first_party: true, global: true, grant_types: [] });
-    }
-    const apis = [...(seed.resource_servers ?? [])];
-    if (!apis.some((rs) => rs.is_system)) apis.unshift(managementApi(seed.tenant));
-    const resourceServers: StoredResourceServer[] = apis.map((rs) => ({
-      id: rs.id ?? randomHex(24, this.random),
-      name: rs.name ?? rs.identifier,
-      identifier: rs.identifier,
-      ...(rs.is_system ? { is_system: true as const } : {}),
-      scopes: (rs.scopes ?? []).map((s) => (typeof s === 'string' ? { value: s, description: s } : { value: s.value, description: s.description ?? s.value })),
-    }));
-    const nameToId = new Map(clients.map((c) => [c.name, c.client_id]));
-    const grants: StoredGrant[] = (seed.client_grants ?? []).map((g: SeedGrant) => {
-      const clientId = g.client_id ?? (g.client !== undefined ? nameToId.get(g.client) : undefined);
-      if (g.client !== undefined && clientId === undefined) throw new Error(`seed grant names unknown client "${g.client}"`);
-      return {
-        id: g.id ?? `cgr_${randomId(16, this.random)}`,
-        ...(clientId ? { client_id: clientId } : {}),
-        audience: g.audience,
-        ...(g.allow_all_scopes ? {} : { scope: [...(g.scope ?? [])] }),
-        ...(g.organization_usage ? { organization_usage: g.organization_usage } : {}),
-        ...(g.allow_any_organization !== undefined ? { allow_any_organization: g.allow_any_organization } : {}),
-        ...(g.is_system ? { is_system: true as const } : {}),
-        subject_type: g.subject_type ?? 'client',
-        ...(g.allow_all_scopes !== undefined ? { allow_all_scopes: g.allow_all_scopes } : {}),
-        ...(g.default_for ? { default_for: g.default_for } : {}),
-      };
-    });
-    return { tenant: seed.tenant, clients, resourceServers, grants };
-  }
-}
-
-function randomHex(length: number, random: () => number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += Math.floor(random() * 16).toString(16);
-  return out;
 }
 
 function uniqueKey(grant: StoredGrant): string {
@@ -314,55 +181,9 @@ function uniqueKey(grant: StoredGrant): string {
     : `c\u0000${grant.client_id}\u0000${grant.audience}\u0000${grant.subject_type}`;
 }
 
-/** Response key order as recorded: id, client_id, audience, scope, organization_usage, allow_any_organization, is_system, subject_type, … */
-export function present(grant: StoredGrant): Record<string, unknown> {
-  const out: Record<string, unknown> = { id: grant.id };
-  if (grant.client_id !== undefined) out.client_id = grant.client_id;
-  out.audience = grant.audience;
-  if (grant.scope !== undefined && grant.allow_all_scopes !== true) out.scope = [...grant.scope];
-  if (grant.organization_usage !== undefined) out.organization_usage = grant.organization_usage;
-  if (grant.allow_any_organization !== undefined) out.allow_any_organization = grant.allow_any_organization;
-  if (grant.is_system) out.is_system = true;
-  out.subject_type = grant.subject_type;
-  if (grant.authorization_details_types !== undefined) out.authorization_details_types = [...grant.authorization_details_types];
-  if (grant.allow_all_scopes !== undefined) out.allow_all_scopes = grant.allow_all_scopes;
-  if (grant.default_for !== undefined) out.default_for = grant.default_for;
-  return out;
-}
-
-function validateMutable(body: Record<string, unknown>): Reply | undefined {
-  if (body.scope !== undefined && body.scope !== null) {
-    if (!Array.isArray(body.scope)) return invalidBody(`Expected type array but found type ${typeName(body.scope)} on property scope`);
-    for (const item of body.scope) {
-      if (typeof item !== 'string') return invalidBody(`Expected type string but found type ${typeName(item)} on property scope`);
-      if (item.length < 1 || item.length > 280) return invalidBody(`String is too ${item.length < 1 ? 'short' : 'long'} on property scope`);
-    }
-  }
-  if (body.organization_usage !== undefined && body.organization_usage !== null && !ORGANIZATION_USAGE.has(body.organization_usage as string)) {
-    return invalidBody(`No enum match for: ${JSON.stringify(body.organization_usage)} on property organization_usage`);
-  }
-  for (const flag of ['allow_any_organization', 'allow_all_scopes'] as const) {
-    if (body[flag] !== undefined && body[flag] !== null && typeof body[flag] !== 'boolean') {
-      return invalidBody(`Expected type boolean but found type ${typeName(body[flag])} on property ${flag}`);
-    }
-  }
-  if (body.authorization_details_types !== undefined && !Array.isArray(body.authorization_details_types)) {
-    return invalidBody(`Expected type array but found type ${typeName(body.authorization_details_types)} on property authorization_details_types`);
-  }
-  return undefined;
-}
 
 function setOrDelete<K extends keyof StoredGrant>(grant: StoredGrant, key: K, value: unknown): void {
   if (value === undefined) delete grant[key];
   else grant[key] = value as StoredGrant[K];
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}

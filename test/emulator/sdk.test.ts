@@ -4,6 +4,7 @@ import { ManagementClient, ManagementError } from 'auth0';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import type { Seed } from '../../src/emulator/seed.js';
+import { manualClock } from '../helpers/clock.js';
 
 const TENANT = 'sdk.example.com';
 const MAPI = `https://${TENANT}/api/v2/`;
@@ -169,20 +170,22 @@ describe('listing client grants', () => {
   });
 
   it('with lumps, refills the whole second\'s tokens at the top of the next second, which x-ratelimit-reset names', async () => {
-    const limited = await startEmulator({ seed, rateLimit: { burst: 2, perSecond: 2, lumps: true }, randomSeed: 5 });
+    // 100 ms into a second, on a clock that moves only when told: the three calls share that second.
+    const second = 1_700_000_000;
+    const clock = manualClock(second * 1000 + 100);
+    const limited = await startEmulator({ seed, rateLimit: { burst: 2, perSecond: 2, lumps: true }, randomSeed: 5, clock });
     try {
       const t = ((await (await fetch(`${limited.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: ADMIN.id, client_secret: ADMIN.secret, audience: MAPI }) })).json()) as { access_token: string }).access_token;
       const call = () => fetch(`${limited.url}/api/v2/client-grants?take=1`, { headers: { authorization: `Bearer ${t}` } });
-      // Start early in a second, so that the three calls share it (700 ms of margin).
-      while (Date.now() % 1000 > 300) await new Promise((r) => setTimeout(r, 10));
-      const second = Math.floor(Date.now() / 1000);
       expect((await call()).status).toBe(200);
       expect((await call()).status).toBe(200);
       const refused = await call();
       expect(refused.status).toBe(429);
       expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
       expect(Number(refused.headers.get('x-ratelimit-reset'))).toBe(second + 1);
-      await new Promise((r) => setTimeout(r, (second + 1) * 1000 + 20 - Date.now()));
+      clock.advance(850); // still the same second: no lump yet
+      expect((await call()).status).toBe(429);
+      clock.advance(70); // 20 ms into the next second
       const after = await call();
       expect(after.status).toBe(200);
       expect(after.headers.get('x-ratelimit-remaining')).toBe('1');

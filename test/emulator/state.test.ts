@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/server.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, DEMO_SEED } from '../helpers/emulator.js';
+import { adminRequest, DEMO_DEPLOYER, DEMO_SEED } from '../helpers/emulator.js';
 
 const env = (url: string) => ({ AUTH0_DOMAIN: url, AUTH0_CLIENT_ID: DEMO_DEPLOYER.clientId, AUTH0_CLIENT_SECRET: DEMO_DEPLOYER.clientSecret });
 
@@ -34,12 +34,12 @@ describe('emulator state and counters', () => {
     const emulator = await startEmulator({ seed: DEMO_SEED, randomSeed: 11 });
     try {
       await runCli(['plan', '--dir', 'grants', '--quiet'], { env: env(emulator.url) });
-      const stats = (await (await fetch(`${emulator.url}/__emulator/stats`)).json()) as { requests: number; byRoute: Record<string, number>; tokensIssued: number };
+      const stats = (await adminRequest(emulator, 'GET', 'stats')).body as { requests: number; byRoute: Record<string, number>; tokensIssued: number };
       expect(stats.byRoute['GET /api/v2/client-grants']).toBe(1);
       expect(stats.tokensIssued).toBe(1);
       expect(stats.requests).toBe(4);
 
-      await fetch(`${emulator.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ serverErrorRate: 1 }) });
+      expect((await adminRequest(emulator, 'POST', 'faults', { body: JSON.stringify({ serverErrorRate: 1 }) })).status).toBe(200);
       const failing = await runCli(['plan', '--dir', 'grants', '--quiet'], { env: { ...env(emulator.url), GRANTSYNC_RETRY_BASE_MS: '1' } });
       expect(failing.code).toBe(1);
       expect(failing.stderr).toMatch(/error: Management API: GET \/api\/v2\/\S+ → 503 The service is unavailable \(injected fault\)/);

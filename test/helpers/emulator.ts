@@ -13,6 +13,19 @@ export async function withEmulator(options: Partial<EmulatorOptions> & { seed?: 
   };
 }
 
+/** Calls one of the emulator's `/__emulator/` endpoints with its admin token (or the `token` given). */
+export async function adminRequest(
+  emulator: Pick<Emulator, 'url' | 'adminToken'>,
+  method: 'GET' | 'POST',
+  path: string,
+  opts: { body?: string; token?: string | null } = {},
+): Promise<{ status: number; body: unknown }> {
+  const token = opts.token === undefined ? emulator.adminToken : opts.token;
+  const res = await fetch(`${emulator.url}/__emulator/${path}`, { method, body: opts.body, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
 /** Requests that could have changed the tenant (any write route), whatever their status. */
 export function writeRequests(emulator: Emulator): number {
   const routes = emulator.stats().byRoute;

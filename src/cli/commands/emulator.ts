@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { DEMO_DEPLOYER, DEMO_SEED } from '../../demo/tenant.js';
 import { InputError } from '../../errors.js';
+import type { Problem } from '../../model/types.js';
 import { parseSeed, type Seed } from '../../emulator/seed.js';
-import { startEmulator, type RateLimitOptions } from '../../emulator/server.js';
+import { EmulatorStartError, startEmulator, StateFileError, type Emulator, type EmulatorOptions, type RateLimitOptions } from '../../emulator/server.js';
 import type { Io } from '../io.js';
 
 export interface EmulatorCommandOptions {
@@ -20,20 +21,13 @@ export interface EmulatorCommandOptions {
   tlsKey?: string;
 }
 
+/** The environment variable name under which the admin token is printed. */
+export const ADMIN_TOKEN_VARIABLE = 'GRANTSYNC_EMULATOR_ADMIN_TOKEN';
+
 export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, stop: Promise<void>): Promise<number> {
-  let seed: Seed = DEMO_SEED;
-  if (options.seed) {
-    const text = await readFile(options.seed, 'utf8').catch(() => {
-      throw new InputError([{ message: `cannot read seed file ${options.seed}` }]);
-    });
-    try {
-      seed = parseSeed(text);
-    } catch (error) {
-      throw new InputError([{ location: { file: options.seed, line: 1, column: 1 }, message: (error as Error).message }]);
-    }
-  }
-  const tls = options.tlsCert && options.tlsKey ? { cert: await readFile(options.tlsCert, 'utf8'), key: await readFile(options.tlsKey, 'utf8') } : undefined;
-  const emulator = await startEmulator({
+  const seed = options.seed ? await readSeed(options.seed) : DEMO_SEED;
+  const tls = await readTls(options);
+  const emulator = await start(options, {
     seed,
     tls,
     port: options.port,
@@ -45,10 +39,63 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, s
   io.err(`Auth0 Management API emulator for ${seed.tenant} listening on ${emulator.url}\n`);
   io.out(`export AUTH0_DOMAIN=${emulator.url}\n`);
   if (!options.seed) io.out(`export AUTH0_CLIENT_ID=${DEMO_DEPLOYER.clientId}   # the demo tenant's deployer; its secret is DEMO_DEPLOYER in src/demo/tenant.ts (dist/demo/tenant.js when installed)\n`);
-  io.err(`Counters: GET ${emulator.url}/__emulator/stats. Stop with Ctrl-C.\n`);
+  io.out(`export ${ADMIN_TOKEN_VARIABLE}=${emulator.adminToken}   # for the /__emulator/ endpoints; new at every start\n`);
+  io.err(`Counters: curl -H "Authorization: Bearer $${ADMIN_TOKEN_VARIABLE}" ${emulator.url}/__emulator/stats. Stop with Ctrl-C.\n`);
   await stop;
   await emulator.close();
   return 0;
+}
+
+/** Start-up failures are the user's to fix (a port in use, an unreadable state file): say which, keep the cause. */
+async function start(options: EmulatorCommandOptions, emulatorOptions: EmulatorOptions): Promise<Emulator> {
+  try {
+    return await startEmulator(emulatorOptions);
+  } catch (error) {
+    if (error instanceof EmulatorStartError && error.reason === 'listen') {
+      throw inputError({ message: `--port ${options.port}: ${error.message}`, hint: 'Stop whatever listens there, or choose another port (--port 0 picks a free one).' }, error);
+    }
+    if (error instanceof EmulatorStartError && error.reason === 'tls') {
+      throw inputError({ message: `--tls-cert ${options.tlsCert} / --tls-key ${options.tlsKey}: ${error.message}`, hint: 'Both must be PEM files, the key belonging to the certificate.' }, error);
+    }
+    if (error instanceof StateFileError) {
+      throw inputError({ message: `--state: ${error.message}`, hint: 'Point --state at a file in a writable directory; delete the file to start again from the seed.' }, error);
+    }
+    throw error;
+  }
+}
+
+async function readSeed(file: string): Promise<Seed> {
+  const text = await readUserFile(file, '--seed');
+  try {
+    return parseSeed(text);
+  } catch (error) {
+    throw inputError({ location: { file, line: 1, column: 1 }, message: (error as Error).message }, error);
+  }
+}
+
+async function readTls(options: EmulatorCommandOptions): Promise<EmulatorOptions['tls']> {
+  if (!options.tlsCert && !options.tlsKey) return undefined;
+  if (!options.tlsCert || !options.tlsKey) {
+    throw new InputError([{ message: '--tls-cert and --tls-key go together', hint: 'Give both (a PEM certificate and its private key), or neither for plain http.' }]);
+  }
+  return { cert: await readUserFile(options.tlsCert, '--tls-cert'), key: await readUserFile(options.tlsKey, '--tls-key') };
+}
+
+async function readUserFile(file: string, option: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`;
+    throw inputError({ message: `${option} ${file}: the file ${why}` }, error);
+  }
+}
+
+/** An InputError that keeps the error it explains as `cause` (for --verbose and library callers). */
+function inputError(problem: Problem, cause: unknown): InputError {
+  const error = new InputError([problem]);
+  error.cause = cause;
+  return error;
 }
 
 function parseRateLimit(value: string | undefined): RateLimitOptions | undefined {

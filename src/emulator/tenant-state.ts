@@ -1,0 +1,101 @@
+// The emulated tenant as data (what the state file holds), and how a seed becomes one.
+import { managementApi, type Seed, type SeedClient, type SeedGrant } from './seed.js';
+
+export interface StoredClient {
+  client_id: string;
+  name: string;
+  app_type?: string;
+  is_first_party: boolean;
+  global: boolean;
+  client_secret?: string;
+  grant_types: string[];
+}
+
+export interface StoredResourceServer {
+  id: string;
+  name: string;
+  identifier: string;
+  is_system?: true;
+  scopes: { value: string; description: string }[];
+}
+
+/** A grant exactly as Auth0 stores it: unset keys are absent. */
+export interface StoredGrant {
+  id: string;
+  client_id?: string;
+  audience: string;
+  scope?: string[];
+  organization_usage?: string;
+  allow_any_organization?: boolean;
+  is_system?: true;
+  subject_type: string;
+  authorization_details_types?: string[];
+  allow_all_scopes?: boolean;
+  default_for?: string;
+}
+
+export interface TenantState {
+  tenant: string;
+  clients: StoredClient[];
+  resourceServers: StoredResourceServer[];
+  grants: StoredGrant[];
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export function randomId(length: number, random: () => number = Math.random): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHANUMERIC[Math.floor(random() * ALPHANUMERIC.length)];
+  return out;
+}
+
+/** The tenant a seed describes, with what every Auth0 tenant has (the global client, the Management API). */
+export function stateFromSeed(seed: Seed, random: () => number): TenantState {
+    const clients: StoredClient[] = (seed.clients ?? []).map((c: SeedClient) => ({
+    client_id: c.client_id,
+    name: c.name,
+    ...(c.app_type ? { app_type: c.app_type } : {}),
+    is_first_party: c.is_first_party ?? true,
+    global: c.global ?? false,
+    ...(c.client_secret ? { client_secret: c.client_secret } : {}),
+    grant_types: c.grant_types ?? (c.app_type === 'non_interactive' ? ['client_credentials'] : ['authorization_code', 'refresh_token']),
+  }));
+  if (!clients.some((c) => c.global)) {
+    // Every tenant has the legacy global client "All Applications" (recorded).
+    clients.push({ client_id: randomId(32, random), name: 'All Applications', is_first_party: true, global: true, grant_types: [] });
+  }
+  const apis = [...(seed.resource_servers ?? [])];
+  if (!apis.some((rs) => rs.is_system)) apis.unshift(managementApi(seed.tenant));
+  const resourceServers: StoredResourceServer[] = apis.map((rs) => ({
+    id: rs.id ?? randomHex(24, random),
+    name: rs.name ?? rs.identifier,
+    identifier: rs.identifier,
+    ...(rs.is_system ? { is_system: true as const } : {}),
+    scopes: (rs.scopes ?? []).map((s) => (typeof s === 'string' ? { value: s, description: s } : { value: s.value, description: s.description ?? s.value })),
+  }));
+  const nameToId = new Map(clients.map((c) => [c.name, c.client_id]));
+  const grants: StoredGrant[] = (seed.client_grants ?? []).map((g: SeedGrant) => {
+    const clientId = g.client_id ?? (g.client !== undefined ? nameToId.get(g.client) : undefined);
+    if (g.client !== undefined && clientId === undefined) throw new Error(`seed grant names unknown client "${g.client}"`);
+    return {
+      id: g.id ?? `cgr_${randomId(16, random)}`,
+      ...(clientId ? { client_id: clientId } : {}),
+      audience: g.audience,
+      ...(g.allow_all_scopes ? {} : { scope: [...(g.scope ?? [])] }),
+      ...(g.organization_usage ? { organization_usage: g.organization_usage } : {}),
+      ...(g.allow_any_organization !== undefined ? { allow_any_organization: g.allow_any_organization } : {}),
+      ...(g.is_system ? { is_system: true as const } : {}),
+      subject_type: g.subject_type ?? 'client',
+      ...(g.allow_all_scopes !== undefined ? { allow_all_scopes: g.allow_all_scopes } : {}),
+      ...(g.default_for ? { default_for: g.default_for } : {}),
+    };
+  });
+  return { tenant: seed.tenant, clients, resourceServers, grants };
+}
+
+function randomHex(length: number, random: () => number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += Math.floor(random() * 16).toString(16);
+  return out;
+}
+
