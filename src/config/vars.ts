@@ -1,5 +1,6 @@
 // ${NAME} placeholders in YAML values, from `vars:` in grantsync.yaml or the environment. Pure.
 import type { Problem, SourceLocation } from '../model/types.js';
+import { excerpt } from '../util/excerpt.js';
 
 const PLACEHOLDER = /\$(\$?)\{([^}]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -28,19 +29,22 @@ export function substitute(
     if (skip(path)) return node;
     if (typeof node === 'string') {
       if (!node.includes('${')) return node;
-      return node.replace(PLACEHOLDER, (whole, escaped: string, name: string) => {
+      // Every placeholder ends at a `}`: matching only up to the last one keeps the scan linear
+      // (after it, each `${` would scan to the end of the string and fail: quadratic on `${${${…`).
+      const end = node.lastIndexOf('}') + 1;
+      return node.slice(0, end).replace(PLACEHOLDER, (whole, escaped: string, name: string) => {
         if (escaped) return whole.slice(1);
         const known = NAME.test(name) ? vars.get(name) : undefined;
         if (known !== undefined) return known;
         problems.push({
           location: locate(path),
-          message: NAME.test(name) ? `\${${name}} is not defined` : `\${${name}} is not a valid placeholder`,
+          message: NAME.test(name) ? `\${${excerpt(name)}} is not defined` : `\${${excerpt(name)}} is not a valid placeholder`,
           hint: NAME.test(name)
-            ? `Declare it under \`vars:\` in grantsync.yaml (an environment variable ${name} then overrides it), or write $\${${name}} for a literal.`
+            ? `Declare it under \`vars:\` in grantsync.yaml (an environment variable ${excerpt(name)} then overrides it), or write $\${${excerpt(name)}} for a literal.`
             : 'Names are letters, digits and _, not starting with a digit.',
         });
         return whole;
-      });
+      }) + node.slice(end);
     }
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
     if (node !== null && typeof node === 'object') {

@@ -10,6 +10,7 @@ import type {
   Settings,
   TenantSnapshot,
 } from '../model/types.js';
+import { excerpt, quoted } from '../util/excerpt.js';
 import { nearest } from '../util/suggest.js';
 import { grantKeyString, normalizeState } from '../diff/state.js';
 
@@ -58,7 +59,7 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
       const suggestions = nearest(entry, clients.map((c) => c.name));
       warnings.push({
         location: settings.locations[`exclude.clients.${i}`],
-        message: `exclude.clients names "${entry}", which matches no client in the tenant`,
+        message: `exclude.clients names ${quoted(entry)}, which matches no client in the tenant`,
         hint: suggestions.length ? `Did you mean ${quoteList(suggestions)}?` : 'Remove it if the client is gone.',
       });
     }
@@ -69,7 +70,7 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
       if (!apis.has(audience)) {
         warnings.push({
           location: settings.locations[`manage.audiences.${i}`],
-          message: `manage.audiences lists "${audience}", which is not an API of this tenant`,
+          message: `manage.audiences lists ${quoted(audience)}, which is not an API of this tenant`,
           hint: 'Check the identifier in the Dashboard (APIs → Settings → Identifier).',
         });
       }
@@ -156,9 +157,9 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
         const named = byName.get(grant.client_id);
         problems.push({
           location: grant.fieldLocations.client_id ?? grant.source,
-          message: `no client has client_id "${grant.client_id}"`,
+          message: `no client has client_id ${quoted(grant.client_id)}`,
           hint: named
-            ? `"${grant.client_id}" is a client name: write \`client: ${grant.client_id}\` instead.`
+            ? `${quoted(grant.client_id)} is a client name: write \`client: ${excerpt(grant.client_id)}\` instead.`
             : 'Copy the Client ID from the Dashboard (Applications → Settings), or use `client: <name>`.',
         });
       }
@@ -171,13 +172,13 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
       const suggestions = nearest(name, byName.keys());
       problems.push({
         location: grant.fieldLocations.client ?? grant.source,
-        message: `no client is named "${name}"`,
+        message: `no client is named ${quoted(name)}`,
         hint: suggestions.length ? `Did you mean ${quoteList(suggestions)}?` : 'Check the application name in the Dashboard, or use `client_id:`.',
       });
     } else {
       problems.push({
         location: grant.fieldLocations.client ?? grant.source,
-        message: `${matches.length} clients are named "${name}": ${matches.map((c) => c.client_id).join(', ')}`,
+        message: `${matches.length} clients are named ${quoted(name)}: ${matches.map((c) => c.client_id).join(', ')}`,
         hint: 'Use `client_id:` with one of these ids instead of the name.',
       });
     }
@@ -191,7 +192,7 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
       const suggestions = nearest(grant.audience, apis.keys());
       problems.push({
         location: grant.fieldLocations.audience ?? grant.source,
-        message: `no API has the identifier "${grant.audience}"`,
+        message: `no API has the identifier ${quoted(grant.audience)}`,
         hint: suggestions.length
           ? `Did you mean ${quoteList(suggestions)}?`
           : 'Use the API\'s Identifier exactly as in the Dashboard (APIs → Settings), trailing slash included.',
@@ -208,7 +209,7 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
       const suggestions = nearest(scope, api.scopes);
       problems.push({
         location: grant.fieldLocations[`scope.${i}`] ?? grant.source,
-        message: `scope "${scope}" is not defined by the API ${api.identifier}`,
+        message: `scope ${quoted(scope)} is not defined by the API ${api.identifier}`,
         hint: suggestions.length
           ? `Did you mean ${quoteList(suggestions)}?`
           : 'Define it on the API first (APIs → Permissions), or set `allow_undefined_scopes: true` in grantsync.yaml.',
