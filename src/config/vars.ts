@@ -54,3 +54,10 @@ export function substitute(
   };
   return { value: walk(value, []), problems };
 }
+
+/** The text that `substitute` reads back as exactly `text`: each `${…}` written as `$${…}`. */
+export function escapePlaceholders(text: string): string {
+  // As in substitute: only up to the last `}`, so the scan stays linear.
+  const end = text.lastIndexOf('}') + 1;
+  return text.slice(0, end).replace(/\$\{[^}]*\}/g, (placeholder) => `$${placeholder}`) + text.slice(end);
+}

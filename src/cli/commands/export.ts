@@ -9,7 +9,7 @@ import { readTenant } from '../../engine.js';
 import { InputError } from '../../errors.js';
 import { convertDeployCli, type DeployCliFile } from '../../export/deploy-cli.js';
 import { exportTenant } from '../../export/from-tenant.js';
-import { EXPORT_MARKER, layoutFiles, renderGrantFile, renderSettingsFile, slug, type ExportFile, type SettingsExport } from '../../export/write.js';
+import { EXPORT_MARKER, layoutFiles, renderGrantFile, renderSettingsFile, slug, type ExportFile, type RenderOptions, type SettingsExport } from '../../export/write.js';
 import { MANAGEMENT_API_ALIAS } from '../../resolve/resolve.js';
 import { renderProblems } from '../../render/problems.js';
 import type { Env } from '../environment.js';
@@ -49,20 +49,27 @@ export async function exportCommand(options: ExportOptions, env: Env, io: Io, re
     settings = exported.settings;
     summary = `Exported ${exported.grants} grants of ${session.environment.endpoint.host}`;
   }
-  await writeExport(options.dir, files, settings, options);
+  // deploy-cli conversions write ${NAME} placeholders on purpose; a tenant's values are literals.
+  await writeExport(options.dir, files, settings, { ...options, keepPlaceholders: Boolean(options.fromDeployCli) });
   io.out(`${summary} to ${options.dir} (${files.length} file${files.length === 1 ? '' : 's'} and grantsync.yaml).\n`);
   io.out(`Next: grantsync plan --dir ${options.dir}   # should show no changes\n`);
   return EXIT_OK;
 }
 
-async function writeExport(dir: string, files: ExportFile[], settings: SettingsExport, options: { force: boolean; allowOutside?: boolean }): Promise<void> {
+async function writeExport(
+  dir: string,
+  files: ExportFile[],
+  settings: SettingsExport,
+  options: RenderOptions & { force: boolean; allowOutside?: boolean },
+): Promise<void> {
+  const render = { keepPlaceholders: options.keepPlaceholders ?? false };
   await mkdir(dir, { recursive: true });
   // A symbolic link in the directory must not make export read or overwrite a file elsewhere.
   const fence = await repositoryFence(dir, options);
   const schema = (name: string): string => path.relative(dir, path.join(SCHEMA_DIR, name)).split(path.sep).join('/');
   const wanted = new Map<string, string>([
-    ['grantsync.yaml', renderSettingsFile(settings, schema('settings.schema.json'))],
-    ...files.map((f): [string, string] => [f.name, renderGrantFile(f, schema('grants.schema.json'))]),
+    ['grantsync.yaml', renderSettingsFile(settings, schema('settings.schema.json'), render)],
+    ...files.map((f): [string, string] => [f.name, renderGrantFile(f, schema('grants.schema.json'), render)]),
   ]);
   if (files.length === 0) wanted.set('grants.yaml', renderGrantFile({ name: 'grants.yaml', audience: '', title: 'No grants yet', grants: [] }, schema('grants.schema.json')));
   // Files a previous export wrote may be replaced or removed; anything else is the user's.
