@@ -74,8 +74,8 @@ export async function repositoryFence(dir: string, options: ReadOptions = {}): P
   return { root: await realpath(parent).catch(() => parent) };
 }
 
-/** The real path of `target`, or a problem when it leaves the fence (symbolic links included). */
-export async function checkInside(target: string, fence: Fence | undefined): Promise<Problem | undefined> {
+/** A problem when `target` resolves (symbolic links included) outside the fence; `shown` names it in the message. */
+export async function checkInside(target: string, fence: Fence | undefined, shown = target): Promise<Problem | undefined> {
   if (!fence) return undefined;
   let real: string;
   try {
@@ -84,10 +84,10 @@ export async function checkInside(target: string, fence: Fence | undefined): Pro
     return fsProblem(error, target);
   }
   const relative = path.relative(fence.root, real);
-  if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) return undefined;
+  if (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)) return undefined;
   return {
     location: { file: target, line: 1, column: 1 },
-    message: `${target} resolves to ${real}, outside the repository (${fence.root})`,
+    message: `${shown} resolves to ${real}, outside the repository (${fence.root})`,
     hint: OUTSIDE_HINT,
   };
 }
@@ -174,9 +174,9 @@ async function includesOf(dir: string, settings: { path: string; bytes: Uint8Arr
       });
       continue;
     }
-    const outside = await checkInside(target, fence);
+    const outside = await checkInside(target, fence, `include "${excerpt(entry)}"`);
     if (outside) {
-      problems.push({ ...outside, location, message: `include "${excerpt(entry)}": ${outside.message}` });
+      problems.push({ ...outside, location });
       continue;
     }
     if (relative === '.' || relative === '') continue;
