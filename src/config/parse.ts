@@ -1,5 +1,5 @@
 // YAML text → value plus a way back from a JSON path to file:line:column. Pure.
-import { Composer, LineCounter, Lexer, Parser, YAMLParseError, isMap, isPair, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
+import { Composer, LineCounter, Lexer, Parser, YAMLParseError, isMap, type YAMLError, isPair, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
 import type { Problem, SourceLocation } from '../model/types.js';
 import { excerpt } from '../util/excerpt.js';
 
@@ -75,19 +75,7 @@ export function parseYamlFile(source: SourceFile): ParseResult {
     });
   }
   const doc = parsed.doc;
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.slice(0, MAX_SYNTAX_ERRORS).map((error): Problem => {
-      const location = position(error.pos[0]);
-      return {
-        location,
-        message: yamlErrorMessage(error.code, error.message),
-        hint: syntaxHint(error.code, lineAt(text, lineCounter, location.line)),
-      };
-    });
-    const more = doc.errors.length - problems.length;
-    if (more > 0) problems.push({ location: problems[problems.length - 1]!.location, message: `${more} more YAML syntax errors in this file`, hint: 'Fix the first ones; the rest often follow from them.' });
-    return { ok: false, problems };
-  }
+  if (doc.errors.length > 0) return { ok: false, problems: syntaxProblems(doc.errors, text, lineCounter, position) };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -153,6 +141,23 @@ function parseBounded(text: string, lineCounter: LineCounter): { doc: Document.P
     }
   }
   return { doc: doc! };
+}
+
+/** The first few syntax errors, each with a hint drawn from its line. */
+function syntaxProblems(errors: readonly YAMLError[], text: string, lineCounter: LineCounter, position: (offset: number) => SourceLocation): Problem[] {
+  const problems = errors.slice(0, MAX_SYNTAX_ERRORS).map((error): Problem => {
+    const location = position(error.pos[0]);
+    return {
+      location,
+      message: yamlErrorMessage(error.code, error.message),
+      hint: syntaxHint(error.code, lineAt(text, lineCounter, location.line)),
+    };
+  });
+  const more = errors.length - problems.length;
+  if (more > 0) {
+    problems.push({ location: problems[problems.length - 1]!.location, message: `${more} more YAML syntax errors in this file`, hint: 'Fix the first ones; the rest often follow from them.' });
+  }
+  return problems;
 }
 
 /** Line `line` (1-based) of `text`, found through the line starts the parser recorded. */
