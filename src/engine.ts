@@ -5,7 +5,7 @@ import type { Endpoint } from './api/domain.js';
 import { applyChanges, type Outcome } from './apply/apply.js';
 import { chooseVerifyReads, type VerifyReads } from './apply/verify-reads.js';
 import { parseDesiredState, type DesiredState } from './config/load.js';
-import { readGrantsDirectory } from './config/read.js';
+import { readGrantsDirectory, type ReadOptions } from './config/read.js';
 import { loadSchemas } from './config/schemas.js';
 import { Validator } from './config/validate.js';
 import { diffGrants, type DiffResult } from './diff/diff.js';
@@ -15,9 +15,12 @@ import type { Change, DesiredGrant, LiveGrant, Ownership, Plan, Problem, TenantS
 import { buildPlan } from './plan/plan.js';
 import { resolveDesiredState } from './resolve/resolve.js';
 
-/** Reads and validates a grants directory; throws InputError with every problem found. */
-export async function loadDirectory(dir: string, env: Record<string, string | undefined> = {}): Promise<DesiredState> {
-  const directory = await readGrantsDirectory(dir);
+/**
+ * Reads and validates a grants directory; throws InputError with every problem found. Files and
+ * includes must resolve inside the repository unless `read.allowOutside`.
+ */
+export async function loadDirectory(dir: string, env: Record<string, string | undefined> = {}, read: ReadOptions = {}): Promise<DesiredState> {
+  const directory = await readGrantsDirectory(dir, read);
   const result = parseDesiredState(directory, new Validator(loadSchemas()), env);
   if (!result.ok) throw new InputError(result.problems);
   return result.state;

@@ -53,7 +53,8 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
       .option('-q, --quiet', 'no progress on stderr', false)
       .option('-v, --verbose', 'log every request (method, path, status, time, retries) on stderr', false)
       .option('--max-rps <n>', 'at most this many requests per second (default: as the tenant\'s rate-limit headers allow)', positiveNumber)
-      .option('--concurrency <n>', 'writes in flight at once (default 8)', positiveInteger);
+      .option('--concurrency <n>', 'writes in flight at once (default 8)', positiveInteger)
+      .option('--allow-outside', 'read grant files and includes that resolve outside the repository (symbolic links included)', false);
   const format = new Option('--format <format>', 'output format').choices(FORMATS).default('text');
 
   common(program.command('validate').description('check the grant files (and, when AUTH0_DOMAIN is set, names, APIs and scopes against the tenant)'))

@@ -15,12 +15,15 @@ export interface CommonOptions {
   verbose: boolean;
   maxRps?: number;
   concurrency?: number;
+  /** Read grant files and includes that resolve outside the repository (`--allow-outside`). */
+  allowOutside?: boolean;
 }
 
 export interface Session {
   environment: Environment;
   client: ManagementClient;
   progress: Progress;
+  allowOutside: boolean;
 }
 
 export function openSession(env: Env, io: Io, redactor: Redactor, options: CommonOptions): Session {
@@ -36,7 +39,7 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     onRequest: (event) => progress.request(event),
     onPage: (resource, items) => progress.page(resource, items),
   });
-  return { environment, client, progress };
+  return { environment, client, progress, allowOutside: options.allowOutside ?? false };
 }
 
 /** GRANTSYNC_RETRY_BASE_MS / GRANTSYNC_RETRY_MAX_MS: backoff tuning (the fault suites use short delays). */
@@ -57,7 +60,7 @@ export interface Planned extends PlanResult {
 
 /** Files first (no network), then the tenant check, then the reads. */
 export async function planDirectory(session: Session, io: Io, dir: string, env: Env): Promise<Planned> {
-  const state = await loadDirectory(dir, env);
+  const state = await loadDirectory(dir, env, { allowOutside: session.allowOutside });
   checkTenant(state, session.environment.endpoint);
   const tenant = await readTenant(session.client);
   session.progress.done();

@@ -1,11 +1,20 @@
 // YAML text → value plus a way back from a JSON path to file:line:column. Pure.
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { Composer, LineCounter, Lexer, Parser, YAMLParseError, isMap, type YAMLError, isPair, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
 import type { Problem, SourceLocation } from '../model/types.js';
+import { excerpt } from '../util/excerpt.js';
 
 /** The largest grants file we read; larger files are refused rather than parsed slowly. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Alias expansions allowed per file: generous for real files, fatal for "billion laughs". */
 const MAX_ALIAS_COUNT = 1000;
+/**
+ * Open collections (flow and block) allowed at once. A grant file needs about 6; the yaml library
+ * recurses per level and slows down with depth, so a 1 MB line of `[` would take it minutes, or
+ * abort the process, before it reported anything.
+ */
+export const MAX_NESTING = 64;
+/** YAML syntax errors reported per file: one broken line can cause thousands. */
+const MAX_SYNTAX_ERRORS = 10;
 
 export interface SourceFile {
   /** The path shown in messages (relative to the working directory). */
@@ -53,33 +62,27 @@ export function parseYamlFile(source: SourceFile): ParseResult {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const position = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return at(line, col);
   };
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((error) => {
-        const location = position(error.pos[0]);
-        const line = text.split('\n', location.line)[location.line - 1] ?? '';
-        return {
-          location,
-          message: yamlErrorMessage(error.code, error.message),
-          // In [ ] and { } YAML reads `{` as the start of a mapping, so an unquoted ${NAME} breaks the list.
-          hint: /[[{].*\$\{/.test(line) ? 'Quote values that use ${…} inside [ ] or { }, e.g. scope: ["read:${ENV}"].' : yamlErrorHint(error.code),
-        };
-      }),
-    };
+  const parsed = parseBounded(text, lineCounter);
+  if ('tooDeep' in parsed) {
+    return fail({
+      location: position(parsed.tooDeep),
+      message: `YAML nests more than ${MAX_NESTING} levels deep here`,
+      hint: 'A grant file needs a few levels (grants → grant → scope list); check for unclosed [ or {.',
+    });
   }
+  const doc = parsed.doc;
+  if (doc.errors.length > 0) return { ok: false, problems: syntaxProblems(doc.errors, text, lineCounter, position) };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     return fail({
       location: at(1, 1),
-      message: `YAML aliases expand too far (${(error as Error).message})`,
+      message: `YAML aliases expand too far (${excerpt((error as Error).message, 160)})`,
       hint: 'Write the values out instead of nesting aliases.',
     });
   }
@@ -115,6 +118,63 @@ export function parseYamlFile(source: SourceFile): ParseResult {
   }
 }
 
+/**
+ * parseDocument, with the nesting checked after every token: the parser's stack is the number of
+ * collections open at that point, so a file is refused as soon as it goes too deep, in linear time.
+ */
+function parseBounded(text: string, lineCounter: LineCounter): { doc: Document.Parsed } | { tooDeep: number } {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > MAX_NESTING) return { tooDeep: parser.offset };
+  }
+  for (const token of parser.end()) tokens.push(token);
+  // As parseDocument does: the first document, and an error if there are more.
+  let doc: Document.Parsed | undefined;
+  for (const next of new Composer({ uniqueKeys: true, strict: true }).compose(tokens, true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+      break;
+    }
+  }
+  return { doc: doc! };
+}
+
+/** The first few syntax errors, each with a hint drawn from its line. */
+function syntaxProblems(errors: readonly YAMLError[], text: string, lineCounter: LineCounter, position: (offset: number) => SourceLocation): Problem[] {
+  const problems = errors.slice(0, MAX_SYNTAX_ERRORS).map((error): Problem => {
+    const location = position(error.pos[0]);
+    return {
+      location,
+      message: yamlErrorMessage(error.code, error.message),
+      hint: syntaxHint(error.code, lineAt(text, lineCounter, location.line)),
+    };
+  });
+  const more = errors.length - problems.length;
+  if (more > 0) {
+    problems.push({ location: problems[problems.length - 1]!.location, message: `${more} more YAML syntax errors in this file`, hint: 'Fix the first ones; the rest often follow from them.' });
+  }
+  return problems;
+}
+
+/** Line `line` (1-based) of `text`, found through the line starts the parser recorded. */
+function lineAt(text: string, lineCounter: LineCounter, line: number): string {
+  const start = lineCounter.lineStarts[line - 1] ?? 0;
+  const end = lineCounter.lineStarts[line] ?? text.length;
+  return text.slice(start, end);
+}
+
+function syntaxHint(code: string, line: string): string {
+  // In [ ] and { } YAML reads `{` as the start of a mapping, so an unquoted ${NAME} breaks the list.
+  // Two linear scans: a regular expression such as /[[{].*\$\{/ backtracks quadratically on a line of `{`.
+  const open = line.search(/[[{]/);
+  if (open !== -1 && line.includes('${', open + 1)) return 'Quote values that use ${…} inside [ ] or { }, e.g. scope: ["read:${ENV}"].';
+  return yamlErrorHint(code);
+}
+
 function nodeAt(doc: Document, path: readonly (string | number)[]): Node | undefined {
   let node: unknown = doc.contents;
   for (const step of path) {
@@ -133,7 +193,9 @@ function nodeAt(doc: Document, path: readonly (string | number)[]): Node | undef
 
 function yamlErrorMessage(code: string, message: string): string {
   // The yaml library appends " at line N, column M"; we print the location ourselves.
-  const text = message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+  const at = message.indexOf(' at line ');
+  // Some messages quote the source (an alias, a tag): only an excerpt of it.
+  const text = excerpt((at === -1 ? message : message.slice(0, at)).trim(), 160);
   if (code === 'DUPLICATE_KEY') return 'the same key appears twice in one mapping';
   if (code === 'MULTIPLE_DOCS') return 'file holds several YAML documents (---)';
   return `YAML syntax error: ${text.charAt(0).toLowerCase()}${text.slice(1)}`;

@@ -1,6 +1,7 @@
 // Parsed YAML → typed grants and settings, or Problems with file:line:column. Pure (schemas are data).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { DeclaredGrant, Problem, Settings, SourceLocation, SubjectType } from '../model/types.js';
+import { excerpt, quoted } from '../util/excerpt.js';
 import { nearest } from '../util/suggest.js';
 import type { ParsedFile } from './parse.js';
 import { reservedVarProblems, resolveVars, substitute, type Vars } from './vars.js';
@@ -240,7 +241,7 @@ function toProblem(error: ErrorObject, file: ParsedFile, fields: FieldCatalogue)
       const suggestion = typeof value === 'string' ? nearest(value, allowed, 1)[0] : undefined;
       return {
         location: file.locate(path),
-        message: `${where} is ${JSON.stringify(value)}, which is not one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
+        message: `${where} is ${describe(value)}, which is not one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
         hint: suggestion ? `Did you mean \`${suggestion}\`?` : `Use one of ${allowed.join(', ')}.`,
       };
     }
@@ -250,7 +251,7 @@ function toProblem(error: ErrorObject, file: ParsedFile, fields: FieldCatalogue)
       const repeated = Array.isArray(value) ? value[second] : undefined;
       return {
         location: file.locate([...path, second]),
-        message: `${where} lists ${JSON.stringify(repeated)} twice (items ${first + 1} and ${second + 1})`,
+        message: `${where} lists ${describe(repeated)} twice (items ${first + 1} and ${second + 1})`,
         hint: 'Scopes are a set: remove the duplicate.',
       };
     }
@@ -267,7 +268,7 @@ function toProblem(error: ErrorObject, file: ParsedFile, fields: FieldCatalogue)
     case 'manage':
       return {
         location: file.locate(path),
-        message: `\`manage\` is ${JSON.stringify(value)}, but it must be \`all\` or \`{ audiences: [...] }\``,
+        message: `\`manage\` is ${describe(value)}, but it must be \`all\` or \`{ audiences: [...] }\``,
         hint: 'Write `manage: all` to own every grant of the tenant, or `manage: { audiences: [https://api.example.com] }` to own only those APIs.',
       };
     default:
@@ -317,6 +318,12 @@ function article(type: string): string {
     default:
       return `a ${type}`;
   }
+}
+
+/** A value from the file for a message: strings shortened to an excerpt, anything else as JSON. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return quoted(value);
+  return excerpt(JSON.stringify(value) ?? String(value));
 }
 
 function typeName(value: unknown): string {

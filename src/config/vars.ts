@@ -1,5 +1,6 @@
 // ${NAME} placeholders in YAML values, from `vars:` in grantsync.yaml or the environment. Pure.
 import type { Problem, SourceLocation } from '../model/types.js';
+import { excerpt } from '../util/excerpt.js';
 
 const PLACEHOLDER = /\$(\$?)\{([^}]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -56,7 +57,10 @@ export function substitute(
     if (skip(path)) return node;
     if (typeof node === 'string') {
       if (!node.includes('${')) return node;
-      return node.replace(PLACEHOLDER, (whole, escaped: string, name: string) => {
+      // Every placeholder ends at a `}`: matching only up to the last one keeps the scan linear
+      // (after it, each `${` would scan to the end of the string and fail: quadratic on `${${${…`).
+      const end = node.lastIndexOf('}') + 1;
+      return node.slice(0, end).replace(PLACEHOLDER, (whole, escaped: string, name: string) => {
         if (escaped) return whole.slice(1);
         const known = NAME.test(name) ? vars.get(name) : undefined;
         if (known !== undefined) return known;
@@ -70,13 +74,13 @@ export function substitute(
         }
         problems.push({
           location: locate(path),
-          message: NAME.test(name) ? `\${${name}} is not defined` : `\${${name}} is not a valid placeholder`,
+          message: NAME.test(name) ? `\${${excerpt(name)}} is not defined` : `\${${excerpt(name)}} is not a valid placeholder`,
           hint: NAME.test(name)
-            ? `Declare it under \`vars:\` in grantsync.yaml (an environment variable ${name} then overrides it), or write $\${${name}} for a literal.`
+            ? `Declare it under \`vars:\` in grantsync.yaml (an environment variable ${excerpt(name)} then overrides it), or write $\${${excerpt(name)}} for a literal.`
             : 'Names are letters, digits and _, not starting with a digit.',
         });
         return whole;
-      });
+      }) + node.slice(end);
     }
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
     if (node !== null && typeof node === 'object') {
@@ -85,4 +89,11 @@ export function substitute(
     return node;
   };
   return { value: walk(value, []), problems };
+}
+
+/** The text that `substitute` reads back as exactly `text`: each `${…}` written as `$${…}`. */
+export function escapePlaceholders(text: string): string {
+  // As in substitute: only up to the last `}`, so the scan stays linear.
+  const end = text.lastIndexOf('}') + 1;
+  return text.slice(0, end).replace(/\$\{[^}]*\}/g, (placeholder) => `$${placeholder}`) + text.slice(end);
 }

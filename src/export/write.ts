@@ -1,5 +1,6 @@
 // Grant files as YAML text: one file per API, stable order, so re-exporting an unchanged tenant
 // changes no byte. Pure.
+import { escapePlaceholders } from '../config/vars.js';
 import { compareStrings } from '../model/grant.js';
 
 export const EXPORT_MARKER = '# Written by `grantsync export`.';
@@ -22,27 +23,53 @@ export interface ExportFile {
   grants: ExportGrant[];
 }
 
-const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_:./@+-]*$/;
+/** Plain scalars that read back as the same string, in block and in flow context (no trailing `:`). */
+const PLAIN = /^[A-Za-z0-9_](?:[A-Za-z0-9_:./@+-]*[A-Za-z0-9_./@+-])?$/;
 const AMBIGUOUS = /^(true|false|null|yes|no|on|off|y|n|~|[-+]?(\d|\.\d).*)$/i;
+const NAMED_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** What a YAML double-quoted scalar must escape: quotes, line breaks, controls, non-characters, lone surrogates. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_IN_QUOTES = /["\\\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** A YAML scalar: plain when that reads back as the same string, double-quoted otherwise. */
-export function scalar(value: string): string {
-  return PLAIN.test(value) && !AMBIGUOUS.test(value) ? value : JSON.stringify(value);
+export interface RenderOptions {
+  /**
+   * Keep `${NAME}` as placeholders (deploy-cli conversions write them on purpose). Otherwise every
+   * value is a literal, and a `${` in it is written `$${` so that the loader does not expand it.
+   */
+  keepPlaceholders?: boolean;
 }
 
-export function renderGrantFile(file: ExportFile, schemaPath: string): string {
-  const lines = [`# yaml-language-server: $schema=${schemaPath}`, EXPORT_MARKER, `# ${file.title}`, 'grants:'];
+/** A YAML scalar that the loader reads back as exactly `value`: plain when safe, double-quoted otherwise. */
+export function scalar(value: string, options: RenderOptions = {}): string {
+  const text = options.keepPlaceholders ? value : escapePlaceholders(value);
+  return PLAIN.test(text) && !AMBIGUOUS.test(text) ? text : doubleQuoted(text);
+}
+
+/** A YAML double-quoted scalar (not JSON: YAML must also escape C1 controls, U+2028/2029 and the BOM). */
+export function doubleQuoted(value: string): string {
+  const escaped = value.replace(UNSAFE_IN_QUOTES, (c) => NAMED_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `"${escaped}"`;
+}
+
+/** Text for a `# comment`: a line break in a client's name must not end the comment and start YAML. */
+function commentText(text: string): string {
+  return text.replace(UNSAFE_IN_QUOTES, (c) => (c === '"' || c === '\\' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+export function renderGrantFile(file: ExportFile, schemaPath: string, options: RenderOptions = {}): string {
+  const quote = (value: string): string => scalar(value, options);
+  const lines = [`# yaml-language-server: $schema=${schemaPath}`, EXPORT_MARKER, `# ${commentText(file.title)}`, 'grants:'];
   const sorted = [...file.grants].sort(
     (a, b) => compareStrings(clientSortKey(a), clientSortKey(b)) || compareStrings(a.subject_type, b.subject_type),
   );
   if (sorted.length === 0) lines[lines.length - 1] = 'grants: []';
   for (const grant of sorted) {
-    if ('name' in grant.client) lines.push(`  - client: ${scalar(grant.client.name)}`);
-    else lines.push(`  - client_id: ${scalar(grant.client.id)}${grant.client.comment ? `  # ${grant.client.comment.replace(/\n/g, ' ')}` : ''}`);
-    lines.push(`    audience: ${scalar(grant.audience)}`);
-    lines.push(`    scope: [${[...grant.scope].sort(compareStrings).map(scalar).join(', ')}]`);
-    if (grant.subject_type !== 'client') lines.push(`    subject_type: ${grant.subject_type}`);
-    if (grant.organization_usage && grant.organization_usage !== 'deny') lines.push(`    organization_usage: ${grant.organization_usage}`);
+    if ('name' in grant.client) lines.push(`  - client: ${quote(grant.client.name)}`);
+    else lines.push(`  - client_id: ${quote(grant.client.id)}${grant.client.comment ? `  # ${commentText(grant.client.comment)}` : ''}`);
+    lines.push(`    audience: ${quote(grant.audience)}`);
+    lines.push(`    scope: [${[...grant.scope].sort(compareStrings).map(quote).join(', ')}]`);
+    if (grant.subject_type !== 'client') lines.push(`    subject_type: ${quote(grant.subject_type)}`);
+    if (grant.organization_usage && grant.organization_usage !== 'deny') lines.push(`    organization_usage: ${quote(grant.organization_usage)}`);
     if (grant.allow_any_organization) lines.push('    allow_any_organization: true');
   }
   return `${lines.join('\n')}\n`;
@@ -57,24 +84,25 @@ export interface SettingsExport {
   vars?: { name: string; value: string; comment?: string }[];
 }
 
-export function renderSettingsFile(settings: SettingsExport, schemaPath: string): string {
+export function renderSettingsFile(settings: SettingsExport, schemaPath: string, options: RenderOptions = {}): string {
   const lines = [`# yaml-language-server: $schema=${schemaPath}`, EXPORT_MARKER];
-  if (settings.tenant) lines.push(`tenant: ${scalar(settings.tenant)}`);
+  if (settings.tenant) lines.push(`tenant: ${scalar(settings.tenant, options)}`);
   if (settings.pipelineClients && settings.pipelineClients.length > 0) {
     lines.push('# The applications the pipeline runs as (plan and apply): their grants are never managed.', 'pipeline_clients:');
-    for (const client of settings.pipelineClients) lines.push(`  - ${scalar(client.name)}  # ${client.why}`);
+    for (const client of settings.pipelineClients) lines.push(`  - ${scalar(client.name, options)}  # ${commentText(client.why)}`);
   }
   lines.push('manage: all', 'max_deletes: 10');
   if (settings.excludeClients.length > 0) {
     lines.push('exclude:', '  clients:');
     for (const client of [...settings.excludeClients].sort((a, b) => compareStrings(a.name, b.name))) {
-      lines.push(`    - ${scalar(client.name)}  # ${client.why}`);
+      lines.push(`    - ${scalar(client.name, options)}  # ${commentText(client.why)}`);
     }
   }
-  if (settings.allowUndefinedScopes) lines.push(`# ${settings.allowUndefinedScopes}`, 'allow_undefined_scopes: true');
+  if (settings.allowUndefinedScopes) lines.push(`# ${commentText(settings.allowUndefinedScopes)}`, 'allow_undefined_scopes: true');
   if (settings.vars && settings.vars.length > 0) {
     lines.push('vars:');
-    for (const v of settings.vars) lines.push(`  ${v.name}: ${JSON.stringify(v.value)}${v.comment ? `  # ${v.comment}` : ''}`);
+    // Values under `vars:` are never expanded, so they are written as they are.
+    for (const v of settings.vars) lines.push(`  ${scalar(v.name, { keepPlaceholders: true })}: ${doubleQuoted(v.value)}${v.comment ? `  # ${commentText(v.comment)}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

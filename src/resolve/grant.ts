@@ -2,6 +2,7 @@
 // scopes, and whether this directory may declare it at all. Pure.
 import { grantKeyString, MANAGEMENT_API_ALIAS, normalizeState } from '../model/grant.js';
 import type { ClientSummary, DeclaredGrant, DesiredGrant, GrantKey, Ownership, Problem, ResourceServerSummary } from '../model/types.js';
+import { excerpt, quoted } from '../util/excerpt.js';
 import { nearest } from '../util/suggest.js';
 import type { TenantIndex } from './tenant-index.js';
 import { describeClient, didYouMean, formatLocation } from './words.js';
@@ -90,9 +91,9 @@ function resolveClient(grant: DeclaredGrant, index: TenantIndex, problems: Probl
     if (!client) {
       problems.push({
         location: grant.fieldLocations.client_id ?? grant.source,
-        message: `no client has client_id "${grant.client_id}"`,
+        message: `no client has client_id ${quoted(grant.client_id)}`,
         hint: index.byName.has(grant.client_id)
-          ? `"${grant.client_id}" is a client name: write \`client: ${grant.client_id}\` instead.`
+          ? `${quoted(grant.client_id)} is a client name: write \`client: ${excerpt(grant.client_id)}\` instead.`
           : 'Copy the Client ID from the Dashboard (Applications → Settings), or use `client: <name>`.',
       });
     }
@@ -105,12 +106,12 @@ function resolveClient(grant: DeclaredGrant, index: TenantIndex, problems: Probl
     matches.length === 0
       ? {
           location: grant.fieldLocations.client ?? grant.source,
-          message: `no client is named "${name}"`,
+          message: `no client is named ${quoted(name)}`,
           hint: didYouMean(nearest(name, index.byName.keys()), 'Check the application name in the Dashboard, or use `client_id:`.'),
         }
       : {
           location: grant.fieldLocations.client ?? grant.source,
-          message: `${matches.length} clients are named "${name}": ${matches.map((c) => c.client_id).join(', ')}`,
+          message: `${matches.length} clients are named ${quoted(name)}: ${matches.map((c) => c.client_id).join(', ')}`,
           hint: 'Use `client_id:` with one of these ids instead of the name.',
         },
   );
@@ -123,7 +124,7 @@ function resolveAudience(grant: DeclaredGrant, index: TenantIndex, problems: Pro
   if (!api) {
     problems.push({
       location: grant.fieldLocations.audience ?? grant.source,
-      message: `no API has the identifier "${grant.audience}"`,
+      message: `no API has the identifier ${quoted(grant.audience)}`,
       hint: didYouMean(
         nearest(grant.audience, index.apis.keys()),
         "Use the API's Identifier exactly as in the Dashboard (APIs → Settings), trailing slash included.",
@@ -139,7 +140,7 @@ function checkScopes(grant: DeclaredGrant, api: ResourceServerSummary, problems:
     if (defined.has(scope)) return;
     problems.push({
       location: grant.fieldLocations[`scope.${i}`] ?? grant.source,
-      message: `scope "${scope}" is not defined by the API ${api.identifier}`,
+      message: `scope ${quoted(scope)} is not defined by the API ${api.identifier}`,
       hint: didYouMean(
         nearest(scope, api.scopes),
         'Define it on the API first (APIs → Permissions), or set `allow_undefined_scopes: true` in grantsync.yaml.',

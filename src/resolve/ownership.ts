@@ -2,6 +2,7 @@
 // and the running client. Declared, never guessed. Pure.
 import { MANAGEMENT_API_ALIAS } from '../model/grant.js';
 import type { Ownership, Problem, Settings } from '../model/types.js';
+import { quoted } from '../util/excerpt.js';
 import { nearest } from '../util/suggest.js';
 import { clientsNamed, type TenantIndex } from './tenant-index.js';
 import { describeClient, didYouMean } from './words.js';
@@ -38,7 +39,7 @@ function resolveManage(settings: Settings, index: TenantIndex, warnings: Problem
     if (index.apis.has(audience)) return;
     warnings.push({
       location: settings.locations[`manage.audiences.${i}`],
-      message: `manage.audiences lists "${audience}", which is not an API of this tenant`,
+      message: `manage.audiences lists ${quoted(audience)}, which is not an API of this tenant`,
       hint: 'Check the identifier in the Dashboard (APIs → Settings → Identifier).',
     });
   });
@@ -53,7 +54,7 @@ function resolveExclusions(settings: Settings, index: TenantIndex, warnings: Pro
     if (matches.length === 0) {
       warnings.push({
         location: settings.locations[`exclude.clients.${i}`],
-        message: `exclude.clients names "${entry}", which matches no client in the tenant`,
+        message: `exclude.clients names ${quoted(entry)}, which matches no client in the tenant`,
         hint: didYouMean(nearest(entry, index.clients.map((c) => c.name)), 'Remove it if the client is gone.'),
       });
     }
@@ -83,13 +84,13 @@ function resolvePipelineClients(
     } else if (matches.length === 0) {
       problems.push({
         location,
-        message: `pipeline_clients names "${entry}", which matches no client in the tenant`,
+        message: `pipeline_clients names ${quoted(entry)}, which matches no client in the tenant`,
         hint: didYouMean(nearest(entry, index.clients.map((c) => c.name)), 'Name the applications the pipeline runs as, by name or client_id.'),
       });
     } else {
       problems.push({
         location,
-        message: `pipeline_clients names "${entry}", and ${matches.length} clients have that name: ${matches.map((c) => c.client_id).join(', ')}`,
+        message: `pipeline_clients names ${quoted(entry)}, and ${matches.length} clients have that name: ${matches.map((c) => c.client_id).join(', ')}`,
         hint: 'Use the client_id of the pipeline application instead of its name.',
       });
     }

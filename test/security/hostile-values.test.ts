@@ -140,7 +140,7 @@ describe('hostile client names, API identifiers and scopes', () => {
     expect(result.code).toBe(1);
     const annotations = result.stdout.split('\n').filter((line) => line.startsWith('::'));
     expect(annotations).toHaveLength(2);
-    expect(annotations[0]).toMatch(/^::error title=grantsync,file=[^:,]*bad\.yaml,line=2,col=13::no client is named "@acme\/security-team <!-- \\u\{d\}::error::x \\u\{1b\}\[31m"\. /);
+    expect(annotations[0]).toMatch(/^::error title=grantsync,file=[^:,]*bad\.yaml,line=2,col=13::no client is named "@acme\/security-team <!-- \\r::error::x \\u001b\[31m"\. /);
     expect(annotations[1]).toMatch(/^::error title=grantsync,file=[^:,]*bad\.yaml,line=4,col=13::scope "read:`x` <\/details>" is not defined/);
     expectSafeText(result.stdout, [/^::error title=grantsync,file=/]);
     expectSafeText(result.stderr);

@@ -12,7 +12,7 @@ export interface ValidateOptions extends CommonOptions {
 
 export async function validateCommand(options: ValidateOptions, env: Env, io: Io, redactor: Redactor): Promise<number> {
   if (options.offline || !env.AUTH0_DOMAIN) {
-    const state = await loadDirectory(options.dir, env);
+    const state = await loadDirectory(options.dir, env, { allowOutside: options.allowOutside ?? false });
     io.out(`${options.dir}: ${state.grants.length} grants are valid (files only; set AUTH0_DOMAIN to check names and scopes against the tenant).\n`);
     return EXIT_OK;
   }
