@@ -93,6 +93,16 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
       exitCode = await (await import('./commands/apply.js')).applyCommand(opts, proc.env, io, redactor, controller.signal);
     });
 
+  program
+    .command('init')
+    .description('start using grantsync in this repository: <dir>/grantsync.yaml and, with --github, the plan, apply and drift workflows')
+    .option('--dir <path>', 'the grants directory, inside the repository', 'grants')
+    .option('--github', 'also write .github/workflows/grants-{plan,apply,drift}.yml, calling the grantsync action at this version', false)
+    .option('--force', 'overwrite files that already exist', false)
+    .action(async (opts) => {
+      exitCode = await (await import('./commands/init.js')).initCommand(opts, proc.env, io, proc.version);
+    });
+
   common(program.command('export').description('write today\'s grants (or an auth0-deploy-cli configuration) as grant files'))
     .option('--from-deploy-cli <path>', 'convert auth0-deploy-cli clientGrants (tenant.yaml or its directory format) instead of reading the tenant')
     .option('--keyword <KEY=VALUE>', 'a deploy-cli keyword value (repeatable); keywords without one become ${KEY} variables', (v: string, all: string[]) => [...all, v], [] as string[])

@@ -119,7 +119,7 @@ describe('apply --expect-from-pr', () => {
     // 1,500 grants the files do not declare: a plan far longer than GitHub's 65,536-character limit.
     for (let i = 0; i < 1500; i++) {
       const id = `bulk${String(i).padStart(28, '0')}`;
-      emulator.store.state.clients.push({ client_id: id, name: `bulk-client-${i}`, app_type: 'non_interactive' });
+      emulator.store.state.clients.push({ client_id: id, name: `bulk-client-${i}`, app_type: 'non_interactive', is_first_party: true, global: false, grant_types: ['client_credentials'] });
       emulator.store.createGrant({ client_id: id, audience: 'https://api.example.com/notifications', scope: ['send:email'] });
     }
     expect((await runCli(['plan', '--dir', dir, '--comment', '--quiet'], { env: prJob })).code).toBe(0);

@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import { convertDeployCli, type DeployCliFile } from '../../export/deploy-cli.js';
 import { exportTenant } from '../../export/from-tenant.js';
 import { EXPORT_MARKER, layoutFiles, renderGrantFile, renderSettingsFile, slug, type ExportFile, type SettingsExport } from '../../export/write.js';
+import { INIT_MARKER } from '../../init/templates.js';
 import { MANAGEMENT_API_ALIAS } from '../../resolve/resolve.js';
 import { renderProblems } from '../../render/problems.js';
 import type { Env } from '../environment.js';
@@ -73,7 +74,8 @@ async function writeExport(dir: string, files: ExportFile[], settings: SettingsE
   const stale: string[] = [];
   for (const name of existing) {
     const text = await readFile(path.join(dir, name), 'utf8').catch(() => '');
-    const ours = text.split('\n', 3).includes(EXPORT_MARKER);
+    // `grantsync init` writes a settings file for export to replace.
+    const ours = text.split('\n', 3).includes(EXPORT_MARKER) || text.startsWith(`${INIT_MARKER}\n`);
     if (!ours) foreign.push(name);
     else if (!wanted.has(name)) stale.push(name);
   }
