@@ -10,7 +10,7 @@ import type { CreateGrantBody, GrantFilter, ManagementApi, UpdateGrantBody } fro
 import { RateLimiter, readRateLimitHeaders } from './ratelimit.js';
 import type { Redactor } from './redact.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry.js';
-import { ClientCredentialsToken, StaticToken, type TokenSource } from './token.js';
+import { ClientCredentialsToken, StaticToken, type FetchedToken, type TokenSource } from './token.js';
 
 /** Largest page the API accepts (recordings show 100 accepted on public cloud). */
 export const PAGE_SIZE = 100;
@@ -267,17 +267,21 @@ export class ManagementClient implements ManagementApi {
     this.readLatencyMs = this.readLatencyMs === undefined ? ms : 0.8 * this.readLatencyMs + 0.2 * ms;
   }
 
-  private async fetchToken(clientId: string, clientSecret: string, audience: string): Promise<{ accessToken: string; expiresInSeconds: number }> {
+  private async fetchToken(clientId: string, clientSecret: string, audience: string): Promise<FetchedToken> {
     const res = await this.call({
       method: 'POST',
       path: 'oauth/token',
       json: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience },
       tokenRequest: true,
     });
-    const body = parseBody(res, 'oauth/token') as { access_token?: unknown; expires_in?: unknown };
+    const body = parseBody(res, 'oauth/token') as { access_token?: unknown; expires_in?: unknown; scope?: unknown };
     if (typeof body.access_token !== 'string') throw this.shapeError('oauth/token', 'no access_token in the answer');
     this.options.redactor.add(body.access_token);
-    return { accessToken: body.access_token, expiresInSeconds: typeof body.expires_in === 'number' ? body.expires_in : 86_400 };
+    return {
+      accessToken: body.access_token,
+      expiresInSeconds: typeof body.expires_in === 'number' ? body.expires_in : 86_400,
+      ...(typeof body.scope === 'string' ? { scope: body.scope } : {}),
+    };
   }
 
   private httpError(call: Pick<Call, 'method' | 'path' | 'searchParams'>, res: Response<string>, outcomeUnknown: boolean): ApiError {

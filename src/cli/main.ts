@@ -59,6 +59,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
 
   common(program.command('validate').description('check the grant files (and, when AUTH0_DOMAIN is set, names, APIs and scopes against the tenant)'))
     .option('--offline', 'check the files only, even when credentials are set', false)
+    .option('--allow-write-credentials', 'run in a pull-request job (GITHUB_EVENT_NAME=pull_request*) even with create:/update:/delete: scopes', false)
     .action(async (opts) => {
       verbose = opts.verbose;
       exitCode = await (await import('./commands/validate.js')).validateCommand(opts, proc.env, io, redactor);
@@ -70,6 +71,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--detailed-exitcode', 'exit 2 when the plan has changes', false)
     .option('--comment', 'post the plan as one sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH)', false)
     .option('--drift-issue', 'open one issue while the plan has changes, update it, close it when there are none (GITHUB_TOKEN, GITHUB_REPOSITORY)', false)
+    .option('--allow-write-credentials', 'run in a pull-request job (GITHUB_EVENT_NAME=pull_request*) even with create:/update:/delete: scopes', false)
     .action(async (opts) => {
       verbose = opts.verbose;
       exitCode = await (await import('./commands/plan.js')).planCommand(opts, proc.env, io, redactor);
@@ -79,6 +81,8 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--plan <file>', 'apply only if the plan computed now equals this saved one (from plan --out); else refuse')
     .option('--expect <digest>', 'apply only if the change set digest equals this one (the "Change set" of the approved plan)')
+    .option('--expect-from-pr', 'on the push of a merge: expect the change set of the plan comment on the merged pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_SHA)', false)
+    .option('--allow-unreviewed', 'with --expect-from-pr: apply even when the run merged no pull request (a direct push, workflow_dispatch)', false)
     .option('--max-deletes <n>', 'allow up to this many deletes in this run (overrides max_deletes)', nonNegativeInteger)
     .action(async (opts) => {
       verbose = opts.verbose;
@@ -88,6 +92,16 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
         controller.abort();
       });
       exitCode = await (await import('./commands/apply.js')).applyCommand(opts, proc.env, io, redactor, controller.signal);
+    });
+
+  program
+    .command('init')
+    .description('start using grantsync in this repository: <dir>/grantsync.yaml and, with --github, the plan, apply and drift workflows')
+    .option('--dir <path>', 'the grants directory, inside the repository', 'grants')
+    .option('--github', 'also write .github/workflows/grants-{plan,apply,drift}.yml, calling the grantsync action at this version', false)
+    .option('--force', 'overwrite files that already exist', false)
+    .action(async (opts) => {
+      exitCode = await (await import('./commands/init.js')).initCommand(opts, proc.env, io, proc.version);
     });
 
   common(program.command('export').description('write today\'s grants (or an auth0-deploy-cli configuration) as grant files'))

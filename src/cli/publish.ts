@@ -3,6 +3,7 @@
 // rendered (escaping could hide a secret from it) and every text again before it leaves.
 import { parseDomain } from '../api/domain.js';
 import type { Redactor } from '../api/redact.js';
+import { digestLine } from '../github/approved-plan.js';
 import { commentMarker, githubContext, pullRequestNumber, upsertComment } from '../github/comment.js';
 import { GitHubError } from '../errors.js';
 import type { Plan, Problem } from '../model/types.js';
@@ -24,11 +25,13 @@ export async function publishPlan(unsafePlan: Plan, options: PublishOptions, env
   if (inGitHubActions(env)) await (await import('../github/actions.js')).publishPlanToActions(plan, renderMarkdown(plan), io);
   if (options.comment) {
     const marker = commentMarker(hostOf(env), options.dir);
+    // The digest line comes first, so a cut plan still records what was approved (src/github/approved-plan.ts).
+    const digest = digestLine(plan.digest);
     const body = renderMarkdown(plan, {
-      maxLength: GITHUB_COMMENT_LIMIT - marker.length - 1,
+      maxLength: GITHUB_COMMENT_LIMIT - marker.length - digest.length - 2,
       truncatedPointer: 'The whole plan is in the job summary of this run.',
     });
-    await comment(marker, body, options, env, io, redactor);
+    await comment(marker, `${digest}\n${body}`, options, env, io, redactor);
   }
   if (options.driftIssue) await (await import('../github/drift-issue.js')).publishDriftIssue(plan, hostOf(env), options, env, (text) => io.err(text), redactor);
 }

@@ -58,10 +58,14 @@ export interface Planned extends PlanResult {
   tenant: TenantSnapshot;
 }
 
-/** Files first (no network), then the tenant check, then the reads. */
-export async function planDirectory(session: Session, io: Io, dir: string, env: Env): Promise<Planned> {
+/**
+ * Files first (no network), then the tenant check, then `beforeReads` (plan and validate check their
+ * token's scopes there), then the reads.
+ */
+export async function planDirectory(session: Session, io: Io, dir: string, env: Env, beforeReads?: () => Promise<void>): Promise<Planned> {
   const state = await loadDirectory(dir, env, { allowOutside: session.allowOutside });
   checkTenant(state, session.environment.endpoint);
+  await beforeReads?.();
   const tenant = await readTenant(session.client);
   session.progress.done();
   const result = planFromState(state, tenant, {

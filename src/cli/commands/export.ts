@@ -10,6 +10,7 @@ import { InputError } from '../../errors.js';
 import { convertDeployCli, type DeployCliFile } from '../../export/deploy-cli.js';
 import { exportTenant } from '../../export/from-tenant.js';
 import { EXPORT_MARKER, layoutFiles, renderGrantFile, renderSettingsFile, slug, type ExportFile, type RenderOptions, type SettingsExport } from '../../export/write.js';
+import { INIT_MARKER } from '../../init/templates.js';
 import { MANAGEMENT_API_ALIAS } from '../../model/grant.js';
 import { renderProblems } from '../../render/problems.js';
 import type { Env } from '../environment.js';
@@ -84,7 +85,8 @@ async function writeExport(
   const stale: string[] = [];
   for (const name of existing) {
     const text = await readExisting(path.join(dir, name), fence);
-    const ours = text.split('\n', 3).includes(EXPORT_MARKER);
+    // `grantsync init` writes a settings file for export to replace.
+    const ours = text.split('\n', 3).includes(EXPORT_MARKER) || text.startsWith(`${INIT_MARKER}\n`);
     if (!ours) foreign.push(name);
     else if (!wanted.has(name)) stale.push(name);
   }

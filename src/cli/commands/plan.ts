@@ -13,6 +13,7 @@ import { EXIT_CHANGES, EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 import { publishPlan, publishProblems } from '../publish.js';
 import { openSession, planDirectory, type CommonOptions } from '../session.js';
+import { refuseWriteCredentials } from '../write-credentials.js';
 
 export type Format = 'text' | 'markdown' | 'json';
 
@@ -22,6 +23,8 @@ export interface PlanOptions extends CommonOptions {
   detailedExitcode: boolean;
   comment: boolean;
   driftIssue: boolean;
+  /** Run in a pull-request job even with create:/update:/delete: scopes. */
+  allowWriteCredentials?: boolean;
 }
 
 /** Values are redacted before rendering: an escaped value (markdown) could hide a secret from io's redactor. */
@@ -36,7 +39,7 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
   const session = openSession(env, io, redactor, options);
   let planned: Awaited<ReturnType<typeof planDirectory>>;
   try {
-    planned = await planDirectory(session, io, options.dir, env);
+    planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true));
   } catch (error) {
     // Bad input still reaches the reviewer: annotations, the job summary and the PR comment.
     if (error instanceof InputError) await publishProblems(error.problems, options, env, io, redactor);

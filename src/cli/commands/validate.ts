@@ -5,9 +5,12 @@ import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 import { openSession, planDirectory, type CommonOptions } from '../session.js';
+import { refuseWriteCredentials } from '../write-credentials.js';
 
 export interface ValidateOptions extends CommonOptions {
   offline: boolean;
+  /** Run in a pull-request job even with create:/update:/delete: scopes. */
+  allowWriteCredentials?: boolean;
 }
 
 export async function validateCommand(options: ValidateOptions, env: Env, io: Io, redactor: Redactor): Promise<number> {
@@ -17,7 +20,7 @@ export async function validateCommand(options: ValidateOptions, env: Env, io: Io
     return EXIT_OK;
   }
   const session = openSession(env, io, redactor, options);
-  const planned = await planDirectory(session, io, options.dir, env);
+  const planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true));
   io.out(`${options.dir}: ${planned.state.grants.length} grants are valid against ${planned.plan.tenant}.\n`);
   return EXIT_OK;
 }
