@@ -1,5 +1,5 @@
 // Lint rules, and the dependency rule of style.md: the pure core never touches fs, network,
-// process or the clock; only the edges (cli, api, config/read, github, emulator, bench) do.
+// process or the clock; only the edges (cli, api, config/read, github, emulator; benchmarks live in test/bench) do.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -1,4 +1,5 @@
-// The environment, read once into one typed value (style.md habit 9).
+// The environment, read once into typed values here and nowhere else: credentials, the endpoint,
+// and the retry tuning. Commands receive these values, never process.env.
 import type { ClientOptions } from '../api/http.js';
 import { parseDomain, type Endpoint } from '../api/domain.js';
 import { InputError } from '../errors.js';
@@ -32,4 +33,15 @@ export function useColor(env: Env, isTTY: boolean): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return isTTY && env.TERM !== 'dumb';
+}
+
+/** GRANTSYNC_RETRY_BASE_MS / GRANTSYNC_RETRY_MAX_MS: backoff tuning (the fault suites use short delays). */
+export function retryTuning(env: Env): { baseDelayMs?: number; maxDelayMs?: number } {
+  const ms = (name: string): number | undefined => {
+    const value = Number(env[name]);
+    return env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
+  };
+  const base = ms('GRANTSYNC_RETRY_BASE_MS');
+  const max = ms('GRANTSYNC_RETRY_MAX_MS');
+  return { ...(base !== undefined ? { baseDelayMs: base } : {}), ...(max !== undefined ? { maxDelayMs: max } : {}) };
 }

@@ -5,7 +5,7 @@ import type { DesiredState } from '../config/load.js';
 import { checkTenant, loadDirectory, planFromState, readTenant, type PlanResult } from '../engine.js';
 import type { TenantSnapshot } from '../model/types.js';
 import { renderProblems } from '../render/problems.js';
-import { readEnvironment, type Env, type Environment } from './environment.js';
+import { readEnvironment, retryTuning, type Env, type Environment } from './environment.js';
 import type { Io } from './io.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -42,16 +42,6 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
   return { environment, client, progress, allowOutside: options.allowOutside ?? false };
 }
 
-/** GRANTSYNC_RETRY_BASE_MS / GRANTSYNC_RETRY_MAX_MS: backoff tuning (the fault suites use short delays). */
-function retryTuning(env: Env): { baseDelayMs?: number; maxDelayMs?: number } {
-  const ms = (name: string): number | undefined => {
-    const value = Number(env[name]);
-    return env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
-  };
-  const base = ms('GRANTSYNC_RETRY_BASE_MS');
-  const max = ms('GRANTSYNC_RETRY_MAX_MS');
-  return { ...(base !== undefined ? { baseDelayMs: base } : {}), ...(max !== undefined ? { maxDelayMs: max } : {}) };
-}
 
 export interface Planned extends PlanResult {
   state: DesiredState;

@@ -1,5 +1,6 @@
 // auth0-deploy-cli's clientGrants (tenant.yaml or a grants/ directory of JSON) → grant files. Pure.
-// Its formats and keyword rules are described in shared/deploy-cli-formats.md.
+// Formats: YAML with a top-level `clientGrants:` list, or a directory whose `grants/*.json` each hold one
+// grant; values may use deploy-cli's `@@KEY@@` and `##KEY##` keywords, which become ${KEY} variables.
 import { parse } from 'yaml';
 import type { Problem } from '../model/types.js';
 import { MANAGEMENT_API_ALIAS } from '../model/grant.js';

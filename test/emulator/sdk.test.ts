@@ -1,5 +1,5 @@
 // The emulator driven by the official auth0 Node SDK (v7, generated from Auth0's spec) as a real client,
-// plus raw HTTP for the shapes the SDK does not expose. Expected shapes come from auth0-api.md.
+// plus raw HTTP for the shapes the SDK does not expose. Expected shapes are Auth0's recorded answers.
 import { ManagementClient, ManagementError } from 'auth0';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';

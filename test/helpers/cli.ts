@@ -1,7 +1,7 @@
 // Runs the built CLI (dist/cli.js) as a child process, the way users and CI do.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DEMO_DEPLOYER } from '../../src/demo/tenant.js';
+import { findSecret, SECRETS } from './secrets.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -11,34 +11,52 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Secrets no run may print. */
-export const SECRETS = [DEMO_DEPLOYER.clientSecret];
+export { SECRETS };
 
 /** Every output any test produced, for the secret scan. */
 export const transcript: CliResult[] = [];
 
-export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export interface StartedCli {
+  child: ChildProcess;
+  /** Resolves when the process exits, with all it printed. */
+  done: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+  /** What it printed so far. */
+  output(): { stdout: string; stderr: string };
+}
+
+/** Starts the CLI without waiting for it: for tests that signal it or run several at once. */
+export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): StartedCli {
   const env: Record<string, string | undefined> = { PATH: process.env.PATH, NO_COLOR: '1', ...opts.env };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, done, output: () => ({ stdout, stderr }) };
+}
+
+export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const started = startCli(args, opts);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      started.child.kill('SIGKILL');
+      const { stdout, stderr } = started.output();
       reject(new Error(`grantsync ${args.join(' ')} did not finish in time\n${stdout}\n${stderr}`));
     }, opts.timeoutMs ?? 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const result = { code, stdout, stderr };
-      // Every CLI run of every suite is scanned: no secret and no issued token may be printed.
-      for (const text of [stdout, stderr]) {
-        for (const secret of SECRETS) if (text.includes(secret)) return reject(new Error(`grantsync ${args.join(' ')} printed a secret`));
-        if (/eyJ[A-Za-z0-9_-]{5,}\.eyJ/.test(text)) return reject(new Error(`grantsync ${args.join(' ')} printed a token`));
-      }
-      transcript.push(result);
-      resolve(result);
-    });
+  });
+  return Promise.race([started.done, timeout]).then(({ code, stdout, stderr }) => {
+    clearTimeout(timer);
+    // Every CLI run of every suite is scanned: no secret and no issued token may be printed.
+    for (const text of [stdout, stderr]) {
+      const found = findSecret(text);
+      if (found) throw new Error(`grantsync ${args.join(' ')} printed ${found}`);
+    }
+    const result = { code, stdout, stderr };
+    transcript.push(result);
+    return result;
   });
 }

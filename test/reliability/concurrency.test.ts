@@ -1,10 +1,9 @@
 // Overlapping and interrupted applies: two at once, one killed with SIGKILL halfway, one stopped with
 // SIGINT. The tenant always ends converged with no duplicate grant.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
-import { CLI, runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/directory.js';
 import { DEMO_DEPLOYER, withEmulator } from '../helpers/emulator.js';
 
@@ -42,14 +41,7 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-function start(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  return { child, done: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }))) };
-}
+const start = (args: string[], env: Record<string, string>) => startCli(args, { env });
 
 async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -122,7 +114,9 @@ describe('overlapping and interrupted applies', () => {
     // Nothing runs after the process has gone: the writes seen are the applied ones.
     const writesAtExit = em.stats().writes;
     expect(writesAtExit).toBe(applied);
-    await new Promise((r) => setTimeout(r, 100));
+    // A request answered after the exit has been read by the server: anything the dead process had
+    // sent is counted by now.
+    await fetch(`${em.url}/api/v2/clients`);
     expect(em.stats().writes).toBe(writesAtExit);
 
     const again = await runCli(['apply', '--dir', dir, '--quiet'], { env: started.env, timeoutMs: 60_000 });

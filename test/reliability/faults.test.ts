@@ -9,6 +9,7 @@ import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
 import { present } from '../../src/emulator/store.js';
 import { writeTree } from '../helpers/directory.js';
 import { runInProcess } from '../helpers/inprocess.js';
+import { findSecret } from '../helpers/secrets.js';
 
 const TENANT = 'faults.example.com';
 const MAPI = `https://${TENANT}/api/v2/`;
@@ -82,6 +83,14 @@ const totals = { scenarios: 0, runs: 0, secondRunsNeeded: 0, writes: 0, serverEr
 describe('apply under injected faults', () => {
   afterAll(() => {
     console.log(`fault suite: ${JSON.stringify(totals)}`);
+    // Every kind of fault was injected somewhere. Checked once all scenarios have run (not in a test
+    // of its own, which would depend on the ones before it); a filtered run checks nothing here.
+    if (totals.scenarios < 100) return;
+    expect(totals.serverErrors).toBeGreaterThan(0);
+    expect(totals.resets).toBeGreaterThan(0);
+    expect(totals.lostReplies).toBeGreaterThan(0);
+    expect(totals.expiredTokens).toBeGreaterThan(0);
+    expect(totals.rateLimited).toBeGreaterThan(0);
   });
 
   it.each(Array.from({ length: 100 }, (_, i) => i))('scenario %i converges within two applies', async (n) => {
@@ -118,10 +127,7 @@ describe('apply under injected faults', () => {
       }
       expect(result.stderr, `scenario ${n}: ${result.stdout}`).toBe('');
       expect(result.code).toBe(0);
-      for (const text of [result.stdout, result.stderr]) {
-        expect(text).not.toContain(DEMO_DEPLOYER.clientSecret);
-        expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\./);
-      }
+      for (const text of [result.stdout, result.stderr]) expect(findSecret(text)).toBeUndefined();
 
       const grants = emulator.store.state.grants;
       const managed = new Map(
@@ -146,14 +152,5 @@ describe('apply under injected faults', () => {
     } finally {
       await emulator.close();
     }
-  });
-
-  it('injected every kind of fault', () => {
-    expect(totals.scenarios).toBe(100);
-    expect(totals.serverErrors).toBeGreaterThan(0);
-    expect(totals.resets).toBeGreaterThan(0);
-    expect(totals.lostReplies).toBeGreaterThan(0);
-    expect(totals.expiredTokens).toBeGreaterThan(0);
-    expect(totals.rateLimited).toBeGreaterThan(0);
   });
 });

@@ -3,12 +3,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { diffGrants } from '../diff/diff.js';
-import { normalizeState } from '../model/grant.js';
-import type { EmulatorStats } from '../emulator/server.js';
-import type { SeedGrant } from '../emulator/seed.js';
-import type { DesiredGrant, LiveGrant } from '../model/types.js';
-import { buildPlan } from '../plan/plan.js';
+import { diffGrants } from '../../src/diff/diff.js';
+import { normalizeState } from '../../src/model/grant.js';
+import type { EmulatorStats } from '../../src/emulator/server.js';
+import type { SeedGrant } from '../../src/emulator/seed.js';
+import type { DesiredGrant, LiveGrant } from '../../src/model/types.js';
+import { buildPlan } from '../../src/plan/plan.js';
 import { api, byMethod, type Row, clientId, DEPLOYER, pages, ROOT, runCli, SCOPES, startEmulatorProcess, tenantOf, TENANT, writeGrants } from './harness.js';
 
 // ---- scenarios ----

@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SeedGrant } from '../emulator/seed.js';
+import type { SeedGrant } from '../../src/emulator/seed.js';
 import { api, byMethod, clientId, DEPLOYER, ROOT, runCli, startEmulatorProcess, tenantOf, writeGrants } from './harness.js';
 
 const DEPLOY_CLI_VERSION = '8.44.0';

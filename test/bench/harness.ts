@@ -6,12 +6,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EmulatorStats } from '../emulator/server.js';
-import type { Seed, SeedGrant } from '../emulator/seed.js';
+import type { EmulatorStats } from '../../src/emulator/server.js';
+import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
 
-export const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
+// Compiled to dist-bench/test/bench/: the product under benchmark is the normal build in dist/.
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const CLI = `${ROOT}dist/cli.js`;
 const PROBE = new URL('./probe.js', import.meta.url).href;
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TENANT = 'bench.example.com';
 const MAPI = `https://${TENANT}/api/v2/`;
 export const DEPLOYER = { client_id: 'benchDeployer000000000000000000A', secret: 'bench-secret-local-only' };
