@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const IO_MODULES = ['node:fs', 'node:fs/promises', 'node:http', 'node:https', 'node:net', 'node:child_process', 'got', '@actions/core'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'reports/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,6 +19,7 @@ export default tseslint.config(
   pureCore(['src/model/**'], ['../*']),
   pureCore(['src/plan/**'], ['../render/*', '../cli/*', '../api/*', '../apply/*']),
   pureCore(['src/resolve/**', 'src/diff/**'], ['../render/*', '../plan/*', '../cli/*', '../api/*', '../apply/*']),
+  pureCore(['src/review/**'], ['../render/*', '../cli/*', '../api/*', '../apply/*']),
   pureCore(['src/render/**', 'src/export/**'], ['../cli/*', '../api/*']),
   pureCore(['src/config/parse.ts', 'src/config/validate.ts', 'src/config/load.ts', 'src/config/vars.ts', 'src/apply/verify-reads.ts', 'src/util/**', 'src/api/retry.ts'], ['../cli/*']),
   // The HTTP edge sits below the pipeline: it may not reach back up into apply, plan or render.

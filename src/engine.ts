@@ -9,10 +9,11 @@ import { readGrantsDirectory, type ReadOptions } from './config/read.js';
 import { loadSchemas } from './config/schemas.js';
 import { Validator } from './config/validate.js';
 import { diffGrants, type DiffResult } from './diff/diff.js';
-import { removedScopes } from './model/grant.js';
+import { MANAGEMENT_API_ALIAS, removedScopes } from './model/grant.js';
 import { InputError, RefusedError } from './errors.js';
 import type { Change, DesiredGrant, LiveGrant, Ownership, Plan, Problem, TenantSnapshot } from './model/types.js';
 import { buildPlan } from './plan/plan.js';
+import { reviewAccess } from './review/access.js';
 import { resolveDesiredState } from './resolve/resolve.js';
 
 /**
@@ -57,13 +58,22 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
   const resolution = resolveDesiredState({ settings: state.settings, declared: state.grants, tenant, ownClientId: opts.ownClientId });
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
-  const plan = buildPlan({
-    tenant: opts.tenantName,
-    diff,
-    clientNames: new Map(tenant.clients.map((c) => [c.client_id, c.name])),
-    systemAudiences: systemAudiences(tenant),
+  const clientNames = new Map(tenant.clients.map((c) => [c.client_id, c.name]));
+  const plan = buildPlan({ tenant: opts.tenantName, diff, clientNames, systemAudiences: systemAudiences(tenant) });
+  plan.review = reviewAccess({
+    changes: plan.changes,
+    live: tenant.grants,
+    clientNames,
+    resourceServers: tenant.resourceServers,
+    sensitiveScopes: sensitiveByIdentifier(state.settings.sensitiveScopes, tenant),
   });
   return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings: resolution.warnings };
+}
+
+/** `sensitive_scopes` may name the Management API by its alias, as grant files do. */
+function sensitiveByIdentifier(sensitive: Record<string, string[]>, tenant: TenantSnapshot): Record<string, string[]> {
+  const managementApi = tenant.resourceServers.find((rs) => rs.is_system)?.identifier;
+  return Object.fromEntries(Object.entries(sensitive).map(([api, scopes]) => [api === MANAGEMENT_API_ALIAS && managementApi ? managementApi : api, scopes]));
 }
 
 export function systemAudiences(tenant: TenantSnapshot): Set<string> {

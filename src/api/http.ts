@@ -119,9 +119,9 @@ export class ManagementClient implements ManagementApi {
   }
 
   async listResourceServers(): Promise<ResourceServerSummary[]> {
-    type Raw = { id?: string; identifier: string; name?: string; is_system?: boolean; scopes?: { value: string }[] };
+    type Raw = { id?: string; identifier: string; name?: string; is_system?: boolean; scopes?: { value: string }[]; token_lifetime?: number };
     const raw = await this.offsetList<Raw>('api/v2/resource-servers', 'resource_servers', {
-      fields: 'id,identifier,name,is_system,scopes',
+      fields: 'id,identifier,name,is_system,scopes,token_lifetime',
       include_fields: true,
     });
     return raw.map((rs) => ({
@@ -130,6 +130,7 @@ export class ManagementClient implements ManagementApi {
       name: rs.name,
       ...(rs.is_system ? { is_system: true } : {}),
       scopes: (rs.scopes ?? []).map((s) => s.value),
+      ...(typeof rs.token_lifetime === 'number' ? { token_lifetime: rs.token_lifetime } : {}),
     }));
   }
 

@@ -105,6 +105,7 @@ export class Validator {
       max_deletes?: number;
       exclude?: { clients?: string[] };
       pipeline_clients?: string[];
+      sensitive_scopes?: Record<string, string[]>;
       allow_undefined_scopes?: boolean;
       include?: string[];
     };
@@ -123,6 +124,7 @@ export class Validator {
         maxDeletes: raw.max_deletes ?? DEFAULT_MAX_DELETES,
         exclude: { clients: [...(raw.exclude?.clients ?? [])] },
         pipelineClients: [...(raw.pipeline_clients ?? [])],
+        sensitiveScopes: Object.fromEntries(Object.entries(raw.sensitive_scopes ?? {}).map(([api, scopes]) => [api, [...scopes]])),
         allowUndefinedScopes: raw.allow_undefined_scopes ?? false,
         vars: Object.fromEntries(vars),
         include: [...(raw.include ?? [])],
@@ -146,7 +148,7 @@ const GRANT_FIELDS: FieldCatalogue = {
   grant: ['client', 'client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization'],
 };
 const SETTINGS_FIELDS: FieldCatalogue = {
-  '': ['tenant', 'manage', 'max_deletes', 'exclude', 'pipeline_clients', 'allow_undefined_scopes', 'vars', 'include', '$schema'],
+  '': ['tenant', 'manage', 'max_deletes', 'exclude', 'pipeline_clients', 'sensitive_scopes', 'allow_undefined_scopes', 'vars', 'include', '$schema'],
   manage: ['audiences'],
   exclude: ['clients'],
 };

@@ -19,6 +19,7 @@ export interface SeedResourceServer {
   name?: string;
   scopes?: (string | { value: string; description?: string })[];
   is_system?: boolean;
+  token_lifetime?: number;
 }
 
 export interface SeedGrant {

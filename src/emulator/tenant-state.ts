@@ -17,6 +17,8 @@ export interface StoredResourceServer {
   identifier: string;
   is_system?: true;
   scopes: { value: string; description: string }[];
+  /** Seconds an access token for this API lives; Auth0's default is 86,400. */
+  token_lifetime: number;
 }
 
 /** A grant exactly as Auth0 stores it: unset keys are absent. */
@@ -72,6 +74,7 @@ export function stateFromSeed(seed: Seed, random: () => number): TenantState {
     identifier: rs.identifier,
     ...(rs.is_system ? { is_system: true as const } : {}),
     scopes: (rs.scopes ?? []).map((s) => (typeof s === 'string' ? { value: s, description: s } : { value: s.value, description: s.description ?? s.value })),
+    token_lifetime: rs.token_lifetime ?? 86_400,
   }));
   const nameToId = new Map(clients.map((c) => [c.name, c.client_id]));
   const grants: StoredGrant[] = (seed.client_grants ?? []).map((g: SeedGrant) => {

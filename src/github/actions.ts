@@ -3,6 +3,7 @@
 // itself); annotations are written through the CLI's stdout, escaped by render/escape.ts. Every
 // text is redacted here, whatever the caller did: these are outputs like stdout.
 import * as core from '@actions/core';
+import { RISK_CLASSES } from '../model/review.js';
 import type { Plan, Problem } from '../model/types.js';
 import { workflowCommand } from '../util/escape.js';
 
@@ -19,8 +20,17 @@ export async function publishPlanToActions(plan: Plan, markdown: string, io: Act
     update: String(plan.summary.update),
     delete: String(plan.summary.delete),
     replace: String(plan.summary.replace),
+    ...riskOutputs(plan),
   });
   await writeSummary(markdown, io);
+}
+
+/** `risk_<class>` (dashes as underscores) with the count of each risk class, and `risks` in all: a workflow can require another reviewer. */
+function riskOutputs(plan: Plan): Record<string, string> {
+  const risks = plan.review?.risks ?? [];
+  const outputs: Record<string, string> = { risks: String(risks.length) };
+  for (const risk of RISK_CLASSES) outputs[`risk_${risk.replace(/-/g, '_')}`] = String(risks.filter((r) => r.class === risk).length);
+  return outputs;
 }
 
 export async function publishProblemsToActions(problems: readonly Problem[], markdown: string, io: ActionsOutput): Promise<void> {

@@ -1,4 +1,5 @@
 // Types only: the vocabulary shared by the pure core (load → validate → resolve → diff → plan → render).
+import type { AccessReview } from './review.js';
 
 /** A place in a source file. Lines and columns are 1-based. */
 export interface SourceLocation {
@@ -26,6 +27,8 @@ export interface Settings {
   exclude: { clients: string[] };
   /** The applications the pipeline runs as (plan app, apply app), by name or id: never managed, whoever runs. */
   pipelineClients: string[];
+  /** Per API identifier (or the Management API alias), scopes a review must flag as `sensitive`. */
+  sensitiveScopes: Record<string, string[]>;
   allowUndefinedScopes: boolean;
   /** Resolved ${NAME} values (declared in `vars:`, overridden from the environment). */
   vars: Record<string, string>;
@@ -65,6 +68,8 @@ export interface ResourceServerSummary {
   name?: string;
   is_system?: boolean;
   scopes: string[];
+  /** Seconds an access token for this API lives (already-issued tokens keep their access that long). */
+  token_lifetime?: number;
 }
 
 /** A grant as the Management API returns it. Unset keys are absent. */
@@ -152,6 +157,8 @@ export interface PlanSummary {
 
 export interface Plan {
   tenant: string;
+  /** What the plan means for access (risk classes, effective access, revocation timing); absent when not computed. */
+  review?: AccessReview;
   /** A hash of the live managed grants the plan was computed from (changes when the tenant does). */
   fingerprint: string;
   /** A hash of the change set (actions, identities, before and after): what a reviewer approves. */

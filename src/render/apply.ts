@@ -5,6 +5,7 @@ import type { VerifyReads } from '../apply/verify-reads.js';
 import type { Plan } from '../model/types.js';
 import { toJsonPlan } from '../plan/json.js';
 import { safeJson, visible } from '../util/escape.js';
+import { duration } from './review.js';
 import { clientLabel } from './words.js';
 
 export interface ApplyReport {
@@ -13,6 +14,8 @@ export interface ApplyReport {
   /** Differences left after re-reading the tenant; undefined when the re-read failed. */
   remaining: number | undefined;
   verifyError?: Error;
+  /** When the apply finished (ms since the epoch), for the time removals are fully effective. */
+  finishedAt: number;
 }
 
 export interface ApplyView {
@@ -46,9 +49,14 @@ function humanView(quiet: boolean): ApplyView {
           : report.remaining !== undefined
             ? `Not converged: ${report.remaining} difference(s) remain after re-reading the tenant.`
             : `Not verified: re-reading the tenant failed (${visible(String(report.verifyError?.message))}).`;
+      const removalsEnd = report.plan.review?.fully_effective_after;
+      const revocation =
+        removalsEnd !== undefined && applied > 0
+          ? `Removed access is fully effective by ${new Date(report.finishedAt + removalsEnd * 1000).toISOString()}: tokens issued before the apply live up to ${duration(removalsEnd)}.\n`
+          : '';
       return (
         `\nApplied ${applied} of ${report.outcomes.length} changes${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} not started (interrupted)` : ''}.\n` +
-        `${verdict}\n`
+        `${verdict}\n${revocation}`
       );
     },
     quietFailures: (outcomes) => {

@@ -3,6 +3,15 @@ import type { Plan } from '../model/types.js';
 import { toJsonPlan } from '../plan/json.js';
 import { safeJson } from '../util/escape.js';
 
+/** The JSON plan; with a review, also `risks` (most serious first) and `access` (see the README). */
 export function renderJson(plan: Plan): string {
-  return `${safeJson(JSON.stringify(toJsonPlan(plan), null, 2))}\n`;
+  const review = plan.review;
+  const value = review
+    ? {
+        ...toJsonPlan(plan),
+        risks: review.risks,
+        access: { clients: review.clients, apis: review.apis, revocations: review.revocations, fully_effective_after: review.fully_effective_after ?? null },
+      }
+    : toJsonPlan(plan);
+  return `${safeJson(JSON.stringify(value, null, 2))}\n`;
 }

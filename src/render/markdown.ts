@@ -4,6 +4,7 @@
 // open no HTML, no `<!--`, no @mention and no second code span.
 import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
+import { accessMarkdown, risksMarkdown } from './review.js';
 import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 /** GitHub rejects comments longer than this. */
@@ -23,7 +24,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const flagged = plan.changes.filter((c) => c.flags.length > 0);
   const rest = plan.changes.filter((c) => c.flags.length === 0);
   const deletes = plan.changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;
-  if (flagged.length > 0) {
+  if (plan.review) head.push(...risksMarkdown(plan.review));
+  if (flagged.length > 0 && !plan.review) {
     head.push(
       `> [!CAUTION]`,
       `> **${flagged.length} privilege increase${flagged.length === 1 ? '' : 's'}** on the Management API: review ${flagged.length === 1 ? 'it' : 'them'} first.`,
@@ -54,6 +56,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     blocks.push({ text: `${flagged.length > 0 ? '\n' : ''}#### Changes\n`, change: false });
     blocks.push(...rest.map((c) => ({ text: renderChange(c), change: true })));
   }
+  const access = plan.review ? accessMarkdown(plan.review) : '';
+  if (access) blocks.push({ text: `\n${access}\n`, change: false });
   const max = options.maxLength ?? Infinity;
   const reserved = head.join('\n').length + footer.join('\n').length + 300;
   let body = '';

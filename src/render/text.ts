@@ -3,6 +3,7 @@
 import { createColors } from 'picocolors';
 import type { Change, Plan } from '../model/types.js';
 import { neutralizeCommands, visible } from '../util/escape.js';
+import { accessText, risksText } from './review.js';
 import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
@@ -16,6 +17,7 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
     replace: c.magenta,
   };
   const lines: string[] = [c.bold(`grantsync plan for ${visible(plan.tenant)}`), ''];
+  if (plan.review) lines.push(...risksText(plan.review).map((l) => (l.startsWith('  !') ? c.red(l) : l)));
   let audience: string | undefined;
   for (const change of plan.changes) {
     if (change.audience !== audience) {
@@ -36,6 +38,7 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
     }
   }
   if (plan.changes.length > 0) lines.push('');
+  if (plan.review) lines.push(...accessText(plan.review));
   lines.push(c.bold(verdict(plan.summary)));
   lines.push(
     c.dim(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged${unmanagedDetail(plan)}. Fingerprint ${visible(plan.fingerprint)}.`),

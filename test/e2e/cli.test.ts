@@ -65,7 +65,7 @@ describe('plan → apply → plan', () => {
     const result = await runCli(['plan', '--dir', copyOfGrants(), '--format', 'json'], { env });
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout);
-    expect(Object.keys(plan)).toEqual(['tenant', 'fingerprint', 'digest', 'summary', 'changes']);
+    expect(Object.keys(plan)).toEqual(['tenant', 'fingerprint', 'digest', 'summary', 'changes', 'risks', 'access']);
     expect(plan.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(plan.summary).toEqual({ create: 1, update: 3, delete: 1, replace: 0, unchanged: 2, unmanaged: 3 });
     expect(plan.changes.find((c: { action: string }) => c.action === 'create')).toEqual({

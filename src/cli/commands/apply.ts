@@ -102,7 +102,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     },
   });
   session.progress.done();
-  io.out(view.report({ plan: work.plan, outcomes: result.outcomes, remaining: result.remaining?.length, verifyError: result.verifyError }));
+  io.out(view.report({ plan: work.plan, outcomes: result.outcomes, remaining: result.remaining?.length, verifyError: result.verifyError, finishedAt: Date.now() }));
   const failures = view.quietFailures(result.outcomes);
   if (failures !== undefined) io.err(failures);
   const { failed, skipped } = tally(result.outcomes);
