@@ -4,6 +4,7 @@
 // open no HTML, no `<!--`, no @mention and no second code span.
 import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
+import { diagramSection, MAX_DIAGRAM_CHARS } from './diagram.js';
 import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 /** GitHub rejects comments longer than this. */
@@ -33,6 +34,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   if (deletes > 0) {
     head.push(`> [!WARNING]`, `> This plan **removes ${deletes} grant${deletes === 1 ? '' : 's'}**: the clients lose that access.`, '');
   }
+  // The picture of the change, folded under the verdict; a quarter of the room at most.
+  head.push(...diagramSection(plan.changes, Math.min(MAX_DIAGRAM_CHARS, (options.maxLength ?? Infinity) / 4)));
   const footer: string[] = [
     '',
     `<details><summary>${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged</summary>`,
