@@ -36,6 +36,7 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     maxRequestsPerSecond: options.maxRps,
     writeConcurrency: options.concurrency,
     retry: retryTuning(env),
+    timeoutMs: timeoutMs(env),
     onRequest: (event) => progress.request(event),
     onPage: (resource, items) => progress.page(resource, items),
   });
@@ -51,6 +52,12 @@ function retryTuning(env: Env): { baseDelayMs?: number; maxDelayMs?: number } {
   const base = ms('GRANTSYNC_RETRY_BASE_MS');
   const max = ms('GRANTSYNC_RETRY_MAX_MS');
   return { ...(base !== undefined ? { baseDelayMs: base } : {}), ...(max !== undefined ? { maxDelayMs: max } : {}) };
+}
+
+/** GRANTSYNC_TIMEOUT_MS: how long one request may wait for its answer (default 30000). */
+function timeoutMs(env: Env): number | undefined {
+  const value = Number(env.GRANTSYNC_TIMEOUT_MS);
+  return env.GRANTSYNC_TIMEOUT_MS !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 export interface Planned extends PlanResult {
