@@ -13,6 +13,7 @@ import { removedScopes } from './model/grant.js';
 import { InputError, RefusedError } from './errors.js';
 import type { Change, DesiredGrant, LiveGrant, Ownership, Plan, Problem, TenantSnapshot } from './model/types.js';
 import { buildPlan } from './plan/plan.js';
+import { tenantNameOf } from './model/tenant.js';
 import { resolveDesiredState } from './resolve/resolve.js';
 
 /**
@@ -59,6 +60,7 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
   const plan = buildPlan({
     tenant: opts.tenantName,
+    tenantName: tenantNameOf(tenant),
     diff,
     clientNames: new Map(tenant.clients.map((c) => [c.client_id, c.name])),
     systemAudiences: systemAudiences(tenant),

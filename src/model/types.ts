@@ -151,7 +151,13 @@ export interface PlanSummary {
 }
 
 export interface Plan {
+  /** The address the tenant was reached at: the `tenant:` pin, else the host of AUTH0_DOMAIN. */
   tenant: string;
+  /**
+   * The tenant's own name: the host of its Management API audience (the `is_system` API), e.g.
+   * acme.eu.auth0.com behind a custom domain, or demo.grantsync.local behind 127.0.0.1:4010.
+   */
+  tenantName?: string;
   /** A hash of the live managed grants the plan was computed from (changes when the tenant does). */
   fingerprint: string;
   /** A hash of the change set (actions, identities, before and after): what a reviewer approves. */

@@ -5,7 +5,7 @@
 import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
 import { diagramSection, MAX_DIAGRAM_CHARS } from './diagram.js';
-import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+import { clientLabel, fieldChanges, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 /** GitHub rejects comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -20,7 +20,7 @@ export interface MarkdownOptions {
 }
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
-  const head: string[] = [`### grantsync plan for ${codeSpan(plan.tenant)}`, '', `**${verdict(plan.summary)}**`, ''];
+  const head: string[] = [`### grantsync plan for ${tenantTitle(plan, codeSpan)}`, '', `**${verdict(plan.summary)}**`, ''];
   const flagged = plan.changes.filter((c) => c.flags.length > 0);
   const rest = plan.changes.filter((c) => c.flags.length === 0);
   const deletes = plan.changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;
