@@ -14,6 +14,7 @@ import { InputError, RefusedError } from './errors.js';
 import type { Change, DesiredGrant, LiveGrant, Ownership, Plan, Problem, TenantSnapshot } from './model/types.js';
 import { buildPlan } from './plan/plan.js';
 import { reviewAccess } from './review/access.js';
+import { tenantNameOf } from './model/tenant.js';
 import { resolveDesiredState } from './resolve/resolve.js';
 
 /**
@@ -59,7 +60,7 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
   const clientNames = new Map(tenant.clients.map((c) => [c.client_id, c.name]));
-  const plan = buildPlan({ tenant: opts.tenantName, diff, clientNames, systemAudiences: systemAudiences(tenant) });
+  const plan = buildPlan({ tenant: opts.tenantName, tenantName: tenantNameOf(tenant), diff, clientNames, systemAudiences: systemAudiences(tenant) });
   plan.review = reviewAccess({
     changes: plan.changes,
     live: tenant.grants,

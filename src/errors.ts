@@ -28,8 +28,11 @@ export class ApiError extends Error {
   readonly path: string;
   /** True when the request may or may not have taken effect (lost reply, reset connection). */
   readonly outcomeUnknown: boolean;
+  /** What to check, when grantsync can tell (a wrong AUTH0_DOMAIN, an emulator that is not running, …). */
+  readonly hint: string | undefined;
   constructor(opts: {
     message: string;
+    hint?: string;
     method: string;
     path: string;
     status?: number;
@@ -44,6 +47,7 @@ export class ApiError extends Error {
     this.method = opts.method;
     this.path = opts.path;
     this.outcomeUnknown = opts.outcomeUnknown ?? false;
+    this.hint = opts.hint;
   }
 }
 

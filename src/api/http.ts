@@ -1,10 +1,11 @@
 // The Management API over HTTP with got: tokens, pagination, retries, rate limiting, two pools.
-import { got, RequestError, type Got, type Response } from 'got';
+import { got, RequestError, type Got, type Options, type Response } from 'got';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiError } from '../errors.js';
 import type { ClientSummary, GrantKey, LiveGrant, ResourceServerSummary } from '../model/types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Endpoint } from './domain.js';
+import { explainNetworkError } from './network-error.js';
 import type { ReadProfile } from '../model/types.js';
 import type { CreateGrantBody, GrantFilter, ManagementApi, UpdateGrantBody } from './port.js';
 import { RateLimiter, readRateLimitHeaders } from './ratelimit.js';
@@ -37,6 +38,8 @@ export interface ClientOptions {
   random?: () => number;
   onRequest?: (event: RequestEvent) => void;
   onPage?: (resource: string, items: number) => void;
+  /** How host names are looked up (tests answer for names under `.invalid` without asking DNS). */
+  dnsLookup?: Options['dnsLookup'];
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -63,6 +66,9 @@ export class ManagementClient implements ManagementApi {
   private readonly random: () => number;
   /** Moving average of successful GET round trips (ms); undefined until the first one. */
   private readLatencyMs: number | undefined;
+  /** Whether the server has answered any request (a refused connection is then worth retrying). */
+  private answered = false;
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: ClientOptions) {
     this.clock = options.clock ?? systemClock;
@@ -71,6 +77,7 @@ export class ManagementClient implements ManagementApi {
     this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond);
     this.reads = pLimit(options.readConcurrency ?? 16);
     this.writes = pLimit(options.writeConcurrency ?? 8);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
     this.http = got.extend({
       prefixUrl: options.endpoint.baseUrl,
       throwHttpErrors: false,
@@ -79,7 +86,8 @@ export class ManagementClient implements ManagementApi {
       // Never follow a redirect: a 307 would re-send the token request's body (the client secret) or the
       // bearer token to wherever the Location points. A 3xx is reported by call(), not retried.
       followRedirect: false,
-      timeout: { request: options.timeoutMs ?? 30_000 },
+      timeout: { request: this.timeoutMs },
+      ...(options.dnsLookup ? { dnsLookup: options.dnsLookup } : {}),
       responseType: 'text',
       headers: { 'user-agent': 'grantsync', accept: 'application/json' },
     });
@@ -223,19 +231,30 @@ export class ManagementClient implements ManagementApi {
         limiter?.settle();
         const code = error instanceof RequestError ? error.code : 'ERROR';
         this.options.onRequest?.({ method: call.method, path: shownPath, status: code, ms: this.clock.now() - started, attempt });
-        if (!repeatable || serverErrors >= this.policy.maxServerRetries) {
+        const problem = explainNetworkError(error, {
+          baseUrl: this.options.endpoint.baseUrl,
+          request: `${call.method} /${call.path}`,
+          timeoutMs: this.timeoutMs,
+          attempts: serverErrors + 1,
+          answeredBefore: this.answered,
+        });
+        if (!repeatable || serverErrors >= this.policy.maxServerRetries || problem?.permanent) {
           throw new ApiError({
-            message: this.options.redactor.redact(`${call.method} /${shownPath} failed: ${code} (${(error as Error).message})`),
+            message: this.options.redactor.redact(problem?.message ?? `${call.method} /${shownPath} failed: ${code} (${(error as Error).message})`),
+            ...(problem?.hint ? { hint: this.options.redactor.redact(problem.hint) } : {}),
             method: call.method,
             path: `/${shownPath}`,
-            outcomeUnknown: call.method !== 'GET' && !call.tokenRequest,
+            // A request that never reached the server (no such host, refused, not TLS) did nothing.
+            outcomeUnknown: call.method !== 'GET' && !call.tokenRequest && !problem?.permanent,
             errorCode: code,
+            cause: error,
           });
         }
         serverErrors++;
         await this.clock.sleep(retryDelay({ attempt: serverErrors, headers: {}, now: this.clock.now(), random: this.random, policy: this.policy }));
         continue;
       }
+      this.answered = true;
       limiter?.settle(readRateLimitHeaders(res.headers), res.statusCode !== 429);
       this.options.onRequest?.({ method: call.method, path: shownPath, status: res.statusCode, ms: this.clock.now() - started, attempt });
       const status = res.statusCode;

@@ -18,7 +18,7 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
   } else if (error instanceof RefusedError) {
     io.err(`error: apply refused: ${visibleText(error.message)}\n`);
   } else if (error instanceof ApiError) {
-    io.err(`error: Management API: ${visibleText(error.message)}\n`);
+    io.err(`error: Management API: ${visibleText(error.message)}\n${error.hint ? `hint: ${visibleText(error.hint)}\n` : ''}`);
   } else if (error instanceof GitHubError) {
     io.err(`error: GitHub: ${visibleText(error.message)}\n`);
   } else if (error instanceof NotConvergedError) {

@@ -36,12 +36,19 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     maxRequestsPerSecond: options.maxRps,
     writeConcurrency: options.concurrency,
     retry: retryTuning(env),
+    timeoutMs: timeoutMs(env),
     onRequest: (event) => progress.request(event),
     onPage: (resource, items) => progress.page(resource, items),
   });
   return { environment, client, progress, allowOutside: options.allowOutside ?? false };
 }
 
+
+/** GRANTSYNC_TIMEOUT_MS: how long one request may wait for its answer (default 30000). */
+function timeoutMs(env: Env): number | undefined {
+  const value = Number(env.GRANTSYNC_TIMEOUT_MS);
+  return env.GRANTSYNC_TIMEOUT_MS !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}
 
 export interface Planned extends PlanResult {
   state: DesiredState;

@@ -1,6 +1,7 @@
 // The live tenant → grant files whose first plan is empty. Pure.
 import { unmanagedReason } from '../diff/ownership.js';
 import { MANAGEMENT_API_ALIAS } from '../model/grant.js';
+import { tenantNameOf } from '../model/tenant.js';
 import { InputError } from '../errors.js';
 import type { ClientSummary, Ownership, Problem, TenantSnapshot } from '../model/types.js';
 import { layoutFiles, slug, type ExportFile, type ExportGrant, type SettingsExport } from './write.js';
@@ -81,6 +82,7 @@ export function exportTenant(tenant: TenantSnapshot, opts: ExportOptions): Tenan
     warnings,
     settings: {
       tenant: opts.host,
+      ...(tenantNameOf(tenant) !== undefined ? { tenantName: tenantNameOf(tenant) } : {}),
       pipelineClients: pipeline.map((p) => ({ name: uniqueName(p.id), why: p.why })),
       excludeClients: [...excluded].map(([id, why]) => {
         const client = clients.get(id);

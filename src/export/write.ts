@@ -76,7 +76,10 @@ export function renderGrantFile(file: ExportFile, schemaPath: string, options: R
 }
 
 export interface SettingsExport {
+  /** The pin: the host of AUTH0_DOMAIN, which is what a run compares `tenant:` with. */
   tenant?: string;
+  /** The tenant's own name (its Management API audience's host), written as a comment when it differs. */
+  tenantName?: string;
   /** The applications the pipeline runs as; `why` says how export knew. */
   pipelineClients?: { name: string; why: string }[];
   excludeClients: { name: string; why: string }[];
@@ -86,7 +89,11 @@ export interface SettingsExport {
 
 export function renderSettingsFile(settings: SettingsExport, schemaPath: string, options: RenderOptions = {}): string {
   const lines = [`# yaml-language-server: $schema=${schemaPath}`, EXPORT_MARKER];
-  if (settings.tenant) lines.push(`tenant: ${scalar(settings.tenant, options)}`);
+  if (settings.tenant) {
+    // The pin is the address (what AUTH0_DOMAIN names), never the name: a run compares it with AUTH0_DOMAIN's host.
+    const named = settings.tenantName && settings.tenantName.toLowerCase() !== settings.tenant.toLowerCase();
+    lines.push(`tenant: ${scalar(settings.tenant, options)}${named ? `  # ${commentText(`tenant ${settings.tenantName}, reached at this address`)}` : ''}`);
+  }
   if (settings.pipelineClients && settings.pipelineClients.length > 0) {
     lines.push('# The applications the pipeline runs as (plan and apply): their grants are never managed.', 'pipeline_clients:');
     for (const client of settings.pipelineClients) lines.push(`  - ${scalar(client.name, options)}  # ${commentText(client.why)}`);

@@ -156,7 +156,13 @@ export interface PlanSummary {
 }
 
 export interface Plan {
+  /** The address the tenant was reached at: the `tenant:` pin, else the host of AUTH0_DOMAIN. */
   tenant: string;
+  /**
+   * The tenant's own name: the host of its Management API audience (the `is_system` API), e.g.
+   * acme.eu.auth0.com behind a custom domain, or demo.grantsync.local behind 127.0.0.1:4010.
+   */
+  tenantName?: string;
   /** What the plan means for access (risk classes, effective access, revocation timing); absent when not computed. */
   review?: AccessReview;
   /** A hash of the live managed grants the plan was computed from (changes when the tenant does). */

@@ -15,7 +15,10 @@ export interface JsonChange {
 }
 
 export interface JsonPlan {
+  /** The address the tenant was reached at (the `tenant:` pin, else the host of AUTH0_DOMAIN). */
   tenant: string;
+  /** The tenant's own name, from its Management API audience; null when it has none. Absent from older saved plans. */
+  tenant_name?: string | null;
   fingerprint: string;
   digest: string;
   summary: Plan['summary'];
@@ -25,6 +28,7 @@ export interface JsonPlan {
 export function toJsonPlan(plan: Plan): JsonPlan {
   return {
     tenant: plan.tenant,
+    tenant_name: plan.tenantName ?? null,
     fingerprint: plan.fingerprint,
     digest: plan.digest,
     summary: { ...plan.summary },

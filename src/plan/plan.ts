@@ -37,6 +37,8 @@ export const ESCALATION_SCOPES: ReadonlySet<string> = new Set([
 
 export interface PlanInput {
   tenant: string;
+  /** The tenant's own name (see Plan.tenantName). */
+  tenantName?: string;
   diff: DiffResult;
   /** client_id → name, for deletes and display. */
   clientNames: ReadonlyMap<string, string>;
@@ -44,7 +46,7 @@ export interface PlanInput {
   systemAudiences: ReadonlySet<string>;
 }
 
-export function buildPlan({ tenant, diff, clientNames, systemAudiences }: PlanInput): Plan {
+export function buildPlan({ tenant, tenantName, diff, clientNames, systemAudiences }: PlanInput): Plan {
   const changes = diff.changes.map((change): Change => {
     const named = { ...change, client_name: change.client_name ?? clientNames.get(change.client_id) };
     return { ...named, flags: privilegeFlags(named, systemAudiences) };
@@ -54,6 +56,7 @@ export function buildPlan({ tenant, diff, clientNames, systemAudiences }: PlanIn
   const unmanaged = Object.values(diff.unmanagedByReason).reduce((a, b) => a + (b ?? 0), 0);
   return {
     tenant,
+    ...(tenantName !== undefined ? { tenantName } : {}),
     fingerprint: fingerprintGrants(diff.managed),
     digest: digestChanges(changes),
     summary: {

@@ -74,6 +74,8 @@ export function compareWithSaved(saved: SavedPlan, today: JsonPlan, host: string
   };
   field('host', saved.host.toLowerCase(), host.toLowerCase());
   field('tenant', saved.tenant, today.tenant);
+  // Saved before the name was recorded: nothing to compare.
+  if (saved.tenant_name !== undefined) field('tenant_name', saved.tenant_name, today.tenant_name ?? null);
   field('fingerprint', saved.fingerprint, today.fingerprint);
   field('digest', saved.digest, today.digest);
   field('summary', saved.summary, today.summary);

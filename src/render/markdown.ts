@@ -4,8 +4,9 @@
 // open no HTML, no `<!--`, no @mention and no second code span.
 import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
+import { diagramSection, MAX_DIAGRAM_CHARS } from './diagram.js';
 import { accessMarkdown, risksMarkdown } from './review.js';
-import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+import { clientLabel, fieldChanges, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 /** GitHub rejects comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -20,7 +21,7 @@ export interface MarkdownOptions {
 }
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
-  const head: string[] = [`### grantsync plan for ${codeSpan(plan.tenant)}`, '', `**${verdict(plan.summary)}**`, ''];
+  const head: string[] = [`### grantsync plan for ${tenantTitle(plan, codeSpan)}`, '', `**${verdict(plan.summary)}**`, ''];
   const flagged = plan.changes.filter((c) => c.flags.length > 0);
   const rest = plan.changes.filter((c) => c.flags.length === 0);
   const deletes = plan.changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;
@@ -35,6 +36,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   if (deletes > 0) {
     head.push(`> [!WARNING]`, `> This plan **removes ${deletes} grant${deletes === 1 ? '' : 's'}**: the clients lose that access.`, '');
   }
+  // The picture of the change, folded under the verdict; a quarter of the room at most.
+  head.push(...diagramSection(plan.changes, Math.min(MAX_DIAGRAM_CHARS, (options.maxLength ?? Infinity) / 4)));
   const footer: string[] = [
     '',
     `<details><summary>${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged</summary>`,

@@ -4,7 +4,7 @@ import { createColors } from 'picocolors';
 import type { Change, Plan } from '../model/types.js';
 import { neutralizeCommands, visible } from '../util/escape.js';
 import { accessText, risksText } from './review.js';
-import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+import { clientLabel, fieldChanges, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 
@@ -16,7 +16,7 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
     delete: c.red,
     replace: c.magenta,
   };
-  const lines: string[] = [c.bold(`grantsync plan for ${visible(plan.tenant)}`), ''];
+  const lines: string[] = [c.bold(`grantsync plan for ${tenantTitle(plan)}`), ''];
   if (plan.review) lines.push(...risksText(plan.review).map((l) => (l.startsWith('  !') ? c.red(l) : l)));
   let audience: string | undefined;
   for (const change of plan.changes) {

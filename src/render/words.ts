@@ -3,6 +3,13 @@ import type { Change, Plan, PlanSummary, UnmanagedReason } from '../model/types.
 import { diffArrays } from 'diff';
 import { visible } from '../util/escape.js';
 
+/** "demo.grantsync.local (at 127.0.0.1:4010)", or the address alone when the name is the same or unknown. */
+export function tenantTitle(plan: Pick<Plan, 'tenant' | 'tenantName'>, escape: (value: string) => string = visible): string {
+  const name = plan.tenantName;
+  if (name === undefined || name.toLowerCase() === plan.tenant.toLowerCase()) return escape(plan.tenant);
+  return `${escape(name)} (at ${escape(plan.tenant)})`;
+}
+
 export function verdict(summary: PlanSummary): string {
   if (summary.create + summary.update + summary.delete + summary.replace === 0) return 'No changes. The tenant matches the YAML.';
   const parts = [`${summary.create} to create`, `${summary.update} to update`, `${summary.delete} to delete`];

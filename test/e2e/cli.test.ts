@@ -65,7 +65,8 @@ describe('plan → apply → plan', () => {
     const result = await runCli(['plan', '--dir', copyOfGrants(), '--format', 'json'], { env });
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout);
-    expect(Object.keys(plan)).toEqual(['tenant', 'fingerprint', 'digest', 'summary', 'changes', 'risks', 'access']);
+    expect(Object.keys(plan)).toEqual(['tenant', 'tenant_name', 'fingerprint', 'digest', 'summary', 'changes', 'risks', 'access']);
+    expect(plan.tenant_name).toBe('demo.grantsync.local');
     expect(plan.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(plan.summary).toEqual({ create: 1, update: 3, delete: 1, replace: 0, unchanged: 2, unmanaged: 3 });
     expect(plan.changes.find((c: { action: string }) => c.action === 'create')).toEqual({
@@ -199,7 +200,7 @@ describe('safety rails', () => {
     expect(emulator.store.state.grants.filter((g) => g.audience === 'https://api.example.com/payments')).toEqual([]);
   });
 
-  it('applies exactly a saved plan, and refuses one the tenant has moved past', async () => {
+  it('applies exactly a saved plan, and refuses one the tenant has moved past', { timeout: 90_000 }, async () => {
     const { emulator, env } = await tenant();
     const dir = copyOfGrants();
     const planFile = path.join(dir, '..', `plan-${path.basename(dir)}.json`);

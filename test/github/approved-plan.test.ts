@@ -114,7 +114,7 @@ describe('apply --expect-from-pr', () => {
     expect(writeRequests(emulator)).toBe(5);
   });
 
-  it('a plan cut to fit the comment still records its digest, and applies', async () => {
+  it('a plan cut to fit the comment still records its digest, and applies', { timeout: 90_000 }, async () => {
     const { emulator, github, dir, prJob, pushJob } = await setUp();
     // 1,500 grants the files do not declare: a plan far longer than GitHub's 65,536-character limit.
     for (let i = 0; i < 1500; i++) {

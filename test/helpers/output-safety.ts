@@ -20,8 +20,10 @@ export function expectSafeText(text: string, allowedCommands: RegExp[] = []): vo
 export interface MarkdownScan {
   /** Contents of the inline code spans, in order. */
   spans: string[];
-  /** Lines inside fenced code blocks. */
+  /** Lines inside fenced code blocks (but Mermaid's). */
   fenced: string[];
+  /** Lines inside ```mermaid blocks. */
+  mermaid: string[];
   /** Everything else: what GitHub would parse as markdown and HTML. */
   prose: string;
 }
@@ -33,18 +35,21 @@ export interface MarkdownScan {
 export function scanMarkdown(markdown: string): MarkdownScan {
   const spans: string[] = [];
   const fenced: string[] = [];
+  const mermaid: string[] = [];
   let prose = '';
   let fence: string | undefined;
+  let inMermaid = false;
   const paragraphs: string[] = [];
   for (const line of markdown.split('\n')) {
     const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
     if (fence) {
       if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
-      else fenced.push(line);
+      else (inMermaid ? mermaid : fenced).push(line);
       continue;
     }
     if (marker) {
       fence = marker;
+      inMermaid = line.trim() === `${marker}mermaid`;
       continue;
     }
     paragraphs.push(line);
@@ -85,8 +90,19 @@ export function scanMarkdown(markdown: string): MarkdownScan {
     prose += '⟨code⟩';
     i = close + run.length;
   }
-  return { spans, fenced, prose };
+  return { spans, fenced, mermaid, prose };
 }
+
+/** The only lines of grantsync's diagram: generated ids, labels of letters, digits, `_./-` and entities. */
+const LABEL = '"[A-Za-z0-9_./#;-]*(?: [A-Za-z0-9_./#;-]+)*"';
+const MERMAID_LINES = [
+  /^flowchart LR$/,
+  /^ {2}subgraph (clients\["Clients"\]|apis\["APIs"\])$/,
+  /^ {2}end$/,
+  new RegExp(`^ {4}[ca]\\d+\\[${LABEL}\\]$`),
+  new RegExp(`^ {2}c\\d+ (==>|-->|-\\.->)\\|${LABEL}\\| a\\d+$`),
+  /^ {2}linkStyle \d+(,\d+)* stroke:#[0-9a-f]{6}(,stroke-[a-z]+:[0-9a-z ]+)*$/,
+];
 
 const OUR_TAGS = /<\/?(details|summary|sub)>|<br>/g;
 
@@ -106,5 +122,6 @@ export function expectSafeMarkdown(markdown: string): MarkdownScan {
   expect(prose.replace(/\\[\\`]/g, ''), 'a backtick outside code spans').not.toContain('`');
   for (const span of scan.spans) expect(span, 'a code span over two lines').not.toContain('\n');
   for (const line of scan.fenced) expect(line).toMatch(/^ {2}[-+!] /);
+  for (const line of scan.mermaid) expect(MERMAID_LINES.some((re) => re.test(line)), `a Mermaid line grantsync does not write: ${line}`).toBe(true);
   return scan;
 }

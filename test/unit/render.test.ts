@@ -52,7 +52,7 @@ describe('markdown', () => {
   });
   it('a privilege increase, listed first and flagged', async () => {
     const md = renderMarkdown(privileged);
-    expect(md.indexOf('Privilege increases')).toBeLessThan(md.indexOf('ci-deployer'));
+    expect(md.indexOf('Privilege increases')).toBeLessThan(md.indexOf('create `ci-deployer'));
     await expect(md).toMatchFileSnapshot('../fixtures/render/privilege-increase.md');
   });
   it('a huge plan is cut under the GitHub comment limit, with a pointer to the job summary', async () => {

@@ -6,6 +6,7 @@ import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 import { openSession, planDirectory, type CommonOptions } from '../session.js';
 import { refuseWriteCredentials } from '../write-credentials.js';
+import { tenantTitle } from '../../render/words.js';
 
 export interface ValidateOptions extends CommonOptions {
   offline: boolean;
@@ -21,6 +22,6 @@ export async function validateCommand(options: ValidateOptions, env: Env, io: Io
   }
   const session = openSession(env, io, redactor, options);
   const planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true));
-  io.out(`${options.dir}: ${planned.state.grants.length} grants are valid against ${planned.plan.tenant}.\n`);
+  io.out(`${options.dir}: ${planned.state.grants.length} grants are valid against ${tenantTitle(planned.plan)}.\n`);
   return EXIT_OK;
 }
