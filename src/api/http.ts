@@ -216,6 +216,8 @@ export class ManagementClient implements ManagementApi {
     const limiter = call.tokenRequest ? undefined : this.limiter;
     for (let attempt = 0; ; attempt++) {
       const token = call.tokenRequest ? undefined : await this.tokens.get();
+      // Built before the request, not inside its try: a body that cannot be built is not a network error.
+      const json: unknown = typeof call.json === 'function' ? await (call.json as () => Promise<unknown>)() : call.json;
       await limiter?.acquire();
       const started = this.clock.now();
       const shownPath = showPath(call);
@@ -224,7 +226,7 @@ export class ManagementClient implements ManagementApi {
         res = await this.http(call.path, {
           method: call.method,
           searchParams: call.searchParams,
-          json: typeof call.json === 'function' ? await (call.json as () => Promise<unknown>)() : call.json,
+          json,
           headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
         });
       } catch (error) {

@@ -54,8 +54,9 @@ export function parseSigningKey(pem: string, algorithm: SigningAlgorithm, source
     return fail('is not a PEM private key');
   }
   const type = key.asymmetricKeyType;
-  if (type !== 'rsa' && type !== 'rsa-pss') fail(`holds ${type ?? 'an unknown'} key; ${algorithm} needs an RSA key`);
-  if (type === 'rsa-pss' && algorithm !== 'PS256') fail(`holds an RSA-PSS key, which can only sign PS256, not ${algorithm}`, 'Set AUTH0_CLIENT_SIGNING_ALGORITHM=PS256, or use a plain RSA key.');
+  // An RSA-PSS-only key (OID id-RSASSA-PSS) is refused by jose; a plain RSA key signs PS256 as well.
+  if (type === 'rsa-pss') fail('holds an RSA-PSS-only key', 'Use a plain RSA key (openssl genrsa -out key.pem 2048): it signs RS256, RS384 and PS256 alike.');
+  if (type !== 'rsa') fail(`holds an ${type ?? 'unknown'} key; ${algorithm} needs an RSA key`);
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_MODULUS_BITS) fail(`holds a ${bits}-bit RSA key; Auth0 needs at least ${MIN_MODULUS_BITS} bits`);
   return { key, algorithm, source, secrets: pemSecrets(pem) };
