@@ -4,7 +4,7 @@
 // 401 for bad client credentials. Every answer carries x-ratelimit-* headers.
 import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDomain } from '../../src/api/domain.js';
 import { ManagementClient } from '../../src/api/http.js';
 import { Redactor } from '../../src/api/redact.js';

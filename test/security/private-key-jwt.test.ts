@@ -2,14 +2,16 @@
 // private key) instead of a secret, against the emulator, which verifies each client assertion with
 // the client's registered public key. Every wrong setting is an input error before any write, and
 // the key's text never appears in any output.
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { Seed } from '../../src/emulator/seed.js';
-import { runCli, SECRETS, type CliResult } from '../helpers/cli.js';
+import { parse } from 'yaml';
+import { CLI, runCli, SECRETS, type CliResult } from '../helpers/cli.js';
 import { DEMO_DEPLOYER, DEMO_SEED, withEmulator, writeRequests } from '../helpers/emulator.js';
 
 let running: Emulator[] = [];
@@ -93,6 +95,41 @@ describe('Private Key JWT', () => {
       expect(plan.code, `${alg}: ${plan.stderr}`).toBe(0);
       expect(plan.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
     }
+  });
+
+  it("the action's client-signing-key input: a 0600 file under RUNNER_TEMP for the run, removed afterwards, never printed", { timeout: 60_000 }, async () => {
+    const { env } = await start();
+    const { dir } = workspace();
+    const runnerTemp = mkdtempSync(path.join(tmpdir(), 'grantsync-runner-temp-'));
+    const action = parse(readFileSync('action.yml', 'utf8')) as { runs: { steps: { id?: string; run?: string }[] } };
+    // The action's own script, running the built CLI instead of the published package.
+    const script = action.runs.steps.find((s) => s.id === 'run')!.run!.replace('npx --yes "grantsync@$GRANTSYNC_VERSION"', `node ${JSON.stringify(CLI)}`);
+    const stepEnv = {
+      ...env,
+      PATH: process.env.PATH,
+      NO_COLOR: '1',
+      RUNNER_TEMP: runnerTemp,
+      GRANTSYNC_COMMAND: 'plan',
+      GRANTSYNC_DIR: dir,
+      GRANTSYNC_SIGNING_KEY: registered.privateKey,
+      GRANTSYNC_SIGNING_ALGORITHM: '',
+      // What `${{ secrets.AUTH0_CLIENT_SECRET }}` gives when the repository has no such secret.
+      AUTH0_CLIENT_SECRET: '',
+    };
+    const result = await new Promise<CliResult>((resolve) => {
+      const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', `${script}\nls -l "$AUTH0_CLIENT_SIGNING_KEY_PATH" >&2`], { env: stepEnv });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
+    // While grantsync ran the key file was there, readable by its owner only.
+    expect(result.stderr).toMatch(/^-rw------- .*grantsync-key\./m);
+    expect(readdirSync(runnerTemp)).toEqual([]);
+    expectNoKey(result);
   });
 
   const refusals: { name: string; files?: Record<string, string>; env: (work: string) => Record<string, string>; message: RegExp }[] = [
