@@ -40,7 +40,7 @@ export function readEnvironment(env: Env, cwd: string = process.cwd()): Environm
   throw new InputError([
     {
       message: clientId ? 'neither AUTH0_CLIENT_SECRET nor AUTH0_CLIENT_SIGNING_KEY_PATH is set' : 'no Management API credentials in the environment',
-      hint: 'Set AUTH0_CLIENT_ID with AUTH0_CLIENT_SECRET or AUTH0_CLIENT_SIGNING_KEY_PATH (Private Key JWT) for a machine-to-machine application, or AUTH0_ACCESS_TOKEN.',
+      hint: 'Set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (a machine-to-machine application), AUTH0_CLIENT_ID and AUTH0_CLIENT_SIGNING_KEY_PATH (Private Key JWT), or AUTH0_ACCESS_TOKEN.',
     },
   ]);
 }
