@@ -9,6 +9,7 @@ import { explainNetworkError } from './network-error.js';
 import type { ReadProfile } from '../model/types.js';
 import type { CreateGrantBody, GrantFilter, ManagementApi, UpdateGrantBody } from './port.js';
 import { RateLimiter, readRateLimitHeaders } from './ratelimit.js';
+import { assertionAudience, clientAssertion, CLIENT_ASSERTION_TYPE, explainRefusedAssertion, type SigningKey } from './signing-key.js';
 import type { Redactor } from './redact.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry.js';
 import { ClientCredentialsToken, StaticToken, type FetchedToken, type TokenSource } from './token.js';
@@ -27,7 +28,11 @@ export interface RequestEvent {
 
 export interface ClientOptions {
   endpoint: Endpoint;
-  credentials: { clientId: string; clientSecret: string; audience?: string } | { accessToken: string };
+  credentials:
+    | { clientId: string; clientSecret: string; audience?: string }
+    /** Private Key JWT: a client assertion signed with this key instead of a secret (auth0-api.md §14). */
+    | { clientId: string; signingKey: SigningKey; audience?: string }
+    | { accessToken: string };
   redactor: Redactor;
   readConcurrency?: number;
   writeConcurrency?: number;
@@ -48,6 +53,7 @@ interface Call {
   method: Method;
   path: string;
   searchParams?: Record<string, string | number | boolean>;
+  /** The body; a function is called again for each attempt (a client assertion is accepted once). */
   json?: unknown;
   /** Statuses that are answers rather than errors (e.g. 404 when looking up). */
   accept?: number[];
@@ -96,9 +102,12 @@ export class ManagementClient implements ManagementApi {
       options.redactor.add(creds.accessToken);
       this.tokens = new StaticToken(creds.accessToken);
     } else {
-      options.redactor.add(creds.clientSecret);
       const audience = creds.audience ?? `https://${options.endpoint.host}/api/v2/`;
-      this.tokens = new ClientCredentialsToken(creds.clientId, () => this.fetchToken(creds.clientId, creds.clientSecret, audience), this.clock.now);
+      const authenticate = this.clientAuthentication(creds);
+      const fetch = (): Promise<FetchedToken> => this.fetchToken(async () => ({ client_id: creds.clientId, ...(await authenticate()), audience }));
+      const signingKey = 'signingKey' in creds ? creds.signingKey : undefined;
+      const fetchExplained = signingKey ? () => fetch().catch((error: unknown) => Promise.reject(explainRefusedAssertion(error, signingKey))) : fetch;
+      this.tokens = new ClientCredentialsToken(creds.clientId, fetchExplained, this.clock.now);
     }
   }
 
@@ -216,6 +225,8 @@ export class ManagementClient implements ManagementApi {
     const limiter = call.tokenRequest ? undefined : this.limiter;
     for (let attempt = 0; ; attempt++) {
       const token = call.tokenRequest ? undefined : await this.tokens.get();
+      // Built before the request, not inside its try: a body that cannot be built is not a network error.
+      const json: unknown = typeof call.json === 'function' ? await (call.json as () => Promise<unknown>)() : call.json;
       await limiter?.acquire();
       const started = this.clock.now();
       const shownPath = showPath(call);
@@ -224,7 +235,7 @@ export class ManagementClient implements ManagementApi {
         res = await this.http(call.path, {
           method: call.method,
           searchParams: call.searchParams,
-          json: call.json,
+          json,
           headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
         });
       } catch (error) {
@@ -287,11 +298,32 @@ export class ManagementClient implements ManagementApi {
     this.readLatencyMs = this.readLatencyMs === undefined ? ms : 0.8 * this.readLatencyMs + 0.2 * ms;
   }
 
-  private async fetchToken(clientId: string, clientSecret: string, audience: string): Promise<FetchedToken> {
+  /**
+   * The fields that authenticate a token request: the client secret, or a fresh client assertion
+   * (a new jti and lifetime for each request, since Auth0 accepts each assertion once).
+   */
+  private clientAuthentication(creds: Exclude<ClientOptions['credentials'], { accessToken: string }>): () => Promise<Record<string, string>> {
+    if ('clientSecret' in creds) {
+      this.options.redactor.add(creds.clientSecret);
+      return async () => ({ client_secret: creds.clientSecret });
+    }
+    const { signingKey } = creds;
+    for (const secret of signingKey.secrets) this.options.redactor.add(secret);
+    const { clientId } = creds;
+    const audience = assertionAudience(this.options.endpoint.baseUrl);
+    return async () => {
+      const assertion = await clientAssertion(clientId, signingKey, audience, this.clock.now());
+      this.options.redactor.add(assertion);
+      return { client_assertion: assertion, client_assertion_type: CLIENT_ASSERTION_TYPE };
+    };
+  }
+
+  private async fetchToken(fields: () => Promise<Record<string, string>>): Promise<FetchedToken> {
     const res = await this.call({
       method: 'POST',
       path: 'oauth/token',
-      json: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience },
+      // Built again for each attempt: a retried request carries a fresh assertion.
+      json: async () => ({ grant_type: 'client_credentials', ...(await fields()) }),
       tokenRequest: true,
     });
     const body = parseBody(res, 'oauth/token') as { access_token?: unknown; expires_in?: unknown; scope?: unknown };

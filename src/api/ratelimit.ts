@@ -61,6 +61,13 @@ export class RateLimiter {
   private lastResetAt = 0;
   /** Tokens added at each reset, as seen when a reset passed (lump buckets only). */
   private lump = 0;
+  /**
+   * True once an answer showed the bucket at or below PRESSED_SHARE of its size, or a 429. Until
+   * then the limit has not constrained this run (a large bucket, or few requests), and the refill
+   * "learned" from a bucket that stays full is only our own request rate.
+   */
+  private pressed = false;
+  static readonly PRESSED_SHARE = 0.8;
 
   constructor(
     private readonly clock: Clock,
@@ -98,6 +105,7 @@ export class RateLimiter {
     if (headers.remaining === undefined) return;
     const now = this.clock.now();
     if (headers.limit !== undefined) this.limit = headers.limit;
+    if (headers.remaining <= this.limit * RateLimiter.PRESSED_SHARE) this.pressed = true;
     if (headers.resetAt !== undefined) this.resetAt = headers.resetAt;
     const last = this.sample;
     if (!last) {
@@ -125,12 +133,12 @@ export class RateLimiter {
 
   /**
    * The rate the server lets requests through, as far as we know: the learned refill (capped by
-   * the fixed limit), Infinity when no answer has carried rate-limit headers, undefined when the
-   * server limits us but the refill is not learned yet.
+   * the fixed limit), Infinity when no answer has carried rate-limit headers or the bucket has never
+   * run low (see `pressed`), undefined when the server limits us but the refill is not learned yet.
    */
   requestsPerSecond(): number | undefined {
     const cap = this.minIntervalMs > 0 ? 1000 / this.minIntervalMs : Infinity;
-    if (this.sample === undefined) return cap;
+    if (this.sample === undefined || !this.pressed) return cap;
     if (this.refillPerMs > 0) return Math.min(cap, this.refillPerMs * 1000);
     return this.minIntervalMs > 0 ? cap : undefined;
   }
@@ -170,6 +178,7 @@ export class RateLimiter {
 
   /** After a 429: nothing is left until `until` (epoch ms), and the refill was slower than we thought. */
   exhausted(until: number): void {
+    this.pressed = true;
     if (this.refillPerMs > 0) this.surprises++;
     this.remaining = Math.min(this.remaining ?? 0, 0);
     this.resetAt = Math.max(this.resetAt, until);

@@ -2,7 +2,9 @@
 // and the retry tuning. Commands receive these values, never process.env.
 import type { ClientOptions } from '../api/http.js';
 import { parseDomain, type Endpoint } from '../api/domain.js';
+import { parseSigningAlgorithm } from '../api/signing-key.js';
 import { InputError } from '../errors.js';
+import { readSigningKeyFile } from './signing-key-file.js';
 
 export interface Environment {
   endpoint: Endpoint;
@@ -11,19 +13,35 @@ export interface Environment {
 
 export type Env = Record<string, string | undefined>;
 
-export function readEnvironment(env: Env): Environment {
+export function readEnvironment(env: Env, cwd: string = process.cwd()): Environment {
   const endpoint = parseDomain(env.AUTH0_DOMAIN);
   const token = env.AUTH0_ACCESS_TOKEN?.trim();
   const clientId = env.AUTH0_CLIENT_ID?.trim();
   const clientSecret = env.AUTH0_CLIENT_SECRET;
-  if (clientId && clientSecret) {
-    return { endpoint, credentials: { clientId, clientSecret, ...(env.AUTH0_AUDIENCE ? { audience: env.AUTH0_AUDIENCE } : {}) } };
+  // Empty counts as unset: a workflow passes `${{ secrets.X }}` of an undefined secret as ''.
+  const keyPath = env.AUTH0_CLIENT_SIGNING_KEY_PATH?.trim() || undefined;
+  const algorithm = parseSigningAlgorithm(env.AUTH0_CLIENT_SIGNING_ALGORITHM);
+  const audience = env.AUTH0_AUDIENCE ? { audience: env.AUTH0_AUDIENCE } : {};
+  if (keyPath) {
+    if (clientSecret) {
+      throw new InputError([
+        {
+          message: 'both AUTH0_CLIENT_SECRET and AUTH0_CLIENT_SIGNING_KEY_PATH are set',
+          hint: 'An application authenticates with a client secret or with Private Key JWT, not both: unset the one it does not use.',
+        },
+      ]);
+    }
+    if (!clientId) {
+      throw new InputError([{ message: 'AUTH0_CLIENT_SIGNING_KEY_PATH is set but AUTH0_CLIENT_ID is not', hint: 'Private Key JWT needs the client id of the application whose public key is registered.' }]);
+    }
+    return { endpoint, credentials: { clientId, signingKey: readSigningKeyFile(keyPath, algorithm, cwd), ...audience } };
   }
+  if (clientId && clientSecret) return { endpoint, credentials: { clientId, clientSecret, ...audience } };
   if (token) return { endpoint, credentials: { accessToken: token } };
   throw new InputError([
     {
-      message: clientId ? 'AUTH0_CLIENT_SECRET is not set' : 'no Management API credentials in the environment',
-      hint: 'Set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (a machine-to-machine application), or AUTH0_ACCESS_TOKEN.',
+      message: clientId ? 'neither AUTH0_CLIENT_SECRET nor AUTH0_CLIENT_SIGNING_KEY_PATH is set' : 'no Management API credentials in the environment',
+      hint: 'Set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (a machine-to-machine application), AUTH0_CLIENT_ID and AUTH0_CLIENT_SIGNING_KEY_PATH (Private Key JWT), or AUTH0_ACCESS_TOKEN.',
     },
   ]);
 }

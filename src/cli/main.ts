@@ -39,6 +39,8 @@ Environment:
   AUTH0_DOMAIN          tenant host (acme.eu.auth0.com) or a loopback emulator URL (http://127.0.0.1:4010)
   AUTH0_CLIENT_ID       client-credentials login (with AUTH0_CLIENT_SECRET) …
   AUTH0_CLIENT_SECRET
+  AUTH0_CLIENT_SIGNING_KEY_PATH   … or Private Key JWT: the application's PEM private key (instead of the secret)
+  AUTH0_CLIENT_SIGNING_ALGORITHM  RS256 (default), RS384 or PS256
   AUTH0_ACCESS_TOKEN    … or a ready Management API token
   AUTH0_AUDIENCE        Management API audience when AUTH0_DOMAIN is a custom domain
   NO_COLOR              no colour in text output

@@ -1,11 +1,12 @@
-// Tokens: the client-credentials endpoint (`POST /oauth/token`) and the Bearer check of every API request.
+// Tokens: the client-credentials endpoint (`POST /oauth/token`, by secret or Private Key JWT) and the Bearer check of every API request.
 // A token's scopes are its client's grant to the Management API, as in Auth0.
 import { createHmac, randomBytes } from 'node:crypto';
+import { AssertionVerifier, assertionIssuer, CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 import type { Clock } from './clock.js';
 import type { FaultInjector } from './faults.js';
 import type { StatsRecorder } from './stats.js';
 import { error, type Reply } from './reply.js';
-import type { TenantStore } from './store.js';
+import type { StoredClient, TenantStore } from './store.js';
 import { parseJson, safeEqual } from './wire.js';
 
 interface Claims {
@@ -30,6 +31,7 @@ const unauthorized = (message: string): Reply => ({ status: 401, body: { statusC
 
 export class TokenService {
   private readonly signingKey = randomBytes(32);
+  private readonly assertions: AssertionVerifier;
 
   constructor(
     private readonly store: TenantStore,
@@ -37,18 +39,21 @@ export class TokenService {
     private readonly faults: FaultInjector,
     private readonly stats: StatsRecorder,
     private readonly lifetimeSeconds: number,
-  ) {}
+  ) {
+    this.assertions = new AssertionVerifier(clock);
+  }
 
-  /** `POST /oauth/token` with grant_type client_credentials, JSON or form-encoded. */
-  issue(request: TokenRequest): Reply {
+  /**
+   * `POST /oauth/token` with grant_type client_credentials, JSON or form-encoded; the client
+   * authenticates with its secret or with a Private Key JWT client assertion.
+   */
+  async issue(request: TokenRequest): Promise<Reply> {
     const params = tokenParams(request);
     if (params.grant_type !== 'client_credentials') {
       return oauth(400, 'unsupported_grant_type', `Unsupported grant type: ${String(params.grant_type)}`);
     }
-    const client = this.store.client(String(params.client_id ?? ''));
-    if (!client || !client.client_secret || !safeEqual(client.client_secret, String(params.client_secret ?? ''))) {
-      return oauth(401, 'access_denied', 'Unauthorized');
-    }
+    const client = await this.authenticate(params, request.host);
+    if (!client) return oauth(401, 'access_denied', 'Unauthorized');
     if (!client.grant_types.includes('client_credentials')) {
       return { status: 403, body: { error: 'unauthorized_client', error_description: "Grant type 'client_credentials' not allowed for the client.", error_uri: 'https://auth0.com/docs/clients/client-grant-types' } };
     }
@@ -74,6 +79,25 @@ export class TokenService {
       jti: randomBytes(8).toString('hex'),
     });
     return { status: 200, body: { access_token: token, expires_in: this.lifetimeSeconds, scope, token_type: 'Bearer' } };
+  }
+
+  /**
+   * The client a token request authenticates, by secret or by client assertion (never both). Every
+   * refusal is Auth0's answer to a wrong secret (§8); which check failed is not told.
+   */
+  private async authenticate(params: Record<string, unknown>, host: string | undefined): Promise<StoredClient | undefined> {
+    const assertion = params.client_assertion;
+    if (assertion === undefined) {
+      const client = this.store.client(String(params.client_id ?? ''));
+      return client?.client_secret && safeEqual(client.client_secret, String(params.client_secret ?? '')) ? client : undefined;
+    }
+    if (typeof assertion !== 'string' || params.client_assertion_type !== CLIENT_ASSERTION_TYPE || params.client_secret !== undefined) return undefined;
+    const clientId = params.client_id === undefined ? assertionIssuer(assertion) : String(params.client_id);
+    const client = clientId === undefined ? undefined : this.store.client(clientId);
+    if (!client?.public_keys?.length) return undefined;
+    // aud is the tenant's origin with a trailing slash: its canonical domain, or the host it was called on.
+    const audiences = [`https://${this.store.state.tenant}/`, ...(host ? [`https://${host}/`, `http://${host}/`] : [])];
+    return (await this.assertions.verify(assertion, client.client_id, client.public_keys, audiences)) ? client : undefined;
   }
 
   /** Checks the Bearer token of an API request against the scopes the route needs (any one of them). */

@@ -13,6 +13,12 @@ export interface RateLimitOptions {
   retryAfter?: boolean;
 }
 
+/**
+ * The bucket when none is configured: Auth0 sends `x-ratelimit-*` on every answer, so the emulator
+ * does too, with a bucket large enough that no test or demo run meets it.
+ */
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { burst: 1000, perSecond: 1000 };
+
 export interface TakeResult {
   /** No token was left: answer 429 with these headers. */
   exhausted: boolean;

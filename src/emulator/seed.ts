@@ -11,6 +11,18 @@ export interface SeedClient {
   /** Clients with a secret can get Management API tokens (client credentials). */
   client_secret?: string;
   grant_types?: string[];
+  /**
+   * Private Key JWT credentials (Auth0: `client_authentication_methods.private_key_jwt.credentials`):
+   * the client gets tokens with a client assertion signed by the matching private key.
+   */
+  public_keys?: PublicKeyCredential[];
+}
+
+/** A public key as PEM (SPKI) or a JWK, and the one algorithm assertions must use (default RS256). */
+export interface PublicKeyCredential {
+  alg?: 'RS256' | 'RS384' | 'PS256';
+  pem?: string;
+  jwk?: Record<string, unknown>;
 }
 
 export interface SeedResourceServer {

@@ -9,7 +9,7 @@ import { TokenService } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
 import { FaultInjector, seededRandom, type FaultOptions } from './faults.js';
 import { openTenant, StateFile } from './persistence.js';
-import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
+import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { managementRoutes, RouteTable } from './routes.js';
 import type { Seed } from './seed.js';
 import { StatsRecorder, type EmulatorStats } from './stats.js';
@@ -29,6 +29,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Persist the tenant here after every write (mode 0600); loaded instead of the seed when it exists. */
   statePath?: string;
+  /** The Management API's bucket; default DEFAULT_RATE_LIMIT (generous). Its headers come on every answer. */
   rateLimit?: RateLimitOptions;
   /** Added to every API request: a fixed delay, or a range. */
   latencyMs?: number | { min: number; max: number };
@@ -73,13 +74,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const stats = new StatsRecorder();
   const faults = new FaultInjector(options.faults, stats);
   const adminToken = newAdminToken();
-  let bucket = options.rateLimit ? new TokenBucket(options.rateLimit, clock) : undefined;
+  // A generous bucket when none is configured: the headers come on every answer, as Auth0's do.
+  let bucket = new TokenBucket(options.rateLimit ?? DEFAULT_RATE_LIMIT, clock);
+  // The token endpoint is the Authentication API, with limits of its own.
+  const tokenBucket = new TokenBucket(DEFAULT_RATE_LIMIT, clock);
   const pipeline = new RequestPipeline({
     routes: new RouteTable(managementRoutes()),
     admin: new AdminApi(adminToken, { store, stats, faults }),
     tokens: new TokenService(store, clock, faults, stats, options.tokenLifetimeSeconds ?? 86_400),
     stateFile: options.statePath ? new StateFile(options.statePath, store) : undefined,
     bucket: () => bucket,
+    tokenBucket,
     latencyMs: options.latencyMs,
     store,
     stats,
@@ -96,7 +101,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     resetStats: () => stats.reset(),
     setFaults: (next) => faults.set(next),
     setRateLimit(next) {
-      bucket = next ? new TokenBucket(next, clock) : undefined;
+      bucket = new TokenBucket(next ?? DEFAULT_RATE_LIMIT, clock);
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -111,7 +116,8 @@ interface PipelineParts {
   admin: AdminApi;
   tokens: TokenService;
   stateFile: StateFile | undefined;
-  bucket: () => TokenBucket | undefined;
+  bucket: () => TokenBucket;
+  tokenBucket: TokenBucket;
   latencyMs: EmulatorOptions['latencyMs'];
   store: TenantStore;
   stats: StatsRecorder;
@@ -145,16 +151,18 @@ class RequestPipeline {
       send(res, r, headers);
     };
     if (match.key === 'POST /oauth/token') {
-      return reply(tokens.issue({ body, contentType: req.headers['content-type'] ?? '', host: req.headers.host }));
+      const limited = this.parts.tokenBucket.take();
+      if (limited.exhausted) return reply({ status: 429, body: { error: 'too_many_requests', error_description: 'Global limit has been reached' } }, limited.headers);
+      return reply(await tokens.issue({ body, contentType: req.headers['content-type'] ?? '', host: req.headers.host }), limited.headers);
     }
-    if (!match.route) return reply(error(404, 'Not Found'));
-
-    const limited = this.parts.bucket()?.take();
-    if (limited?.exhausted) {
+    // Every answer carries the rate-limit headers, an unknown path's 404 included.
+    const limited = this.parts.bucket().take();
+    if (limited.exhausted) {
       stats.current.rateLimited++;
       return reply(error(429, 'Global limit has been reached', 'too_many_requests'), limited.headers);
     }
-    const headers = limited?.headers ?? {};
+    const headers = limited.headers;
+    if (!match.route) return reply(error(404, 'Not Found'), headers);
     await this.delay();
     const fault = faults.beforeRequest();
     if (fault === 'reset') return void req.socket.destroy();

@@ -1,5 +1,5 @@
 // The emulated tenant as data (what the state file holds), and how a seed becomes one.
-import { managementApi, type Seed, type SeedClient, type SeedGrant } from './seed.js';
+import { managementApi, type PublicKeyCredential, type Seed, type SeedClient, type SeedGrant } from './seed.js';
 
 export interface StoredClient {
   client_id: string;
@@ -9,6 +9,7 @@ export interface StoredClient {
   global: boolean;
   client_secret?: string;
   grant_types: string[];
+  public_keys?: PublicKeyCredential[];
 }
 
 export interface StoredResourceServer {
@@ -61,6 +62,7 @@ export function stateFromSeed(seed: Seed, random: () => number): TenantState {
     global: c.global ?? false,
     ...(c.client_secret ? { client_secret: c.client_secret } : {}),
     grant_types: c.grant_types ?? (c.app_type === 'non_interactive' ? ['client_credentials'] : ['authorization_code', 'refresh_token']),
+    ...(c.public_keys?.length ? { public_keys: c.public_keys.map((k) => ({ ...k })) } : {}),
   }));
   if (!clients.some((c) => c.global)) {
     // Every tenant has the legacy global client "All Applications" (recorded).

@@ -85,6 +85,28 @@ describe('RateLimiter', () => {
     expect(new RateLimiter(clock, 10).requestsPerSecond()).toBe(10);
   });
 
+  it("a bucket far larger than the run (the emulator's default) neither slows it nor counts as a limit", async () => {
+    // Sequential requests 5 ms apart against a 1000-token bucket refilled at 1000/s: it stays full.
+    const { refused, elapsedMs, learnedPerSecond } = await simulate({ burst: 1000, perSecond: 1000, requests: 3000, latencyMs: 5 });
+    expect(refused).toBe(0);
+    expect(elapsedMs).toBe(3000 * 5);
+    // Not the rate we happened to send at: the apply's re-read planning treats it as no limit.
+    expect(learnedPerSecond).toBe(Infinity);
+  });
+
+  it('a bucket that ran low, or a 429, makes the limit count', () => {
+    const clock = { now: () => 0, sleep: async () => undefined };
+    const low = new RateLimiter(clock);
+    low.settle({ limit: 1000, remaining: 999, resetAt: 1000 });
+    expect(low.requestsPerSecond()).toBe(Infinity);
+    low.settle({ limit: 1000, remaining: 800, resetAt: 1000 });
+    expect(low.requestsPerSecond()).toBeUndefined();
+    const refused = new RateLimiter(clock);
+    refused.settle({ limit: 1000, remaining: 999, resetAt: 1000 });
+    refused.exhausted(1000);
+    expect(refused.requestsPerSecond()).toBeUndefined();
+  });
+
   it('without headers it does not wait at all', async () => {
     let now = 0;
     const slept: number[] = [];
