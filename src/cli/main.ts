@@ -67,6 +67,15 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
       exitCode = await (await import('./commands/validate.js')).validateCommand(opts, proc.env, io, redactor);
     });
 
+  common(program.command('access').description('who can call which API with which scopes once the YAML is applied (read-only, for audits)'))
+    .addOption(format)
+    .option('--client <name-or-id>', 'only this client')
+    .option('--api <identifier>', 'only this API')
+    .action(async (opts) => {
+      verbose = opts.verbose;
+      exitCode = await (await import('./commands/access.js')).accessCommand(opts, proc.env, io, redactor);
+    });
+
   common(program.command('plan').description('show what apply would change (read-only)'))
     .addOption(format)
     .option('--out <file>', 'also save the plan for `apply --plan`')

@@ -15,6 +15,8 @@ export interface ReviewInput {
   resourceServers: readonly ResourceServerSummary[];
   /** Per API identifier, scopes that `grantsync.yaml` marks as sensitive. */
   sensitiveScopes?: Readonly<Record<string, readonly string[]>>;
+  /** `touched` (a plan review): only the clients and APIs the changes touch; `all` (an audit): every one. */
+  scope?: 'touched' | 'all';
 }
 
 export function reviewAccess(input: ReviewInput): AccessReview {
@@ -86,7 +88,7 @@ function risksOf(input: ReviewInput): Risk[] {
 }
 
 function clientAccess(input: ReviewInput, before: ReadonlyMap<string, Held>, after: ReadonlyMap<string, Held>): ClientAccess[] {
-  const touched = [...new Set(input.changes.map((c) => c.client_id))];
+  const touched = input.scope === 'all' ? [...new Set([...after.values()].map((g) => g.client_id))] : [...new Set(input.changes.map((c) => c.client_id))];
   return touched
     .map((clientId) => {
       const keys = new Set([...before.values(), ...after.values()].filter((g) => g.client_id === clientId).map(keyOf));
@@ -111,7 +113,7 @@ function accessOf(had: Held | undefined, has: Held | undefined): ApiAccess {
 }
 
 function apiWriters(input: ReviewInput, before: ReadonlyMap<string, Held>, after: ReadonlyMap<string, Held>): ApiWriters[] {
-  const audiences = [...new Set(input.changes.map((c) => c.audience))].sort(compareStrings);
+  const audiences = [...new Set(input.scope === 'all' ? [...after.values()].map((g) => g.audience) : input.changes.map((c) => c.audience))].sort(compareStrings);
   const defined = new Map(input.resourceServers.map((rs) => [rs.identifier, rs.scopes]));
   return audiences.map((audience) => {
     const sensitive = input.sensitiveScopes?.[audience] ?? [];

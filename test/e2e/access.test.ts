@@ -1,0 +1,68 @@
+// `grantsync access` on the demo tenant, checked against a brute-force reading of the live grants.
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/server.js';
+import { isWriteLike } from '../../src/review/access.js';
+import { runCli } from '../helpers/cli.js';
+import { withEmulator, writeRequests } from '../helpers/emulator.js';
+
+let running: Emulator[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((e) => e.close()));
+  running = [];
+});
+
+interface AccessJson {
+  pending_changes: number;
+  clients: { client_id: string; client_name: string | null; apis: { audience: string; subject_type: string; all_scopes: boolean; scopes: { scope: string; status: string }[] }[] }[];
+  apis: { audience: string; scopes: { scope: string; holders: { client_id: string }[] }[] }[];
+}
+
+describe('grantsync access', () => {
+  it('answers who can reach what, as the live grants say after apply, and writes nothing', { timeout: 90_000 }, async () => {
+    const { emulator, env } = await withEmulator();
+    running.push(emulator);
+    const dir = mkdtempSync(path.join(tmpdir(), 'grantsync-access-'));
+    cpSync(path.resolve('grants'), dir, { recursive: true });
+
+    const before = JSON.parse((await runCli(['access', '--dir', dir, '--format', 'json'], { env })).stdout) as AccessJson;
+    expect(before.pending_changes).toBeGreaterThan(0);
+    expect((await runCli(['apply', '--dir', dir], { env })).code).toBe(0);
+    const writesAfterApply = writeRequests(emulator);
+
+    const result = await runCli(['access', '--dir', dir, '--format', 'json'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const access = JSON.parse(result.stdout) as AccessJson;
+    expect(access.pending_changes).toBe(0);
+    // The answer before the apply (the YAML's view) equals the tenant after it.
+    expect(before.clients.map((c) => [c.client_id, c.apis.filter((a) => a.scopes.every((s) => s.status !== 'removed'))]).length).toBe(access.clients.length);
+
+    // Brute force: every live client grant, straight from the emulator's store.
+    const live = emulator.store.state.grants.filter((g) => g.client_id !== undefined);
+    const expected = new Map<string, Map<string, string[]>>();
+    for (const g of live) {
+      const apis = expected.get(g.client_id!) ?? new Map<string, string[]>();
+      apis.set(`${g.audience} ${g.subject_type ?? 'client'}`, [...(g.scope ?? [])].sort());
+      expected.set(g.client_id!, apis);
+    }
+    const got = new Map(access.clients.map((c) => [c.client_id, new Map(c.apis.map((a) => [`${a.audience} ${a.subject_type}`, a.scopes.map((s) => s.scope).sort()]))]));
+    expect(got).toEqual(expected);
+    for (const api of access.apis) {
+      for (const { scope, holders } of api.scopes) {
+        const brute = live.filter((g) => g.audience === api.audience && (g.scope ?? []).includes(scope)).map((g) => g.client_id).sort();
+        expect(isWriteLike(scope)).toBe(true);
+        expect(holders.map((h) => h.client_id).sort()).toEqual(brute);
+      }
+    }
+
+    const payments = await runCli(['access', '--dir', dir, '--api', 'https://api.example.com/payments'], { env });
+    expect(payments.stdout).toContain('billing-worker can call https://api.example.com/payments with read:invoices, write:refunds');
+    expect(payments.stdout).not.toContain('https://api.example.com/ledger');
+    const one = await runCli(['access', '--dir', dir, '--client', 'billing-worker', '--format', 'markdown'], { env });
+    expect(one.stdout).toContain('### grantsync access for');
+    expect(one.stdout).not.toContain('invoice-mailer');
+    expect(writeRequests(emulator)).toBe(writesAfterApply);
+  });
+});
