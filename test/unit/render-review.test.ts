@@ -1,0 +1,86 @@
+// The access review as reviewers see it: snapshots of text, markdown and JSON on a plan with every
+// risk class, a removal under a 2-hour token lifetime, and a size check on a 2,000-change plan.
+import { describe, expect, it } from 'vitest';
+import { diffGrants } from '../../src/diff/diff.js';
+import { normalizeState } from '../../src/model/grant.js';
+import type { DesiredGrant, LiveGrant, Plan } from '../../src/model/types.js';
+import { buildPlan } from '../../src/plan/plan.js';
+import { reviewAccess } from '../../src/review/access.js';
+import { renderJson } from '../../src/render/json.js';
+import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../src/render/markdown.js';
+import { duration } from '../../src/render/review.js';
+import { renderText } from '../../src/render/text.js';
+
+const MAPI = 'https://acme.eu.auth0.com/api/v2/';
+const PAY = 'https://api.example.com/payments';
+const names = new Map([
+  ['billing', 'billing-worker'],
+  ['mailer', 'invoice-mailer'],
+  ['deployer', 'ci-deployer'],
+  ['partner', 'partner-portal'],
+  ['old', 'old-exporter'],
+]);
+const resourceServers = [
+  { identifier: PAY, scopes: ['read:invoices', 'write:refunds', 'refund:override'], token_lifetime: 7200 },
+  { identifier: MAPI, is_system: true, scopes: ['read:clients', 'create:client_grants'] },
+];
+const live: LiveGrant[] = [
+  { id: 'g1', client_id: 'billing', audience: PAY, scope: ['read:invoices'] },
+  { id: 'g2', client_id: 'old', audience: PAY, scope: ['read:invoices', 'write:refunds'] },
+  { id: 'g3', client_id: 'deployer', audience: MAPI, scope: ['read:clients'] },
+  { id: 'g4', client_id: 'partner', audience: PAY, scope: ['read:invoices'], organization_usage: 'allow' },
+];
+const want = (client_id: string, audience: string, state: Parameters<typeof normalizeState>[0]): DesiredGrant => ({
+  client_id, audience, subject_type: 'client', client_name: names.get(client_id), state: normalizeState(state),
+});
+
+function reviewed(desired: DesiredGrant[], grants = live): Plan {
+  const diff = diffGrants(desired, grants, { manage: 'all', excludedClientIds: [] });
+  const plan = buildPlan({ tenant: 'acme.eu.auth0.com', diff, clientNames: names, systemAudiences: new Set([MAPI]) });
+  plan.review = reviewAccess({ changes: plan.changes, live: grants, clientNames: names, resourceServers, sensitiveScopes: { [PAY]: ['refund:override'] } });
+  return plan;
+}
+
+const everyRisk = reviewed([
+  want('billing', PAY, { scope: ['read:invoices', 'refund:override', 'write:refunds'] }),
+  want('deployer', MAPI, { scope: ['create:client_grants', 'read:clients'] }),
+  want('mailer', PAY, { allow_all_scopes: true }),
+  want('partner', PAY, { scope: ['read:invoices'], organization_usage: 'allow', allow_any_organization: true }),
+]);
+
+describe('access review renderers', () => {
+  it('text: risks first, then access, writers and when removals take effect', async () => {
+    await expect(renderText(everyRisk, { color: false })).toMatchFileSnapshot('../fixtures/render/review.txt');
+    const text = renderText(everyRisk, { color: false });
+    expect(text.indexOf('Risks, most serious first:')).toBeLessThan(text.indexOf('https://api.example.com/payments\n'));
+    expect(text).toContain('old-exporter → https://api.example.com/payments: the grant, until at most 2 h after apply');
+  });
+
+  it('markdown: a CAUTION block with every class, folded access sections', async () => {
+    const md = renderMarkdown(everyRisk);
+    await expect(md).toMatchFileSnapshot('../fixtures/render/review.md');
+    expect(md).toContain('> [!CAUTION]');
+    for (const risk of ['self-escalation', 'privilege-increase', 'wildcard', 'any-organization', 'sensitive']) expect(md).toContain(`\`${risk}\``);
+    expect(md).toContain('<details><summary>Removed access ends at most 2 h after apply</summary>');
+  });
+
+  it('json: risks and access keys', async () => {
+    await expect(renderJson(everyRisk)).toMatchFileSnapshot('../fixtures/render/review.json');
+    const json = JSON.parse(renderJson(everyRisk)) as { risks: { class: string }[]; access: { fully_effective_after: number } };
+    expect(json.risks.map((r) => r.class)).toEqual(['self-escalation', 'privilege-increase', 'wildcard', 'any-organization', 'sensitive']);
+    expect(json.access.fully_effective_after).toBe(7200);
+  });
+
+  it('a 2,000-change plan stays under the comment limit with its review', () => {
+    const many: LiveGrant[] = Array.from({ length: 2000 }, (_, i) => ({ id: `g${i}`, client_id: `client${String(i).padStart(4, '0')}`, audience: PAY, scope: ['read:invoices'] }));
+    const plan = reviewed([], many);
+    expect(plan.changes).toHaveLength(2000);
+    const md = renderMarkdown(plan, { maxLength: GITHUB_COMMENT_LIMIT, truncatedPointer: 'See the job summary.' });
+    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(md).toContain('Showing ');
+  });
+
+  it('durations read as a reviewer says them', () => {
+    expect([30, 600, 7200, 86_400, 172_800, 259_200, 273_600].map(duration)).toEqual(['30 s', '10 min', '2 h', '24 h', '48 h', '3 d', '3 d 4 h']);
+  });
+});
