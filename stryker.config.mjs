@@ -21,6 +21,8 @@ export default {
     'src/apply/**/*.ts',
     'src/api/ratelimit.ts',
   ],
+  // What the sandbox copies need not include reports (other runs' sandboxes) or builds.
+  ignorePatterns: ['reports', 'dist', 'coverage'],
   coverageAnalysis: 'perTest',
   // Two cores shared by several people: one test process.
   concurrency: 1,
