@@ -18,8 +18,8 @@ type Workflow = { on: Record<string, unknown>; permissions?: unknown; jobs: Reco
 const load = (file: string): Workflow => parse(readFileSync(path.join(WORKFLOWS, file), 'utf8')) as Workflow;
 
 describe('workflows', () => {
-  it('exist for CI, plan, apply and drift', () => {
-    expect(files.sort()).toEqual(['ci.yml', 'grants-apply.yml', 'grants-drift.yml', 'grants-plan.yml']);
+  it('exist for CI, plan, apply, drift and mutation testing', () => {
+    expect(files.sort()).toEqual(['ci.yml', 'grants-apply.yml', 'grants-drift.yml', 'grants-plan.yml', 'mutation.yml']);
   });
 
   it.each(files)('%s passes actionlint', (file) => {
