@@ -102,6 +102,13 @@ describe('applyChanges: outcomes', () => {
     expect(grants(api).map((g) => g.replace(/^\S+ /, ''))).toEqual(['c2 client []']);
   });
 
+  it('a create is a POST even when the plan\'s live list has the key (it is adopted, never blindly patched)', async () => {
+    const { api, live } = setup([{ id: 'g1', client_id: 'c1', scope: ['x'] }]);
+    const outcomes = await applyChanges([change('create', null, { scope: ['x'] })], api, { live });
+    expect(summary(outcomes)).toEqual(['adopted (adopted an existing grant (409))']);
+    expect(api.calls).toEqual(['POST c1 client ["x"]', 'FIND c1 client']);
+  });
+
   it('a replace whose old grant is gone just creates', async () => {
     const { api } = setup();
     const outcomes = await applyChanges([change('replace', { scope: [] }, { scope: ['x'] }, { replaces_subject_type: 'user' })], api, { live: [] });
@@ -136,6 +143,7 @@ describe('applyChanges: outcomes', () => {
     api.failUpdate = new ApiError({ message: 'PATCH → 400 bad', method: 'PATCH', path: '/api/v2/client-grants/g1', status: 400 });
     const outcomes = await applyChanges([change('update', { scope: ['x'] }, { scope: ['y'] }), change('create', null, { scope: [] }, { client_id: 'c2' })], api, { live });
     expect(summary(outcomes)).toEqual(['failed: PATCH → 400 bad', 'created']);
+    expect(api.calls).toEqual(['PATCH g1 {"scope":["y"]}', 'POST c2 client []']);
     expect(outcomes[0]!.kind === 'failed' && outcomes[0]!.error).toBe(api.failUpdate);
   });
 
@@ -150,6 +158,7 @@ describe('applyChanges: outcomes', () => {
     const { api: api2, live: live2 } = setup([{ id: 'g1', client_id: 'c1', scope: ['x'] }]);
     api2.failUpdate = Object.assign(new Error('404'), { status: 404 }) as ApiError;
     expect(summary(await applyChanges([change('update', { scope: ['x'] }, { scope: ['y'] })], api2, { live: live2 }))).toEqual(['failed: 404']);
+    expect(api2.calls).toEqual(['PATCH g1 {"scope":["y"]}']);
   });
 
   it('something thrown that is not an Error still becomes a failed outcome with an Error', async () => {

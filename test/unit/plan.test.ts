@@ -62,10 +62,10 @@ describe('buildPlan', () => {
     { client_id: 'c3', audience: 'https://b', subject_type: 'client' as const, state: state(['x']) },
     { client_id: 'c5', audience: 'https://a', subject_type: 'client' as const, state: state([]) },
   ];
-  const diff = diffGrants(desired, live, { manage: 'all', excludedClientIds: [], ownClientId: 'own' });
-  const plan = buildPlan({ tenant: 'acme', diff, clientNames: new Map([['c2', 'two'], ['c1', 'not used'], ['c5', 'five']]), systemAudiences: SYSTEM });
 
   it('orders changes by audience, then name, then id; fills names; flags; totals', () => {
+    const diff = diffGrants(desired, live, { manage: 'all', excludedClientIds: [], ownClientId: 'own' });
+    const plan = buildPlan({ tenant: 'acme', diff, clientNames: new Map([['c2', 'two'], ['c1', 'not used'], ['c5', 'five']]), systemAudiences: SYSTEM });
     expect(plan.tenant).toBe('acme');
     expect(plan.changes.map((c) => [c.action, c.audience, c.client_name, c.flags])).toEqual([
       ['create', 'https://a', 'five', []],
