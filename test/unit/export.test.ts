@@ -62,7 +62,7 @@ describe('exportTenant', () => {
         expect(diff.changes).toEqual([]);
         expect(exported.grants).toBe(diff.unchanged);
       }),
-      { numRuns: 60 },
+      { numRuns: 30 },
     );
   });
 
