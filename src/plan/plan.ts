@@ -74,7 +74,8 @@ export function buildPlan({ tenant, tenantName, diff, clientNames, systemAudienc
 
 /** Deletes and scope removals never carry flags; added Management API scopes always do. */
 export function privilegeFlags(change: Change, systemAudiences: ReadonlySet<string>): Flag[] {
-  if (change.action === 'delete' || !systemAudiences.has(change.audience)) return [];
+  // A delete adds no scope (its `after` is null), so it never reaches the flags.
+  if (!systemAudiences.has(change.audience)) return [];
   const added = addedScopes(change.action === 'replace' ? null : change.before, change.after);
   if (added.length === 0) return [];
   const flags: Flag[] = ['privilege-increase'];

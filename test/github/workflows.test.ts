@@ -15,8 +15,8 @@ type Workflow = { on: Record<string, unknown>; permissions?: unknown; jobs: Reco
 const load = (file: string): Workflow => parse(readFileSync(path.join(WORKFLOWS, file), 'utf8')) as Workflow;
 
 describe('workflows', () => {
-  it('exist for CI, plan, apply, drift and release', () => {
-    expect(files.sort()).toEqual(['ci.yml', 'grants-apply.yml', 'grants-drift.yml', 'grants-plan.yml', 'release.yml']);
+  it('exist for CI, plan, apply, drift, release and mutation testing', () => {
+    expect(files.sort()).toEqual(['ci.yml', 'grants-apply.yml', 'grants-drift.yml', 'grants-plan.yml', 'mutation.yml', 'release.yml']);
   });
 
   it.each(files)('%s passes actionlint', async (file) => {

@@ -1,0 +1,30 @@
+// The mutation score per file and overall from Stryker's JSON report, as a Markdown table
+// (the weekly workflow appends it to the job summary; docs/reliability.md quotes it).
+/* global process, console */
+import { readFileSync } from 'node:fs';
+
+const report = JSON.parse(readFileSync(process.argv[2] ?? 'reports/mutation/mutation.json', 'utf8'));
+const DETECTED = new Set(['Killed', 'Timeout']);
+const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
+
+const rows = [];
+let detectedAll = 0;
+let countedAll = 0;
+for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const detected = mutants.filter((m) => DETECTED.has(m.status)).length;
+  const counted = mutants.filter((m) => COUNTED.has(m.status)).length;
+  const survived = mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage').length;
+  const ignored = mutants.filter((m) => m.status === 'Ignored').length;
+  detectedAll += detected;
+  countedAll += counted;
+  if (counted + ignored > 0) rows.push(`| ${file} | ${score(detected, counted)} | ${detected} | ${survived} | ${ignored} |`);
+}
+
+console.log(`**Mutation score: ${score(detectedAll, countedAll)}** (${detectedAll} of ${countedAll} mutants detected)\n`);
+console.log('| file | score | detected | survived | ignored (equivalent) |');
+console.log('|---|---:|---:|---:|---:|');
+for (const row of rows) console.log(row);
+
+function score(detected, counted) {
+  return counted === 0 ? 'n/a' : `${((100 * detected) / counted).toFixed(1)} %`;
+}
