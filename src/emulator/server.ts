@@ -10,7 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import { FaultInjector, seededRandom, type FaultOptions } from './faults.js';
 import { openTenant, StateFile } from './persistence.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
-import { managementRoutes, RouteTable } from './routes.js';
+import { managementRoutes, RouteTable, type Route } from './routes.js';
 import type { Seed } from './seed.js';
 import { StatsRecorder, type EmulatorStats } from './stats.js';
 import { error, type Reply } from './reply.js';
@@ -30,6 +30,11 @@ export interface EmulatorOptions {
   /** Persist the tenant here after every write (mode 0600); loaded instead of the seed when it exists. */
   statePath?: string;
   rateLimit?: RateLimitOptions;
+  /**
+   * The organization client-grant endpoints' own bucket (Auth0 Enterprise: read burst 10, 100/minute).
+   * Those endpoints never take from the global bucket; without this option they are not limited.
+   */
+  organizationRateLimit?: RateLimitOptions;
   /** Added to every API request: a fixed delay, or a range. */
   latencyMs?: number | { min: number; max: number };
   faults?: FaultOptions;
@@ -74,12 +79,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const faults = new FaultInjector(options.faults, stats);
   const adminToken = newAdminToken();
   let bucket = options.rateLimit ? new TokenBucket(options.rateLimit, clock) : undefined;
+  const organizationBucket = options.organizationRateLimit ? new TokenBucket(options.organizationRateLimit, clock) : undefined;
   const pipeline = new RequestPipeline({
     routes: new RouteTable(managementRoutes()),
     admin: new AdminApi(adminToken, { store, stats, faults }),
     tokens: new TokenService(store, clock, faults, stats, options.tokenLifetimeSeconds ?? 86_400),
     stateFile: options.statePath ? new StateFile(options.statePath, store) : undefined,
-    bucket: () => bucket,
+    bucket: (route) => (route.rateLimit === 'organizations' ? organizationBucket : bucket),
     latencyMs: options.latencyMs,
     store,
     stats,
@@ -111,7 +117,7 @@ interface PipelineParts {
   admin: AdminApi;
   tokens: TokenService;
   stateFile: StateFile | undefined;
-  bucket: () => TokenBucket | undefined;
+  bucket: (route: Route) => TokenBucket | undefined;
   latencyMs: EmulatorOptions['latencyMs'];
   store: TenantStore;
   stats: StatsRecorder;
@@ -149,7 +155,7 @@ class RequestPipeline {
     }
     if (!match.route) return reply(error(404, 'Not Found'));
 
-    const limited = this.parts.bucket()?.take();
+    const limited = this.parts.bucket(match.route)?.take();
     if (limited?.exhausted) {
       stats.current.rateLimited++;
       return reply(error(429, 'Global limit has been reached', 'too_many_requests'), limited.headers);
