@@ -1,7 +1,7 @@
 // Executes a plan's changes through the ManagementApi port. Never renders, never exits.
 import pLimit from 'p-limit';
 import type { CreateGrantBody, ManagementApi, UpdateGrantBody } from '../api/port.js';
-import { grantKeyString, liveKey, normalizeState, organizationDelta, statesEqual } from '../model/grant.js';
+import { grantKeyString, liveKey, normalizeState, organizationDelta, statesEqual, unknownField } from '../model/grant.js';
 import { ApiError } from '../errors.js';
 import type { Change, GrantKey, GrantState, LiveGrant } from '../model/types.js';
 
@@ -90,6 +90,7 @@ async function applyOne(change: Change, api: ManagementApi, liveByKey: Map<strin
     case 'delete': {
       // Auth0 removes a deleted grant's associations with it.
       const live = liveByKey.get(grantKeyString(key)) ?? (await api.findGrant(key));
+      if (live) refuseUnknown(live);
       if (live) await api.deleteGrant(live.id);
       return { change, kind: 'deleted', ...(live ? {} : { note: 'already gone' }) };
     }
@@ -97,6 +98,7 @@ async function applyOne(change: Change, api: ManagementApi, liveByKey: Map<strin
       const ensured = await ensure(key, change.after!, api, signal);
       const oldKey: GrantKey = { ...key, subject_type: change.replaces_subject_type! };
       const old = liveByKey.get(grantKeyString(oldKey)) ?? (await api.findGrant(oldKey));
+      if (old) refuseUnknown(old);
       if (old) await api.deleteGrant(old.id);
       return { change, ...ensured };
     }
@@ -130,6 +132,7 @@ async function ensure(key: GrantKey, want: GrantState, api: ManagementApi, signa
 }
 
 async function adopt(existing: LiveGrant, want: GrantState, api: ManagementApi, conflict: boolean): Promise<Ensured> {
+  refuseUnknown(existing);
   const organizations = want.organizations || existing.organization_usage === 'allow' || existing.organization_usage === 'require'
     ? await api.listGrantOrganizations(existing.id)
     : [];
@@ -139,6 +142,20 @@ async function adopt(existing: LiveGrant, want: GrantState, api: ManagementApi, 
   if (Object.keys(body).length > 0) await api.updateGrant(existing.id, body);
   await syncOrganizations(api, existing.id, have, want);
   return { kind: 'patched', note: conflict ? 'patched an existing grant (409)' : 'patched: the create had landed' };
+}
+
+/**
+ * A grant found at apply time (after a 409, or looked up to delete) that has a field grantsync does not
+ * know is never changed or deleted: unknown must never mean destroy.
+ */
+function refuseUnknown(grant: LiveGrant): void {
+  const field = unknownField(grant);
+  if (field === undefined) return;
+  throw new ApiError({
+    message: `the grant ${grant.id} found there has ${field.slice(0, 80)}, which grantsync does not know; it was left alone`,
+    method: 'GET',
+    path: '/api/v2/client-grants',
+  });
 }
 
 /** Adds and removes associations so the grant's organizations are exactly `want`'s, one request each. */
