@@ -130,3 +130,16 @@ export function describeAssociationReads(reads: AssociationReads): string | unde
       return `organization access: one listing per grant (${reads.candidates} grants can have associations), fewer than one per organization (${reads.organizations})`;
   }
 }
+
+/**
+ * For export: organizations and the associations of every grant that can have them and export would
+ * write (all but system grants, unknown fields and the running client's), so adoption is an empty plan.
+ */
+export async function readExportOrganizations(api: ManagementApi, tenant: TenantSnapshot, ownClientId: string | undefined): Promise<TenantSnapshot> {
+  const ownership: Ownership = { manage: 'all', excludedClientIds: [], ...(ownClientId ? { ownClientId } : {}) };
+  const candidates = associationCandidates(tenant.grants, ownership);
+  if (candidates.length === 0) return tenant;
+  const organizations = await guarded(() => api.listOrganizations());
+  const attached = await attachAssociations(api, tenant.grants, candidates, organizations);
+  return { ...tenant, grants: attached.grants, organizations };
+}
