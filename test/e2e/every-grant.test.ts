@@ -1,6 +1,6 @@
 // Every grant Auth0 has, end to end against the emulator: wildcard grants, RAR types, default grants,
 // organization associations, and live grants with fields grantsync does not know (never touched).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
