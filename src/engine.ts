@@ -9,9 +9,11 @@ import { readGrantsDirectory, type ReadOptions } from './config/read.js';
 import { loadSchemas } from './config/schemas.js';
 import { Validator } from './config/validate.js';
 import { diffGrants, type DiffResult } from './diff/diff.js';
-import { MANAGEMENT_API_ALIAS, removedScopes } from './model/grant.js';
+import { unknownFieldWarnings } from './diff/ownership.js';
+import { MANAGEMENT_API_ALIAS, organizationDelta, removedScopes } from './model/grant.js';
 import { InputError, RefusedError } from './errors.js';
-import type { Change, DesiredGrant, LiveGrant, Ownership, Plan, Problem, TenantSnapshot } from './model/types.js';
+import type { Change, DesiredGrant, LiveGrant, OrganizationSummary, Ownership, Plan, Problem, TenantSnapshot } from './model/types.js';
+import { associationCandidates, attachAssociations } from './engine-organizations.js';
 import { buildPlan } from './plan/plan.js';
 import { reviewAccess } from './review/access.js';
 import { tenantNameOf } from './model/tenant.js';
@@ -60,7 +62,14 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
   const clientNames = new Map(tenant.clients.map((c) => [c.client_id, c.name]));
-  const plan = buildPlan({ tenant: opts.tenantName, tenantName: tenantNameOf(tenant), diff, clientNames, systemAudiences: systemAudiences(tenant) });
+  const plan = buildPlan({
+    tenant: opts.tenantName,
+    tenantName: tenantNameOf(tenant),
+    diff,
+    clientNames,
+    systemAudiences: systemAudiences(tenant),
+    organizationNames: new Map((tenant.organizations ?? []).map((o) => [o.id, o.name])),
+  });
   plan.review = reviewAccess({
     changes: plan.changes,
     live: tenant.grants,
@@ -68,7 +77,8 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     resourceServers: tenant.resourceServers,
     sensitiveScopes: sensitiveByIdentifier(state.settings.sensitiveScopes, tenant),
   });
-  return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings: resolution.warnings };
+  const warnings = [...resolution.warnings, ...unknownFieldWarnings(tenant.grants)];
+  return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings };
 }
 
 /** `sensitive_scopes` may name the Management API by its alias, as grant files do. */
@@ -88,17 +98,29 @@ export interface Guards {
 }
 
 /**
- * Grants a plan takes away: deletes, replaces (a delete first), and updates that leave a grant with no
- * scopes at all (the client keeps a grant and loses all of its access). The deletion budget counts them all.
+ * Access a plan takes away: deletes, replaces (a delete first), updates that leave a grant with no
+ * scopes at all (the client keeps a grant and loses all of its access), and associations removed from
+ * grants that stay (a deleted grant's go with it). The deletion budget counts them all.
  */
-export function countRemovals(changes: readonly Change[]): { deletes: number; emptied: number } {
+export function countRemovals(changes: readonly Change[]): { deletes: number; emptied: number; dissociations: number } {
   let deletes = 0;
   let emptied = 0;
+  let dissociations = 0;
   for (const change of changes) {
     if (change.action === 'delete' || change.action === 'replace') deletes++;
-    else if (change.action === 'update' && emptiesGrant(change)) emptied++;
+    else if (change.action === 'update') {
+      if (emptiesGrant(change)) emptied++;
+      dissociations += organizationDelta(change.before, change.after).removed.length;
+    }
   }
-  return { deletes, emptied };
+  return { deletes, emptied, dissociations };
+}
+
+function describeRemovals(deletes: number, emptied: number, dissociations: number): string {
+  const parts = [`deletes ${deletes} grant${deletes === 1 ? '' : 's'}`];
+  if (emptied > 0) parts.push(`empties the scopes of ${emptied} more`);
+  if (dissociations > 0) parts.push(`removes ${dissociations} organization association${dissociations === 1 ? '' : 's'}`);
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]} (${deletes + emptied + dissociations} removals)`;
 }
 
 function emptiesGrant(change: Change): boolean {
@@ -110,10 +132,10 @@ function emptiesGrant(change: Change): boolean {
 
 /** The rails an apply must pass before its first write. Throws RefusedError with the reason. */
 export function checkGuards(changes: readonly Change[], guards: Guards): void {
-  const { deletes, emptied } = countRemovals(changes);
-  const removals = deletes + emptied;
+  const { deletes, emptied, dissociations } = countRemovals(changes);
+  const removals = deletes + emptied + dissociations;
   if (removals > guards.maxDeletes) {
-    const what = emptied === 0 ? `deletes ${deletes} grants` : `deletes ${deletes} grant${deletes === 1 ? '' : 's'} and empties the scopes of ${emptied} more (${removals} removals)`;
+    const what = emptied === 0 && dissociations === 0 ? `deletes ${deletes} grants` : describeRemovals(deletes, emptied, dissociations);
     throw new RefusedError(
       `the plan ${what}, more than max_deletes (${guards.maxDeletes}); nothing was changed. ` +
         'Check the plan; if it is right, run apply again with --max-deletes ' + removals + '.',
@@ -161,6 +183,8 @@ export async function applyAndVerify(
     onOutcome?: Parameters<typeof applyChanges>[2]['onOutcome'];
     /** Told how the tenant will be re-read, before the re-read starts. */
     onVerify?: (reads: VerifyReads) => void;
+    /** The tenant's organizations, when the plan read them (the re-read then reads associations the cheaper way). */
+    organizations?: readonly OrganizationSummary[];
   },
 ): Promise<ApplyRunResult> {
   const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, concurrency: context.concurrency, onOutcome: context.onOutcome });
@@ -173,7 +197,8 @@ export async function applyAndVerify(
   });
   context.onVerify?.(reads);
   try {
-    const after = await reReadGrants(api, reads);
+    const reread = await reReadGrants(api, reads);
+    const after = (await attachAssociations(api, reread, associationCandidates(reread, context.ownership), context.organizations)).grants;
     return { outcomes, remaining: diffGrants(context.desired, after, context.ownership).changes, reads };
   } catch (error) {
     // The writes are done; a failed re-read must not hide what they did.

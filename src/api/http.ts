@@ -2,7 +2,7 @@
 import { got, RequestError, type Got, type Options, type Response } from 'got';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiError } from '../errors.js';
-import type { ClientSummary, GrantKey, LiveGrant, ResourceServerSummary } from '../model/types.js';
+import type { ClientSummary, GrantKey, LiveGrant, OrganizationSummary, ResourceServerSummary } from '../model/types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Endpoint } from './domain.js';
 import { explainNetworkError } from './network-error.js';
@@ -59,6 +59,8 @@ interface Call {
   accept?: number[];
   /** The token request itself: no bearer token, and repeating it is harmless (it is not a write). */
   tokenRequest?: boolean;
+  /** The organization client-grant endpoints: their own, much smaller rate limit (auth0-api.md §7, §13). */
+  organizationLimit?: boolean;
 }
 
 export class ManagementClient implements ManagementApi {
@@ -67,6 +69,7 @@ export class ManagementClient implements ManagementApi {
   private readonly reads: LimitFunction;
   private readonly writes: LimitFunction;
   private readonly limiter: RateLimiter;
+  private readonly organizationLimiter: RateLimiter;
   private readonly policy: RetryPolicy;
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -81,6 +84,7 @@ export class ManagementClient implements ManagementApi {
     this.random = options.random ?? Math.random;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond);
+    this.organizationLimiter = new RateLimiter(this.clock, options.maxRequestsPerSecond);
     this.reads = pLimit(options.readConcurrency ?? 16);
     this.writes = pLimit(options.writeConcurrency ?? 8);
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -152,11 +156,39 @@ export class ManagementClient implements ManagementApi {
   }
 
   async findGrant(key: GrantKey): Promise<LiveGrant | undefined> {
-    const grants = await this.checkpointList<LiveGrant>('api/v2/client-grants', 'client_grants', {
-      client_id: key.client_id,
-      audience: key.audience,
-    });
-    return grants.find((g) => (g.subject_type ?? 'client') === key.subject_type);
+    const filter: Record<string, string> = key.default_for ? { default_for: key.default_for } : { client_id: key.client_id };
+    const grants = await this.checkpointList<LiveGrant>('api/v2/client-grants', 'client_grants', { ...filter, audience: key.audience });
+    return grants.find((g) => (key.default_for ? g.default_for === key.default_for : (g.subject_type ?? 'client') === key.subject_type));
+  }
+
+  // ---- organizations (auth0-api.md §13) ----
+
+  async listOrganizations(): Promise<OrganizationSummary[]> {
+    const organizations = await this.checkpointList<OrganizationSummary>('api/v2/organizations', 'organizations', {});
+    return organizations.map((o) => ({ id: o.id, name: o.name }));
+  }
+
+  async listOrganizationGrants(organizationId: string): Promise<string[]> {
+    const path = `api/v2/organizations/${encodeURIComponent(organizationId)}/client-grants`;
+    // 100 per page: an organization holds at most 100 grants on public cloud, so one request each.
+    const grants = await this.offsetList<{ id: string }>(path, 'client_grants', {}, { organizationLimit: true });
+    return grants.map((g) => g.id);
+  }
+
+  async listGrantOrganizations(grantId: string): Promise<string[]> {
+    const path = `api/v2/client-grants/${encodeURIComponent(grantId)}/organizations`;
+    const organizations = await this.offsetList<{ id: string }>(path, 'organizations', {}, { organizationLimit: true });
+    return organizations.map((o) => o.id);
+  }
+
+  async associateOrganization(organizationId: string, grantId: string): Promise<void> {
+    const path = `api/v2/organizations/${encodeURIComponent(organizationId)}/client-grants`;
+    await this.writes(() => this.call({ method: 'POST', path, json: { grant_id: grantId }, accept: [409], organizationLimit: true }));
+  }
+
+  async dissociateOrganization(organizationId: string, grantId: string): Promise<void> {
+    const path = `api/v2/organizations/${encodeURIComponent(organizationId)}/client-grants/${encodeURIComponent(grantId)}`;
+    await this.writes(() => this.call({ method: 'DELETE', path, accept: [404], organizationLimit: true }));
   }
 
   async createGrant(body: CreateGrantBody): Promise<LiveGrant> {
@@ -192,10 +224,10 @@ export class ManagementClient implements ManagementApi {
   }
 
   /** Offset pagination: reads pages until one comes back short. `total` is advisory only. */
-  private async offsetList<T>(path: string, key: string, params: Record<string, string | number | boolean>): Promise<T[]> {
+  private async offsetList<T>(path: string, key: string, params: Record<string, string | number | boolean>, how: Pick<Call, 'organizationLimit'> = {}): Promise<T[]> {
     const items: T[] = [];
     for (let page = 0; ; page++) {
-      const { list } = await this.readPage<T>(path, key, { ...params, page, per_page: PAGE_SIZE, include_totals: true });
+      const { list } = await this.readPage<T>(path, key, { ...params, page, per_page: PAGE_SIZE, include_totals: true }, how);
       items.push(...list);
       if (list.length < PAGE_SIZE) return items;
       if (page > 10_000) throw this.shapeError(path, 'too many pages');
@@ -203,8 +235,13 @@ export class ManagementClient implements ManagementApi {
   }
 
   /** One page of a list, in any of Auth0's shapes (a bare array, or an object holding it under `key`). */
-  private async readPage<T>(path: string, key: string, searchParams: Record<string, string | number | boolean>): Promise<{ body: Record<string, unknown> | unknown[]; list: T[] }> {
-    const res = await this.reads(() => this.call({ method: 'GET', path, searchParams }));
+  private async readPage<T>(
+    path: string,
+    key: string,
+    searchParams: Record<string, string | number | boolean>,
+    how: Pick<Call, 'organizationLimit'> = {},
+  ): Promise<{ body: Record<string, unknown> | unknown[]; list: T[] }> {
+    const res = await this.reads(() => this.call({ method: 'GET', path, searchParams, ...how }));
     const body = parseBody(res, path) as Record<string, unknown> | unknown[];
     const list = (Array.isArray(body) ? body : body[key]) as T[] | undefined;
     if (!Array.isArray(list)) throw this.shapeError(path, `expected a list under "${key}"`);
@@ -222,7 +259,7 @@ export class ManagementClient implements ManagementApi {
     const repeatable = call.method !== 'POST' || call.tokenRequest === true;
     // The token endpoint is the Authentication API, with limits of its own: it neither waits for
     // nor feeds the Management API's limiter.
-    const limiter = call.tokenRequest ? undefined : this.limiter;
+    const limiter = call.tokenRequest ? undefined : call.organizationLimit ? this.organizationLimiter : this.limiter;
     for (let attempt = 0; ; attempt++) {
       const token = call.tokenRequest ? undefined : await this.tokens.get();
       // Built before the request, not inside its try: a body that cannot be built is not a network error.

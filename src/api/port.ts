@@ -1,14 +1,18 @@
 // The Management API as grantsync needs it. The got client implements it; apply and the CLI depend on this.
 import type { ReadProfile } from '../model/types.js';
-import type { ClientSummary, GrantKey, LiveGrant, OrganizationUsage, ResourceServerSummary } from '../model/types.js';
+import type { ClientSummary, GrantKey, LiveGrant, OrganizationSummary, OrganizationUsage, ResourceServerSummary } from '../model/types.js';
 
+/** A grant to one client (client_id, subject_type) or a default grant (default_for); scope or allow_all_scopes. */
 export interface CreateGrantBody {
-  client_id: string;
+  client_id?: string;
+  default_for?: 'third_party_clients';
   audience: string;
-  scope: string[];
-  subject_type: 'client' | 'user';
+  scope?: string[];
+  subject_type?: 'client' | 'user';
   organization_usage?: OrganizationUsage;
   allow_any_organization?: boolean;
+  allow_all_scopes?: true;
+  authorization_details_types?: string[];
 }
 
 export interface UpdateGrantBody {
@@ -16,6 +20,7 @@ export interface UpdateGrantBody {
   organization_usage?: OrganizationUsage;
   allow_any_organization?: boolean;
   allow_all_scopes?: boolean;
+  authorization_details_types?: string[];
 }
 
 /** Server-side filters of the grant list that grantsync uses. */
@@ -36,4 +41,15 @@ export interface ManagementApi {
   deleteGrant(id: string): Promise<void>;
   /** What reads have cost so far, to choose how to re-read after an apply. */
   readProfile(): ReadProfile;
+
+  // Organizations (auth0-api.md §13): their client-grant endpoints have their own, smaller rate limits.
+  listOrganizations(): Promise<OrganizationSummary[]>;
+  /** Ids of the grants associated with one organization. */
+  listOrganizationGrants(organizationId: string): Promise<string[]>;
+  /** Ids of the organizations one grant is associated with. */
+  listGrantOrganizations(grantId: string): Promise<string[]>;
+  /** Resolves also when the association already exists (409). */
+  associateOrganization(organizationId: string, grantId: string): Promise<void>;
+  /** Resolves also when the association is already gone. */
+  dissociateOrganization(organizationId: string, grantId: string): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { ManagementClient } from '../api/http.js';
 import type { Redactor } from '../api/redact.js';
 import type { DesiredState } from '../config/load.js';
 import { checkTenant, loadDirectory, planFromState, readTenant, type PlanResult } from '../engine.js';
+import { describeAssociationReads, readOrganizationAccess } from '../engine-organizations.js';
 import type { TenantSnapshot } from '../model/types.js';
 import { renderProblems } from '../render/problems.js';
 import { readEnvironment, retryTuning, type Env, type Environment } from './environment.js';
@@ -24,6 +25,7 @@ export interface Session {
   client: ManagementClient;
   progress: Progress;
   allowOutside: boolean;
+  verbose: boolean;
 }
 
 export function openSession(env: Env, io: Io, redactor: Redactor, options: CommonOptions): Session {
@@ -40,7 +42,7 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     onRequest: (event) => progress.request(event),
     onPage: (resource, items) => progress.page(resource, items),
   });
-  return { environment, client, progress, allowOutside: options.allowOutside ?? false };
+  return { environment, client, progress, allowOutside: options.allowOutside ?? false, verbose: options.verbose };
 }
 
 
@@ -63,8 +65,14 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
   const state = await loadDirectory(dir, env, { allowOutside: session.allowOutside });
   checkTenant(state, session.environment.endpoint);
   await beforeReads?.();
-  const tenant = await readTenant(session.client);
+  const read = await readOrganizationAccess(session.client, state, await readTenant(session.client), {
+    ownClientId: session.client.tokens.clientId,
+    grantedScopes: session.client.tokens.scopes,
+  });
+  const tenant = read.tenant;
   session.progress.done();
+  const how = describeAssociationReads(read.reads);
+  if (how !== undefined && session.verbose) io.err(`${how}\n`);
   const result = planFromState(state, tenant, {
     tenantName: state.settings.tenant ?? session.environment.endpoint.host,
     ownClientId: session.client.tokens.clientId,

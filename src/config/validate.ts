@@ -47,23 +47,14 @@ export class Validator {
     list.forEach((item: unknown, index: number) => {
       if (!isRecord(item)) return;
       const path: Path = ['grants', index];
-      const hasName = item.client !== undefined;
-      const hasId = item.client_id !== undefined;
-      if (hasName === hasId) {
-        problems.push({
-          location: file.locate(path),
-          message: hasName
-            ? 'grant names both `client` and `client_id`'
-            : 'grant names no application: it needs `client` (a name) or `client_id`',
-          hint: hasName
-            ? 'Keep exactly one of the two: `client` for a unique name, `client_id` otherwise.'
-            : 'Add `client: <application name>` or `client_id: <id>`.',
-        });
-      }
+      problems.push(...grantShapeProblems(item, path, file));
       const fieldLocations: Record<string, SourceLocation> = {};
       for (const key of Object.keys(item)) fieldLocations[key] = file.locate([...path, key]);
       const scope = Array.isArray(item.scope) ? item.scope : [];
       scope.forEach((_: unknown, i: number) => (fieldLocations[`scope.${i}`] = file.locate([...path, 'scope', i])));
+      const organizations = stringList(item.organizations);
+      organizations?.forEach((_, i) => (fieldLocations[`organizations.${i}`] = file.locate([...path, 'organizations', i])));
+      const types = stringList(item.authorization_details_types);
       grants.push({
         client: typeof item.client === 'string' ? item.client : undefined,
         client_id: typeof item.client_id === 'string' ? item.client_id : undefined,
@@ -72,6 +63,10 @@ export class Validator {
         subject_type: (item.subject_type as SubjectType | undefined) ?? 'client',
         organization_usage: item.organization_usage as DeclaredGrant['organization_usage'],
         allow_any_organization: item.allow_any_organization as boolean | undefined,
+        ...(item.allow_all_scopes === true ? { allow_all_scopes: true } : {}),
+        ...(types ? { authorization_details_types: types } : {}),
+        ...(item.default_for === 'third_party_clients' ? { default_for: 'third_party_clients' as const } : {}),
+        ...(organizations ? { organizations } : {}),
         source: file.locate(path),
         fieldLocations,
       });
@@ -145,7 +140,10 @@ export class Validator {
 type FieldCatalogue = Record<string, string[]>;
 const GRANT_FIELDS: FieldCatalogue = {
   '': ['grants'],
-  grant: ['client', 'client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization'],
+  grant: [
+    'client', 'client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization',
+    'allow_all_scopes', 'authorization_details_types', 'default_for', 'organizations',
+  ],
 };
 const SETTINGS_FIELDS: FieldCatalogue = {
   '': ['tenant', 'manage', 'max_deletes', 'exclude', 'pipeline_clients', 'sensitive_scopes', 'allow_undefined_scopes', 'vars', 'include', '$schema'],
@@ -254,7 +252,7 @@ function toProblem(error: ErrorObject, file: ParsedFile, fields: FieldCatalogue)
       return {
         location: file.locate([...path, second]),
         message: `${where} lists ${describe(repeated)} twice (items ${first + 1} and ${second + 1})`,
-        hint: 'Scopes are a set: remove the duplicate.',
+        hint: `${path[path.length - 1] === 'organizations' ? 'Organizations' : path[path.length - 1] === 'authorization_details_types' ? 'Types' : 'Scopes'} are a set: remove the duplicate.`,
       };
     }
     case 'minLength':
@@ -289,7 +287,7 @@ function requiredHint(missing: string): string {
     case 'audience':
       return 'Add `audience: <API identifier>`, e.g. `audience: https://api.example.com/payments`.';
     case 'scope':
-      return 'Add `scope: [...]` listing the scopes; write `scope: []` to grant none.';
+      return 'Add `scope: [...]` listing the scopes (`scope: []` grants none), or `allow_all_scopes: true` for every scope.';
     case 'manage':
       return 'Declare what this directory owns: `manage: all` or `manage: { audiences: [...] }`.';
     case 'audiences':
@@ -344,6 +342,74 @@ function valueAt(root: unknown, path: Path): unknown {
     node = (node as Record<string | number, unknown>)[step];
   }
   return node;
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((v: unknown): v is string => typeof v === 'string') : undefined;
+}
+
+/**
+ * The rules between a grant's fields that Auth0 enforces (or that make a grant mean nothing), each
+ * reported at the field that breaks it. The schema checks each field alone.
+ */
+function grantShapeProblems(item: Record<string, unknown>, path: Path, file: ParsedFile): Problem[] {
+  const at = (key: string) => file.locateKey(path, key);
+  const problems: Problem[] = [];
+  const isDefault = item.default_for !== undefined;
+  const hasName = item.client !== undefined;
+  const hasId = item.client_id !== undefined;
+  if (isDefault) {
+    if (hasName || hasId) {
+      problems.push({
+        location: at('default_for'),
+        message: 'a default grant (`default_for`) has no client, but this one names one',
+        hint: 'Remove `client`/`client_id` for a default grant, or remove `default_for` for a grant to one application.',
+      });
+    }
+    for (const key of ['subject_type', 'organization_usage', 'allow_any_organization', 'organizations', 'authorization_details_types']) {
+      if (item[key] === undefined) continue;
+      problems.push({
+        location: at(key),
+        message: `\`${key}\` cannot be set on a default grant (\`default_for\`); Auth0 rejects it`,
+        hint: `Remove \`${key}\`: a default grant applies to every third-party client as a machine-to-machine grant.`,
+      });
+    }
+  } else if (hasName === hasId) {
+    problems.push({
+      location: file.locate(path),
+      message: hasName ? 'grant names both `client` and `client_id`' : 'grant names no application: it needs `client` (a name) or `client_id`',
+      hint: hasName
+        ? 'Keep exactly one of the two: `client` for a unique name, `client_id` otherwise.'
+        : 'Add `client: <application name>` or `client_id: <id>` (or `default_for: third_party_clients` for a default grant).',
+    });
+  }
+  if (item.allow_all_scopes === true && item.scope !== undefined) {
+    problems.push({
+      location: at('allow_all_scopes'),
+      message: 'grant has both `allow_all_scopes: true` and `scope`',
+      hint: 'Keep one: `allow_all_scopes: true` grants every scope of the API (also later ones), `scope: [...]` only those listed.',
+    });
+  } else if (item.allow_all_scopes !== true && item.scope === undefined) {
+    problems.push({ location: file.locate(path), message: `${describePath(path)} is missing \`scope\``, hint: requiredHint('scope') });
+  }
+  if (item.authorization_details_types !== undefined && item.subject_type !== 'user') {
+    problems.push({
+      location: at('authorization_details_types'),
+      message: '`authorization_details_types` is only allowed on `subject_type: user` grants',
+      hint: 'Add `subject_type: user`, or remove `authorization_details_types` (Auth0 rejects it on machine-to-machine grants).',
+    });
+  }
+  if (item.organizations !== undefined && !isDefault) {
+    const usage = item.organization_usage;
+    if ((usage !== 'allow' && usage !== 'require') || item.allow_any_organization === true) {
+      problems.push({
+        location: at('organizations'),
+        message: '`organizations` needs `organization_usage: allow` or `require`, and `allow_any_organization` false',
+        hint: 'Set `organization_usage: allow` (or `require`); with `allow_any_organization: true` the grant already applies to every organization.',
+      });
+    }
+  }
+  return problems;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

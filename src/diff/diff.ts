@@ -77,6 +77,12 @@ export function diffGrants(desired: readonly DesiredGrant[], live: readonly Live
   return { changes, unchanged, managed, unmanagedByReason };
 }
 
-function identityOf(want: DesiredGrant): Pick<Change, 'client_id' | 'audience' | 'subject_type' | 'client_name'> {
-  return { client_id: want.client_id, audience: want.audience, subject_type: want.subject_type, client_name: want.client_name };
+function identityOf(want: DesiredGrant): Pick<Change, 'client_id' | 'audience' | 'subject_type' | 'client_name' | 'default_for'> {
+  return {
+    client_id: want.client_id,
+    audience: want.audience,
+    subject_type: want.subject_type,
+    ...(want.default_for ? { default_for: want.default_for } : {}),
+    client_name: want.client_name,
+  };
 }

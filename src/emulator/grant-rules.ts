@@ -24,8 +24,12 @@ export function present(grant: StoredGrant): Record<string, unknown> {
   if (grant.authorization_details_types !== undefined) out.authorization_details_types = [...grant.authorization_details_types];
   if (grant.allow_all_scopes !== undefined) out.allow_all_scopes = grant.allow_all_scopes;
   if (grant.default_for !== undefined) out.default_for = grant.default_for;
+  // Keys a newer Auth0 returns (seeded with `extra:` to test that clients leave such grants alone).
+  for (const [key, value] of Object.entries(grant)) if (!PRESENTED.has(key)) out[key] = value;
   return out;
 }
+
+const PRESENTED = new Set([...POST_FIELDS, 'id', 'is_system']);
 
 export function validateMutable(body: Record<string, unknown>): Reply | undefined {
   if (body.scope !== undefined && body.scope !== null) {

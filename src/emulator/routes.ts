@@ -2,6 +2,7 @@
 // needs (any one of them) and a handler from request to Reply. New resources add rows.
 import { checkQuery, paginate, queryError, selectFields } from './listing.js';
 import { present } from './grant-rules.js';
+import { associate, dissociate, grantOrganizations, listOrganizationGrants, listOrganizations } from './organizations.js';
 import { error, type Reply } from './reply.js';
 import type { TenantStore } from './store.js';
 import type { StoredClient } from './tenant-state.js';
@@ -22,6 +23,8 @@ export interface Route {
   /** The path, with `{name}` for a parameter, e.g. `/api/v2/client-grants/{id}`. */
   path: string;
   scopes: readonly string[];
+  /** `organizations`: the organization client-grant endpoints, which Auth0 limits separately (and far lower). */
+  rateLimit?: 'organizations';
   handle(context: RouteContext): Reply;
 }
 
@@ -95,6 +98,48 @@ export function managementRoutes(): Route[] {
     { method: 'DELETE', path: '/api/v2/client-grants/{id}', scopes: ['delete:client_grants'], handle: (c) => c.store.deleteGrant(grantId(c)) },
     { method: 'GET', path: '/api/v2/clients', scopes: ['read:clients', 'read:client_summary'], handle: (c) => listClients(c, clientsInOrder(c.store)) },
     { method: 'GET', path: '/api/v2/resource-servers', scopes: ['read:resource_servers'], handle: listResourceServers },
+    ...organizationRoutes(),
+  ];
+}
+
+const param = (context: RouteContext, name: string): string => decodeURIComponent(context.params[name] ?? '');
+
+/** Organizations and their client grants (auth0-api.md §13). */
+function organizationRoutes(): Route[] {
+  const limited = { rateLimit: 'organizations' as const };
+  return [
+    { method: 'GET', path: '/api/v2/organizations', scopes: ['read:organizations'], handle: (c) => listOrganizations(c.store, c.query) },
+    {
+      method: 'GET',
+      path: '/api/v2/organizations/{id}/client-grants',
+      scopes: ['read:organization_client_grants'],
+      ...limited,
+      handle: (c) => listOrganizationGrants(c.store, param(c, 'id'), c.query),
+    },
+    {
+      method: 'POST',
+      path: '/api/v2/organizations/{id}/client-grants',
+      scopes: ['create:organization_client_grants'],
+      ...limited,
+      handle: (c) => {
+        const parsed = parseJson(c.body);
+        return parsed.ok ? associate(c.store, param(c, 'id'), parsed.value) : invalidJson();
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/v2/organizations/{id}/client-grants/{grant_id}',
+      scopes: ['delete:organization_client_grants'],
+      ...limited,
+      handle: (c) => dissociate(c.store, param(c, 'id'), param(c, 'grant_id')),
+    },
+    {
+      method: 'GET',
+      path: '/api/v2/client-grants/{id}/organizations',
+      scopes: ['read:organization_client_grants'],
+      ...limited,
+      handle: (c) => grantOrganizations(c.store, param(c, 'id'), c.query),
+    },
   ];
 }
 

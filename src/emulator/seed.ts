@@ -47,6 +47,17 @@ export interface SeedGrant {
   allow_all_scopes?: boolean;
   is_system?: boolean;
   default_for?: string;
+  authorization_details_types?: string[];
+  /** Organizations (names or ids) the grant is associated with. */
+  organizations?: string[];
+  /** Keys a newer Auth0 may return (tests of unknown fields), stored and echoed as they are. */
+  extra?: Record<string, unknown>;
+}
+
+export interface SeedOrganization {
+  id?: string;
+  name: string;
+  display_name?: string;
 }
 
 export interface Seed {
@@ -55,6 +66,7 @@ export interface Seed {
   clients?: SeedClient[];
   resource_servers?: SeedResourceServer[];
   client_grants?: SeedGrant[];
+  organizations?: SeedOrganization[];
 }
 
 export function parseSeed(text: string): Seed {

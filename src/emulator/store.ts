@@ -2,6 +2,7 @@
 // Methods return a Reply; HTTP, tokens, rate limits and faults live in the other emulator modules.
 import { checkCreateBody, invalidBody, isObject, PATCH_FIELDS, present, typeName, validateMutable } from './grant-rules.js';
 import { error, type Reply } from './reply.js';
+import { forgetGrant } from './organizations.js';
 import { managementApiIdentifier, type Seed } from './seed.js';
 import { randomId, stateFromSeed, type StoredClient, type StoredGrant, type StoredResourceServer, type TenantState } from './tenant-state.js';
 
@@ -148,6 +149,7 @@ export class TenantStore {
     const index = this.state.grants.indexOf(grant);
     this.state.grants.splice(index, 1);
     this.keys.delete(uniqueKey(grant));
+    forgetGrant(this, id);
     this.version++;
     return { status: 204 };
   }

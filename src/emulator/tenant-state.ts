@@ -37,11 +37,21 @@ export interface StoredGrant {
   default_for?: string;
 }
 
+export interface StoredOrganization {
+  id: string;
+  name: string;
+  display_name?: string;
+}
+
 export interface TenantState {
   tenant: string;
   clients: StoredClient[];
   resourceServers: StoredResourceServer[];
   grants: StoredGrant[];
+  /** Optional so that state files written before organizations existed still load. */
+  organizations?: StoredOrganization[];
+  /** organization id → ids of its associated client grants, in the order they were added. */
+  organizationGrants?: Record<string, string[]>;
 }
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -91,11 +101,32 @@ export function stateFromSeed(seed: Seed, random: () => number): TenantState {
       ...(g.allow_any_organization !== undefined ? { allow_any_organization: g.allow_any_organization } : {}),
       ...(g.is_system ? { is_system: true as const } : {}),
       subject_type: g.subject_type ?? 'client',
+      ...(g.authorization_details_types ? { authorization_details_types: [...g.authorization_details_types] } : {}),
       ...(g.allow_all_scopes !== undefined ? { allow_all_scopes: g.allow_all_scopes } : {}),
       ...(g.default_for ? { default_for: g.default_for } : {}),
+      ...(g.extra ?? {}),
     };
   });
-  return { tenant: seed.tenant, clients, resourceServers, grants };
+  const organizations: StoredOrganization[] = (seed.organizations ?? []).map((o) => ({
+    id: o.id ?? `org_${randomId(16, random)}`,
+    name: o.name,
+    ...(o.display_name ? { display_name: o.display_name } : {}),
+  }));
+  const organizationGrants = seedAssociations(seed, grants, organizations);
+  return { tenant: seed.tenant, clients, resourceServers, grants, ...(organizations.length > 0 ? { organizations, organizationGrants } : {}) };
+}
+
+/** Seed grants name their organizations (by name or id); the tenant stores the associations per organization. */
+function seedAssociations(seed: Seed, grants: StoredGrant[], organizations: StoredOrganization[]): Record<string, string[]> {
+  const associations: Record<string, string[]> = Object.fromEntries(organizations.map((o) => [o.id, []]));
+  (seed.client_grants ?? []).forEach((g, i) => {
+    for (const entry of g.organizations ?? []) {
+      const org = organizations.find((o) => o.id === entry || o.name === entry);
+      if (!org) throw new Error(`seed grant names unknown organization "${entry}"`);
+      associations[org.id]!.push(grants[i]!.id);
+    }
+  });
+  return associations;
 }
 
 function randomHex(length: number, random: () => number): string {

@@ -20,7 +20,10 @@ export interface DeployCliConversion {
 }
 
 const CLIENT_ID = /^[A-Za-z0-9]{32}$/;
-const KNOWN = new Set(['client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization', 'id']);
+const KNOWN = new Set([
+  'client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization', 'id',
+  'allow_all_scopes', 'authorization_details_types', 'default_for', 'is_system',
+]);
 
 /**
  * `format: 'yaml'` reads the `clientGrants:` list of a tenant.yaml; `'directory'` reads one grant
@@ -57,29 +60,10 @@ export function convertDeployCli(files: DeployCliFile[], format: 'yaml' | 'direc
         return;
       }
       const raw = item as Record<string, unknown>;
-      if (raw.default_for !== undefined) {
-        warnings.push({ message: `${where}: a default_for grant (${String(raw.audience)}) is left out; grantsync does not manage default grants yet` });
-        return;
-      }
-      if (raw.allow_all_scopes === true) {
-        warnings.push({ message: `${where}: allow_all_scopes is not supported; the grant of ${String(raw.client_id)} is left out and its client should be excluded` });
-        return;
-      }
       for (const key of Object.keys(raw)) if (!KNOWN.has(key)) warnings.push({ message: `${where}: field ${key} is not managed by grantsync and is dropped` });
-      if (typeof raw.client_id !== 'string' || typeof raw.audience !== 'string') {
-        problems.push({ location: { file: file.path, line: 1, column: 1 }, message: `${where}: needs client_id and audience` });
-        return;
-      }
-      const scope = Array.isArray(raw.scope) ? raw.scope.filter((s): s is string => typeof s === 'string') : [];
-      grants.push({
-        // deploy-cli accepts a name or an id in client_id; a 32-character id-shaped value is taken as an id.
-        client: CLIENT_ID.test(raw.client_id) ? { id: raw.client_id } : { name: raw.client_id },
-        audience: managementAlias(raw.audience),
-        scope: [...new Set(scope)],
-        subject_type: raw.subject_type === 'user' ? 'user' : 'client',
-        ...(typeof raw.organization_usage === 'string' ? { organization_usage: raw.organization_usage } : {}),
-        ...(raw.allow_any_organization === true ? { allow_any_organization: true } : {}),
-      });
+      const grant = convertGrant(raw);
+      if (typeof grant === 'string') problems.push({ location: { file: file.path, line: 1, column: 1 }, message: `${where}: ${grant}` });
+      else grants.push(grant);
     });
   }
   const used = JSON.stringify(grants);
@@ -88,6 +72,27 @@ export function convertDeployCli(files: DeployCliFile[], format: 'yaml' | 'direc
     .sort()
     .map((name) => ({ name, value: '', comment: `deploy-cli keyword ##${name}##: set it here or in the environment (${name}=…)` }));
   return { grants, vars, warnings, problems };
+}
+
+/** One deploy-cli grant → an export grant, or what is wrong with it. */
+function convertGrant(raw: Record<string, unknown>): ExportGrant | string {
+  const isDefault = raw.default_for !== undefined;
+  if (isDefault && raw.default_for !== 'third_party_clients') return `default_for ${JSON.stringify(raw.default_for)} is not one grantsync knows`;
+  if (typeof raw.audience !== 'string' || (!isDefault && typeof raw.client_id !== 'string')) return 'needs client_id (or default_for) and audience';
+  const scope = Array.isArray(raw.scope) ? raw.scope.filter((s): s is string => typeof s === 'string') : [];
+  const types = Array.isArray(raw.authorization_details_types) ? raw.authorization_details_types.filter((s): s is string => typeof s === 'string') : [];
+  const clientId = raw.client_id as string;
+  return {
+    // deploy-cli accepts a name or an id in client_id; a 32-character id-shaped value is taken as an id.
+    client: isDefault ? { default: 'third_party_clients' } : CLIENT_ID.test(clientId) ? { id: clientId } : { name: clientId },
+    audience: managementAlias(raw.audience),
+    scope: [...new Set(scope)],
+    ...(raw.allow_all_scopes === true ? { allow_all_scopes: true } : {}),
+    subject_type: raw.subject_type === 'user' ? 'user' : 'client',
+    ...(typeof raw.organization_usage === 'string' ? { organization_usage: raw.organization_usage } : {}),
+    ...(raw.allow_any_organization === true ? { allow_any_organization: true } : {}),
+    ...(types.length > 0 && raw.subject_type === 'user' ? { authorization_details_types: [...new Set(types)] } : {}),
+  };
 }
 
 function replaceKeywords(file: DeployCliFile, keywords: ReadonlyMap<string, string>, unresolved: Set<string>, problems: Problem[]): string {

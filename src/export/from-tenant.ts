@@ -3,7 +3,7 @@ import { unmanagedReason } from '../diff/ownership.js';
 import { MANAGEMENT_API_ALIAS } from '../model/grant.js';
 import { tenantNameOf } from '../model/tenant.js';
 import { InputError } from '../errors.js';
-import type { ClientSummary, Ownership, Problem, TenantSnapshot } from '../model/types.js';
+import type { ClientSummary, LiveGrant, Ownership, Problem, TenantSnapshot } from '../model/types.js';
 import { layoutFiles, slug, type ExportFile, type ExportGrant, type SettingsExport } from './write.js';
 
 export interface TenantExport {
@@ -39,36 +39,31 @@ export function exportTenant(tenant: TenantSnapshot, opts: ExportOptions): Tenan
   };
   warnings.push(...unlistedDeployers(tenant, ownership, uniqueName));
 
-  // Grants that YAML cannot express (every scope allowed) keep their client out of management.
-  const excluded = new Map<string, string>();
-  for (const grant of tenant.grants) {
-    if (grant.allow_all_scopes && grant.client_id && !unmanagedReason(grant, ownership)) {
-      excluded.set(grant.client_id, 'has a grant with allow_all_scopes, which grantsync does not manage');
-    }
-  }
-
+  const organizationNames = new Map((tenant.organizations ?? []).map((o) => [o.id, o.name]));
   const grants: ExportGrant[] = [];
   let undefinedScopes = 0;
   for (const grant of tenant.grants) {
-    if (unmanagedReason(grant, ownership) || excluded.has(grant.client_id!)) continue;
+    if (unmanagedReason(grant, ownership)) continue;
     const api = apis.get(grant.audience);
     if (!api) {
       warnings.push({
-        message: `grant ${grant.id} of ${grant.client_id} is for ${grant.audience}, which is not an API of this tenant (an orphan); it is left out, so the first plan will delete it`,
+        message: `grant ${grant.id} of ${grant.client_id ?? 'every third-party client'} is for ${grant.audience}, which is not an API of this tenant (an orphan); it is left out, so the first plan will delete it`,
         hint: 'Delete it in the Dashboard, or let the first apply remove it.',
       });
       continue;
     }
-    const client = clients.get(grant.client_id!);
     const scope = [...(grant.scope ?? [])];
     if (scope.some((s) => !api.scopes.includes(s))) undefinedScopes++;
     grants.push({
-      client: client && nameCount.get(client.name) === 1 ? { name: client.name } : { id: grant.client_id!, comment: client ? `${client.name} (the name is not unique)` : 'no such client' },
+      client: exportedClient(grant, clients, nameCount),
       audience: api.is_system ? MANAGEMENT_API_ALIAS : api.identifier,
       scope,
+      ...(grant.allow_all_scopes ? { allow_all_scopes: true } : {}),
       subject_type: grant.subject_type ?? 'client',
       ...(grant.organization_usage ? { organization_usage: grant.organization_usage } : {}),
       ...(grant.allow_any_organization ? { allow_any_organization: true } : {}),
+      ...(grant.authorization_details_types?.length ? { authorization_details_types: [...grant.authorization_details_types] } : {}),
+      ...(grant.organizations?.length ? { organizations: grant.organizations.map((id) => organizationNames.get(id) ?? id) } : {}),
     });
   }
   const files = layoutFiles(grants, (audience) => {
@@ -84,15 +79,18 @@ export function exportTenant(tenant: TenantSnapshot, opts: ExportOptions): Tenan
       tenant: opts.host,
       ...(tenantNameOf(tenant) !== undefined ? { tenantName: tenantNameOf(tenant) } : {}),
       pipelineClients: pipeline.map((p) => ({ name: uniqueName(p.id), why: p.why })),
-      excludeClients: [...excluded].map(([id, why]) => {
-        const client = clients.get(id);
-        return { name: client && nameCount.get(client.name) === 1 ? client.name : id, why };
-      }),
+      excludeClients: [],
       ...(undefinedScopes > 0
         ? { allowUndefinedScopes: `${undefinedScopes} grant(s) use scopes their API does not define (Auth0 accepts them); remove this once they are cleaned up.` }
         : {}),
     },
   };
+}
+
+function exportedClient(grant: LiveGrant, clients: ReadonlyMap<string, ClientSummary>, nameCount: ReadonlyMap<string, number>): ExportGrant['client'] {
+  if (grant.client_id === undefined) return { default: 'third_party_clients' };
+  const client = clients.get(grant.client_id);
+  return client && nameCount.get(client.name) === 1 ? { name: client.name } : { id: grant.client_id, comment: client ? `${client.name} (the name is not unique)` : 'no such client' };
 }
 
 /** The running client and the ones named with --pipeline-client; an unknown or ambiguous name is an error. */

@@ -6,13 +6,18 @@ import { compareStrings } from '../model/grant.js';
 export const EXPORT_MARKER = '# Written by `grantsync export`.';
 
 export interface ExportGrant {
-  /** `client: name` when the name is unique, else `client_id:` with the name as a comment. */
-  client: { name: string } | { id: string; comment?: string };
+  /** `client: name` when the name is unique, else `client_id:` with the name as a comment; `default` for a default grant. */
+  client: { name: string } | { id: string; comment?: string } | { default: 'third_party_clients' };
   audience: string;
   scope: string[];
+  /** Written instead of `scope`. */
+  allow_all_scopes?: boolean;
   subject_type: 'client' | 'user';
   organization_usage?: string;
   allow_any_organization?: boolean;
+  authorization_details_types?: string[];
+  /** Organization names (or ids), sorted. */
+  organizations?: string[];
 }
 
 export interface ExportFile {
@@ -63,14 +68,19 @@ export function renderGrantFile(file: ExportFile, schemaPath: string, options: R
     (a, b) => compareStrings(clientSortKey(a), clientSortKey(b)) || compareStrings(a.subject_type, b.subject_type),
   );
   if (sorted.length === 0) lines[lines.length - 1] = 'grants: []';
+  const list = (values: readonly string[]): string => `[${[...values].sort(compareStrings).map(quote).join(', ')}]`;
   for (const grant of sorted) {
     if ('name' in grant.client) lines.push(`  - client: ${quote(grant.client.name)}`);
+    else if ('default' in grant.client) lines.push(`  - default_for: ${grant.client.default}`);
     else lines.push(`  - client_id: ${quote(grant.client.id)}${grant.client.comment ? `  # ${commentText(grant.client.comment)}` : ''}`);
     lines.push(`    audience: ${quote(grant.audience)}`);
-    lines.push(`    scope: [${[...grant.scope].sort(compareStrings).map(quote).join(', ')}]`);
+    if (grant.allow_all_scopes) lines.push('    allow_all_scopes: true');
+    else lines.push(`    scope: ${list(grant.scope)}`);
     if (grant.subject_type !== 'client') lines.push(`    subject_type: ${quote(grant.subject_type)}`);
     if (grant.organization_usage && grant.organization_usage !== 'deny') lines.push(`    organization_usage: ${quote(grant.organization_usage)}`);
     if (grant.allow_any_organization) lines.push('    allow_any_organization: true');
+    if (grant.authorization_details_types && grant.authorization_details_types.length > 0) lines.push(`    authorization_details_types: ${list(grant.authorization_details_types)}`);
+    if (grant.organizations && grant.organizations.length > 0) lines.push(`    organizations: ${list(grant.organizations)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -125,7 +135,8 @@ export function slug(text: string): string {
 }
 
 function clientSortKey(grant: ExportGrant): string {
-  return 'name' in grant.client ? grant.client.name : grant.client.id;
+  // Default grants first: they reach every third-party client.
+  return 'name' in grant.client ? grant.client.name : 'default' in grant.client ? '' : grant.client.id;
 }
 
 /** Groups grants into files named after their APIs, de-duplicating names deterministically. */

@@ -42,9 +42,50 @@ export class GrantIndex<T> {
   }
 }
 
+export const DEFAULT_FOR_THIRD_PARTY = 'third_party_clients';
+
+/** The identity of a live grant; undefined for one grantsync cannot name (see unknownField). */
 export function liveKey(grant: LiveGrant): GrantKey | undefined {
+  if (grant.default_for !== undefined) {
+    if (grant.default_for !== DEFAULT_FOR_THIRD_PARTY || grant.client_id !== undefined) return undefined;
+    return { client_id: '', audience: grant.audience, subject_type: 'client', default_for: DEFAULT_FOR_THIRD_PARTY };
+  }
   if (grant.client_id === undefined) return undefined;
   return { client_id: grant.client_id, audience: grant.audience, subject_type: grant.subject_type ?? 'client' };
+}
+
+/** Every key a client grant may have (and `organizations`, which grantsync fills in itself). */
+const KNOWN_KEYS: ReadonlySet<string> = new Set([
+  'id', 'client_id', 'audience', 'scope', 'organization_usage', 'allow_any_organization', 'is_system',
+  'subject_type', 'authorization_details_types', 'allow_all_scopes', 'default_for', 'organizations',
+]);
+const KNOWN_VALUES: Record<string, ReadonlySet<unknown>> = {
+  subject_type: new Set(['client', 'user']),
+  organization_usage: new Set(['deny', 'allow', 'require']),
+  default_for: new Set([DEFAULT_FOR_THIRD_PARTY]),
+  allow_any_organization: new Set([true, false]),
+  allow_all_scopes: new Set([true, false]),
+  is_system: new Set([true, false]),
+};
+
+/**
+ * The first field of a live grant that grantsync does not know (a new key, or a new value such as
+ * subject_type `anonymous_user`), as a short description; undefined when it knows them all. Such a
+ * grant is never changed or deleted: unknown must never mean destroy.
+ */
+export function unknownField(grant: LiveGrant): string | undefined {
+  const raw = grant as unknown as Record<string, unknown>;
+  for (const key of Object.keys(raw).sort(compareStrings)) {
+    if (!KNOWN_KEYS.has(key)) return `key ${JSON.stringify(key)}`;
+    const known = KNOWN_VALUES[key];
+    if (known && !known.has(raw[key])) return `${key} ${JSON.stringify(raw[key])}`;
+  }
+  for (const key of ['scope', 'authorization_details_types']) {
+    const value = raw[key];
+    if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) return `${key} that is not a list of strings`;
+  }
+  if (liveKey(grant) === undefined) return grant.client_id === undefined && grant.default_for === undefined ? 'no client_id' : 'both client_id and default_for';
+  return undefined;
 }
 
 /** Defaults are omitted so that "unset" and "set to the default" compare equal. */
@@ -53,22 +94,45 @@ export function normalizeState(input: {
   organization_usage?: OrganizationUsage | null;
   allow_any_organization?: boolean | null;
   allow_all_scopes?: boolean | null;
+  authorization_details_types?: readonly string[] | null;
+  organizations?: readonly string[] | null;
 }): GrantState {
   const state: GrantState = { scope: input.allow_all_scopes ? [] : sortedUnique(input.scope ?? []) };
   if (input.organization_usage && input.organization_usage !== 'deny') state.organization_usage = input.organization_usage;
   if (input.allow_any_organization) state.allow_any_organization = true;
   if (input.allow_all_scopes) state.allow_all_scopes = true;
+  if (input.authorization_details_types && input.authorization_details_types.length > 0) {
+    state.authorization_details_types = sortedUnique(input.authorization_details_types);
+  }
+  if (input.organizations && input.organizations.length > 0) state.organizations = sortedUnique(input.organizations);
   return state;
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const x = a ?? [];
+  const y = b ?? [];
+  return x.length === y.length && x.every((s, i) => s === y[i]);
 }
 
 export function statesEqual(a: GrantState, b: GrantState): boolean {
   return (
-    a.scope.length === b.scope.length &&
-    a.scope.every((s, i) => s === b.scope[i]) &&
+    sameList(a.scope, b.scope) &&
     (a.organization_usage ?? 'deny') === (b.organization_usage ?? 'deny') &&
     (a.allow_any_organization ?? false) === (b.allow_any_organization ?? false) &&
-    (a.allow_all_scopes ?? false) === (b.allow_all_scopes ?? false)
+    (a.allow_all_scopes ?? false) === (b.allow_all_scopes ?? false) &&
+    sameList(a.authorization_details_types, b.authorization_details_types) &&
+    sameList(a.organizations, b.organizations)
   );
+}
+
+/** Associations that `after` adds and removes relative to `before` (ids, sorted). */
+export function organizationDelta(before: GrantState | null, after: GrantState | null): { added: string[]; removed: string[] } {
+  const had = new Set(before?.organizations ?? []);
+  const keeps = new Set(after?.organizations ?? []);
+  return {
+    added: (after?.organizations ?? []).filter((id) => !had.has(id)),
+    removed: (before?.organizations ?? []).filter((id) => !keeps.has(id)),
+  };
 }
 
 /** Scopes in `after` that `before` did not have. A grant with every scope gains nothing. */

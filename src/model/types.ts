@@ -17,6 +17,7 @@ export interface Problem {
 }
 
 export type SubjectType = 'client' | 'user';
+export type DefaultFor = 'third_party_clients';
 export type OrganizationUsage = 'deny' | 'allow' | 'require';
 
 /** The settings file `grantsync.yaml`, with defaults filled in. */
@@ -49,6 +50,14 @@ export interface DeclaredGrant {
   subject_type: SubjectType;
   organization_usage?: OrganizationUsage;
   allow_any_organization?: boolean;
+  /** `allow_all_scopes: true`: every scope of the API, now and later (then `scope` is empty). */
+  allow_all_scopes?: boolean;
+  /** Rich Authorization Requests types (subject_type user only). */
+  authorization_details_types?: string[];
+  /** A default grant: it has no client and reaches every third-party client. */
+  default_for?: DefaultFor;
+  /** Organizations the grant is associated with, by name or id, as written. */
+  organizations?: string[];
   /** Location of the grant item and of its fields (`client`, `audience`, `scope.0`, …). */
   source: SourceLocation;
   fieldLocations: Record<string, SourceLocation>;
@@ -85,13 +94,26 @@ export interface LiveGrant {
   authorization_details_types?: string[];
   allow_all_scopes?: boolean;
   default_for?: string;
+  /**
+   * Not an API field: the ids of the organizations the grant is associated with, filled in by
+   * grantsync when it read the associations (only for grants that can have them).
+   */
+  organizations?: string[];
 }
 
-/** What the tenant looks like: the three lists grantsync reads. */
+/** An organization as GET /api/v2/organizations lists it (fields limited). */
+export interface OrganizationSummary {
+  id: string;
+  name: string;
+}
+
+/** What the tenant looks like: the three lists grantsync reads, and organizations when some grant needs them. */
 export interface TenantSnapshot {
   clients: ClientSummary[];
   resourceServers: ResourceServerSummary[];
   grants: LiveGrant[];
+  /** Read only when a grant can be associated with organizations. */
+  organizations?: OrganizationSummary[];
 }
 
 /**
@@ -103,15 +125,23 @@ export interface GrantState {
   scope: string[];
   organization_usage?: OrganizationUsage;
   allow_any_organization?: boolean;
-  /** Only ever present on live grants: `allow_all_scopes: true` means "every scope". */
+  /** `allow_all_scopes: true` means "every scope, including later ones"; `scope` is then empty. */
   allow_all_scopes?: true;
+  /** Rich Authorization Requests types, sorted and unique; omitted when none. */
+  authorization_details_types?: string[];
+  /** Ids of the associated organizations, sorted; omitted when none. */
+  organizations?: string[];
 }
 
-/** The identity of a grant: (client_id, audience, subject_type). */
+/**
+ * The identity of a grant: (client_id, audience, subject_type), or (default_for, audience) for a
+ * default grant, whose client_id is '' (real client ids are never empty) and subject_type `client`.
+ */
 export interface GrantKey {
   client_id: string;
   audience: string;
   subject_type: SubjectType;
+  default_for?: DefaultFor;
 }
 
 /** A declared grant after resolution: ids known, ready to diff. */
@@ -122,7 +152,18 @@ export interface DesiredGrant extends GrantKey {
 }
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
-export type Flag = 'privilege-increase' | 'self-escalation';
+/**
+ * `wildcard`: the grant gets every scope of the API, including ones added later; `fleet-wide`: a
+ * default grant, which reaches every third-party client, including ones registered later.
+ */
+export type Flag = 'privilege-increase' | 'self-escalation' | 'wildcard' | 'fleet-wide';
+
+/** An association added (+) or removed (-) by a change, with the organization's name for display. */
+export interface OrganizationLine {
+  sign: '+' | '-';
+  id: string;
+  name: string;
+}
 
 export interface Change extends GrantKey {
   action: Action;
@@ -132,9 +173,11 @@ export interface Change extends GrantKey {
   flags: Flag[];
   /** For a replace: the subject_type of the grant that is deleted. */
   replaces_subject_type?: SubjectType;
+  /** Associations this change adds and removes (named by the plan), when any. */
+  organization_lines?: OrganizationLine[];
 }
 
-export type UnmanagedReason = 'system' | 'own-client' | 'pipeline-client' | 'excluded-client' | 'outside-manage' | 'default-for';
+export type UnmanagedReason = 'system' | 'unknown-field' | 'own-client' | 'pipeline-client' | 'excluded-client' | 'outside-manage';
 
 /** Who owns what: computed once from settings and the running client. */
 export interface Ownership {

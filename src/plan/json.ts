@@ -4,7 +4,9 @@ import type { Change, GrantState, Plan } from '../model/types.js';
 
 export interface JsonChange {
   action: Change['action'];
-  client_id: string;
+  /** null for a default grant, which has no client. */
+  client_id: string | null;
+  default_for?: string;
   client_name: string | null;
   audience: string;
   subject_type: string;
@@ -12,6 +14,8 @@ export interface JsonChange {
   after: GrantState | null;
   flags: string[];
   replaces_subject_type?: string;
+  /** Associations the change adds (+) and removes (-). */
+  organizations?: { change: '+' | '-'; id: string; name: string }[];
 }
 
 export interface JsonPlan {
@@ -34,7 +38,8 @@ export function toJsonPlan(plan: Plan): JsonPlan {
     summary: { ...plan.summary },
     changes: plan.changes.map((change) => ({
       action: change.action,
-      client_id: change.client_id,
+      client_id: change.default_for ? null : change.client_id,
+      ...(change.default_for ? { default_for: change.default_for } : {}),
       client_name: change.client_name ?? null,
       audience: change.audience,
       subject_type: change.subject_type,
@@ -42,6 +47,7 @@ export function toJsonPlan(plan: Plan): JsonPlan {
       after: change.after,
       flags: [...change.flags],
       ...(change.replaces_subject_type ? { replaces_subject_type: change.replaces_subject_type } : {}),
+      ...(change.organization_lines ? { organizations: change.organization_lines.map((o) => ({ change: o.sign, id: o.id, name: o.name })) } : {}),
     })),
   };
 }

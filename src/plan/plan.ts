@@ -1,8 +1,8 @@
 // Changes → a Plan: names filled in, privilege flags, a stable order, totals and a fingerprint. Pure.
 import { createHash } from 'node:crypto';
-import type { Change, Flag, LiveGrant, Plan } from '../model/types.js';
+import type { Change, Flag, LiveGrant, OrganizationLine, Plan } from '../model/types.js';
 import type { DiffResult } from '../diff/diff.js';
-import { addedScopes, compareStrings, liveKey } from '../model/grant.js';
+import { addedScopes, compareStrings, liveKey, organizationDelta } from '../model/grant.js';
 import { liveState } from '../diff/diff.js';
 
 /** Management API scopes that let a client give itself (or others) more access. */
@@ -44,12 +44,15 @@ export interface PlanInput {
   clientNames: ReadonlyMap<string, string>;
   /** Identifiers of resource servers with is_system: true (the Management API). */
   systemAudiences: ReadonlySet<string>;
+  /** organization id → name, for the association lines. */
+  organizationNames?: ReadonlyMap<string, string>;
 }
 
-export function buildPlan({ tenant, tenantName, diff, clientNames, systemAudiences }: PlanInput): Plan {
+export function buildPlan({ tenant, tenantName, diff, clientNames, systemAudiences, organizationNames = new Map() }: PlanInput): Plan {
   const changes = diff.changes.map((change): Change => {
-    const named = { ...change, client_name: change.client_name ?? clientNames.get(change.client_id) };
-    return { ...named, flags: privilegeFlags(named, systemAudiences) };
+    const named = { ...change, client_name: change.client_name ?? (change.default_for ? undefined : clientNames.get(change.client_id)) };
+    const lines = organizationLines(named, organizationNames);
+    return { ...named, flags: [...privilegeFlags(named, systemAudiences), ...reachFlags(named)], ...(lines.length > 0 ? { organization_lines: lines } : {}) };
   });
   changes.sort(compareChanges);
   const count = (action: Change['action']): number => changes.filter((c) => c.action === action).length;
@@ -81,6 +84,28 @@ export function privilegeFlags(change: Change, systemAudiences: ReadonlySet<stri
   const flags: Flag[] = ['privilege-increase'];
   if (added.some((s) => ESCALATION_SCOPES.has(s))) flags.push('self-escalation');
   return flags;
+}
+
+/** Changes that reach further than their scope list says: every scope (`wildcard`), every third-party client (`fleet-wide`). */
+export function reachFlags(change: Change): Flag[] {
+  if (change.action === 'delete') return [];
+  const flags: Flag[] = [];
+  const gainsAll = change.after?.allow_all_scopes === true && (change.action !== 'update' || change.before?.allow_all_scopes !== true);
+  if (gainsAll) flags.push('wildcard');
+  if (change.default_for) flags.push('fleet-wide');
+  return flags;
+}
+
+/**
+ * The associations a change adds and removes. A deleted grant loses its associations with it, and
+ * a created one has none before: only what grantsync itself must add or remove is listed.
+ */
+export function organizationLines(change: Change, names: ReadonlyMap<string, string>): OrganizationLine[] {
+  const before = change.action === 'update' ? change.before : null;
+  if (change.action === 'delete') return [];
+  const { added, removed } = organizationDelta(before, change.after);
+  const line = (sign: '+' | '-') => (id: string): OrganizationLine => ({ sign, id, name: names.get(id) ?? id });
+  return [...removed.map(line('-')), ...added.map(line('+'))];
 }
 
 export function compareChanges(a: Change, b: Change): number {

@@ -6,7 +6,7 @@ import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
 import { diagramSection, MAX_DIAGRAM_CHARS } from './diagram.js';
 import { accessMarkdown, risksMarkdown } from './review.js';
-import { clientLabel, fieldChanges, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+import { clientLabel, createdFields, fieldChanges, organizationTexts, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 /** GitHub rejects comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -22,8 +22,9 @@ export interface MarkdownOptions {
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const head: string[] = [`### grantsync plan for ${tenantTitle(plan, codeSpan)}`, '', `**${verdict(plan.summary)}**`, ''];
-  const flagged = plan.changes.filter((c) => c.flags.length > 0);
-  const rest = plan.changes.filter((c) => c.flags.length === 0);
+  // The privilege-increase section is for Management API access; wildcard and fleet-wide show on their change.
+  const flagged = plan.changes.filter((c) => c.flags.includes('privilege-increase'));
+  const rest = plan.changes.filter((c) => !c.flags.includes('privilege-increase'));
   const deletes = plan.changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;
   if (plan.review) head.push(...risksMarkdown(plan.review));
   if (flagged.length > 0 && !plan.review) {
@@ -80,10 +81,13 @@ function renderChange(change: Change): string {
   const flags = change.flags.length ? ` ⚠️ ${change.flags.map(codeSpan).join(', ')}` : '';
   const lines = [`- ${ICON[change.action]} ${codeSpan(clientLabel(change))}${subjectLabel(change, markdownText)} → ${codeSpan(change.audience)}${flags}`];
   const scopes = scopeLines(change);
-  if (scopes.length > 0 || fieldChanges(change).length > 0) {
+  const fields = [...fieldChanges(change), ...createdFields(change)];
+  const orgs = organizationTexts(change);
+  if (scopes.length > 0 || fields.length > 0 || orgs.length > 0) {
     lines.push('  ```diff');
     for (const line of scopes) lines.push(`  ${line.sign} ${visible(line.scope)}`);
-    for (const field of fieldChanges(change)) lines.push(`  ! ${field}`);
+    for (const field of fields) lines.push(`  ! ${field}`);
+    for (const org of orgs) lines.push(`  ${org.sign} ${org.text}`);
     lines.push('  ```');
   }
   const kept = unchangedScopeCount(change);

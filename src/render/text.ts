@@ -4,7 +4,7 @@ import { createColors } from 'picocolors';
 import type { Change, Plan } from '../model/types.js';
 import { neutralizeCommands, visible } from '../util/escape.js';
 import { accessText, risksText } from './review.js';
-import { clientLabel, fieldChanges, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+import { clientLabel, createdFields, fieldChanges, organizationTexts, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 
@@ -32,8 +32,9 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
     }
     const kept = unchangedScopeCount(change);
     if (kept > 0) lines.push(c.dim(`        (${kept} scope${kept === 1 ? '' : 's'} unchanged)`));
-    for (const field of fieldChanges(change)) lines.push(`        ${c.yellow(`~ ${field}`)}`);
-    if (change.action !== 'update' && change.after && change.after.scope.length === 0 && change.action !== 'replace') {
+    for (const field of [...fieldChanges(change), ...createdFields(change)]) lines.push(`        ${c.yellow(`~ ${field}`)}`);
+    for (const org of organizationTexts(change)) lines.push(`        ${org.sign === '+' ? c.green(`+ ${org.text}`) : c.red(`- ${org.text}`)}`);
+    if (change.action === 'create' && change.after && change.after.scope.length === 0 && !change.after.allow_all_scopes) {
       lines.push(c.dim('        (no scopes)'));
     }
   }

@@ -23,7 +23,7 @@ const REASONS: Record<UnmanagedReason, string> = {
   'pipeline-client': 'of pipeline clients',
   'excluded-client': 'of excluded clients',
   'outside-manage': 'outside `manage`',
-  'default-for': 'default grants',
+  'unknown-field': 'with unknown fields',
 };
 
 export function unmanagedDetail(plan: Plan): string {
@@ -40,9 +40,11 @@ export interface ScopeLine {
 
 /** Added and removed scopes in one sorted sequence (both inputs are sorted sets). */
 export function scopeLines(change: Change): ScopeLine[] {
-  if (change.before?.allow_all_scopes && change.after) {
-    return [{ sign: '-', scope: '(all scopes)' }, ...change.after.scope.map((scope) => ({ sign: '+' as const, scope }))];
-  }
+  const allBefore = change.before?.allow_all_scopes === true;
+  const allAfter = change.after?.allow_all_scopes === true;
+  if (allBefore && allAfter) return [];
+  if (allAfter) return [...(change.before?.scope ?? []).map((scope) => ({ sign: '-' as const, scope })), { sign: '+', scope: '(all scopes)' }];
+  if (allBefore) return [{ sign: '-', scope: '(all scopes)' }, ...(change.after?.scope ?? []).map((scope) => ({ sign: '+' as const, scope }))];
   const before = change.before?.scope ?? [];
   const after = change.after?.scope ?? [];
   const lines: ScopeLine[] = [];
@@ -63,7 +65,24 @@ export function fieldChanges(change: Change): string[] {
   const beforeAny = change.before.allow_any_organization ?? false;
   const afterAny = change.after.allow_any_organization ?? false;
   if (beforeAny !== afterAny) out.push(`allow_any_organization: ${beforeAny} → ${afterAny}`);
+  const beforeTypes = change.before.authorization_details_types ?? [];
+  const afterTypes = change.after.authorization_details_types ?? [];
+  if (beforeTypes.join('\u0000') !== afterTypes.join('\u0000')) {
+    out.push(`authorization_details_types: [${beforeTypes.map(visible).join(', ')}] → [${afterTypes.map(visible).join(', ')}]`);
+  }
   return out;
+}
+
+/** What a new grant carries besides scopes (RAR types), so a create shows everything it grants. */
+export function createdFields(change: Change): string[] {
+  if (change.before && change.action === 'update') return [];
+  const types = change.after?.authorization_details_types ?? [];
+  return types.length > 0 ? [`authorization_details_types: [${types.map(visible).join(', ')}]`] : [];
+}
+
+/** `+ org acme` / `- org globex`: organization names (or ids) shown visibly. */
+export function organizationTexts(change: Change): { sign: '+' | '-'; text: string }[] {
+  return (change.organization_lines ?? []).map((line) => ({ sign: line.sign, text: `org ${visible(line.name === line.id ? line.id : line.name)}` }));
 }
 
 export function unchangedScopeCount(change: Change): number {
@@ -74,6 +93,7 @@ export function unchangedScopeCount(change: Change): number {
 
 /** "name (client_id)", values shown visibly: safe on a terminal, and inside a markdown code span. */
 export function clientLabel(change: Change): string {
+  if (change.default_for) return 'default grant for every third-party client';
   return visible(change.client_name ? `${change.client_name} (${change.client_id})` : change.client_id);
 }
 

@@ -10,26 +10,30 @@ import { describeClient, didYouMean, formatLocation } from './words.js';
 export interface GrantContext {
   index: TenantIndex;
   ownership: Ownership;
-  /** Identities of live system grants, which nobody may change. */
-  systemGrantKeys: ReadonlySet<string>;
+  /** Identities of live grants nobody may change (system grants, unknown fields) → why. */
+  untouchableKeys: ReadonlyMap<string, string>;
   allowUndefinedScopes: boolean;
   /** Where each identity was first declared, for duplicates across files. */
   firstDeclaration: Map<string, DeclaredGrant>;
 }
 
 export function resolveGrant(grant: DeclaredGrant, context: GrantContext, problems: Problem[]): DesiredGrant | undefined {
-  const client = resolveClient(grant, context.index, problems);
+  const client = grant.default_for ? DEFAULT_GRANT_CLIENT : resolveClient(grant, context.index, problems);
   const api = resolveAudience(grant, context.index, problems);
   if (api && !context.allowUndefinedScopes) checkScopes(grant, api, problems);
-  if (!client || !api) return undefined;
+  if (api?.is_system) problems.push(...systemApiProblems(grant));
+  const organizations = resolveOrganizations(grant, context.index, problems);
+  if (!client || !api || !organizations) return undefined;
 
-  const key: GrantKey = { client_id: client.client_id, audience: api.identifier, subject_type: grant.subject_type };
+  const key: GrantKey = grant.default_for
+    ? { client_id: '', audience: api.identifier, subject_type: 'client', default_for: grant.default_for }
+    : { client_id: client.client_id, audience: api.identifier, subject_type: grant.subject_type };
   const keyString = grantKeyString(key);
   const first = context.firstDeclaration.get(keyString);
   if (first) {
     problems.push({
       location: grant.source,
-      message: `duplicate grant: ${describeClient(client)} → ${api.identifier} (${grant.subject_type}) is also declared at ${formatLocation(first.source)}`,
+      message: `duplicate grant: ${describeGrant(grant, client)} → ${api.identifier}${grant.default_for ? '' : ` (${grant.subject_type})`} is also declared at ${formatLocation(first.source)}`,
       hint: 'Keep one declaration and merge the scopes into it.',
     });
     return undefined;
@@ -40,13 +44,78 @@ export function resolveGrant(grant: DeclaredGrant, context: GrantContext, proble
     problems.push(refusal);
     return undefined;
   }
-  return { ...key, client_name: client.name, state: normalizeState(grant), source: grant.source };
+  const state = normalizeState({ ...grant, organizations });
+  return { ...key, ...(grant.default_for ? {} : { client_name: client.name }), state, source: grant.source };
+}
+
+/** Stands in for the client of a default grant, which has none. */
+const DEFAULT_GRANT_CLIENT: ClientSummary = { client_id: '', name: 'every third-party client' };
+
+function describeGrant(grant: DeclaredGrant, client: ClientSummary): string {
+  return grant.default_for ? 'the default grant for third-party clients' : describeClient(client);
+}
+
+/** What Auth0 refuses on its own APIs (the Management API): wildcard grants and default grants. */
+function systemApiProblems(grant: DeclaredGrant): Problem[] {
+  const problems: Problem[] = [];
+  if (grant.fieldLocations.allow_all_scopes) {
+    problems.push({
+      location: grant.fieldLocations.allow_all_scopes,
+      message: '`allow_all_scopes` cannot be used with the Management API; Auth0 rejects it on system APIs',
+      hint: 'List the Management API scopes the client needs in `scope: [...]`.',
+    });
+  }
+  if (grant.default_for) {
+    problems.push({
+      location: grant.fieldLocations.default_for ?? grant.source,
+      message: 'a default grant cannot be for the Management API; Auth0 does not grant system APIs to third-party clients',
+      hint: 'Remove this grant, or make it a grant to one application with `client:`.',
+    });
+  }
+  return problems;
+}
+
+/** `organizations:` by name or id → ids; undefined (with problems) when one names no organization. */
+function resolveOrganizations(grant: DeclaredGrant, index: TenantIndex, problems: Problem[]): string[] | undefined {
+  const ids: string[] = [];
+  let ok = true;
+  (grant.organizations ?? []).forEach((entry, i) => {
+    const found = index.organizations.byId.get(entry) ?? index.organizations.byName.get(entry);
+    if (found) {
+      ids.push(found.id);
+      return;
+    }
+    ok = false;
+    problems.push({
+      location: grant.fieldLocations[`organizations.${i}`] ?? grant.fieldLocations.organizations ?? grant.source,
+      message: `no organization is named ${quoted(entry)} or has that id`,
+      hint: didYouMean(nearest(entry, index.organizations.byName.keys()), 'Use the organization\'s name (Organizations → Settings → Name) or its id (org_…).'),
+    });
+  });
+  if (ok && new Set(ids).size !== ids.length) {
+    problems.push({
+      location: grant.fieldLocations.organizations ?? grant.source,
+      message: '`organizations` names the same organization twice (by name and by id)',
+      hint: 'Name each organization once.',
+    });
+    return undefined;
+  }
+  return ok ? ids : undefined;
 }
 
 /** Grants that fall outside what this directory owns may not be declared: an error, never a no-op. */
 function notDeclarable(grant: DeclaredGrant, client: ClientSummary, api: ResourceServerSummary, keyString: string, context: GrantContext): Problem | undefined {
   const { ownership } = context;
   const where = grant.fieldLocations.client ?? grant.fieldLocations.client_id ?? grant.source;
+  const untouchable = context.untouchableKeys.get(keyString);
+  if (untouchable !== undefined && untouchable !== 'system') {
+    return {
+      location: grant.source,
+      message: `the live grant ${describeGrant(grant, client)} → ${api.identifier} has ${excerpt(untouchable)}, which grantsync does not know, so it cannot manage it`,
+      hint: 'Remove this grant from the YAML and manage it in the Dashboard, or upgrade grantsync.',
+    };
+  }
+  if (grant.default_for) return manageRefusal(grant, api, ownership);
   if (ownership.excludedClientIds.includes(client.client_id)) {
     return {
       location: where,
@@ -68,14 +137,9 @@ function notDeclarable(grant: DeclaredGrant, client: ClientSummary, api: Resourc
       hint: "Remove this grant and manage the deployer's grants by hand, so a bad commit cannot lock grantsync out.",
     };
   }
-  if (ownership.manage !== 'all' && !ownership.manage.audiences.includes(api.identifier)) {
-    return {
-      location: grant.fieldLocations.audience ?? grant.source,
-      message: `audience ${api.identifier} is not managed by this directory`,
-      hint: 'Add it to manage.audiences in grantsync.yaml, or remove this grant.',
-    };
-  }
-  if (context.systemGrantKeys.has(keyString)) {
+  const outside = manageRefusal(grant, api, ownership);
+  if (outside) return outside;
+  if (untouchable === 'system') {
     return {
       location: grant.source,
       message: `${describeClient(client)} → ${api.identifier} is a system grant, which Auth0 does not let anyone change`,
@@ -83,6 +147,15 @@ function notDeclarable(grant: DeclaredGrant, client: ClientSummary, api: Resourc
     };
   }
   return undefined;
+}
+
+function manageRefusal(grant: DeclaredGrant, api: ResourceServerSummary, ownership: Ownership): Problem | undefined {
+  if (ownership.manage === 'all' || ownership.manage.audiences.includes(api.identifier)) return undefined;
+  return {
+    location: grant.fieldLocations.audience ?? grant.source,
+    message: `audience ${api.identifier} is not managed by this directory`,
+    hint: 'Add it to manage.audiences in grantsync.yaml, or remove this grant.',
+  };
 }
 
 function resolveClient(grant: DeclaredGrant, index: TenantIndex, problems: Problem[]): ClientSummary | undefined {

@@ -1,6 +1,6 @@
 // Declared grants + what the tenant has → desired grants keyed by id, or Problems. Pure.
 // The steps: index the tenant, resolve ownership from the settings, resolve each grant.
-import { grantKeyString } from '../model/grant.js';
+import { grantKeyString, liveKey, unknownField } from '../model/grant.js';
 import type { DeclaredGrant, DesiredGrant, Ownership, Problem, Settings, TenantSnapshot } from '../model/types.js';
 import { resolveGrant } from './grant.js';
 import { resolveOwnership } from './ownership.js';
@@ -28,7 +28,7 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
   const context = {
     index,
     ownership,
-    systemGrantKeys: systemGrantKeys(tenant),
+    untouchableKeys: untouchableKeys(tenant),
     allowUndefinedScopes: settings.allowUndefinedScopes,
     firstDeclaration: new Map<string, DeclaredGrant>(),
   };
@@ -40,10 +40,15 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
   return { desired, ownership, problems, warnings };
 }
 
-function systemGrantKeys(tenant: TenantSnapshot): Set<string> {
-  const keys = new Set<string>();
+/** Identities of live grants nobody may change: system grants, and grants with a field grantsync does not know. */
+function untouchableKeys(tenant: TenantSnapshot): Map<string, string> {
+  const keys = new Map<string, string>();
   for (const grant of tenant.grants) {
-    if (grant.is_system && grant.client_id) keys.add(grantKeyString({ client_id: grant.client_id, audience: grant.audience, subject_type: grant.subject_type ?? 'client' }));
+    const unknown = grant.is_system ? undefined : unknownField(grant);
+    if (!grant.is_system && unknown === undefined) continue;
+    // A grant with an unknown field may still carry a recognisable identity (a new key on a client grant).
+    const key = liveKey(grant) ?? (grant.client_id ? { client_id: grant.client_id, audience: grant.audience, subject_type: grant.subject_type ?? 'client' } : undefined);
+    if (key) keys.set(grantKeyString(key), grant.is_system ? 'system' : unknown!);
   }
   return keys;
 }

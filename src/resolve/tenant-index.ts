@@ -1,5 +1,5 @@
 // The tenant, indexed for resolving names: clients by id and by name, APIs by identifier. Pure.
-import type { ClientSummary, ResourceServerSummary, TenantSnapshot } from '../model/types.js';
+import type { ClientSummary, OrganizationSummary, ResourceServerSummary, TenantSnapshot } from '../model/types.js';
 
 export interface TenantIndex {
   /** Clients that grants can name (the global client excluded). */
@@ -10,6 +10,8 @@ export interface TenantIndex {
   apis: ReadonlyMap<string, ResourceServerSummary>;
   /** The resource server with is_system: the tenant's Management API. */
   managementApi: ResourceServerSummary | undefined;
+  /** Organizations by id and by name (names are unique in Auth0); empty when they were not read. */
+  organizations: { byId: ReadonlyMap<string, OrganizationSummary>; byName: ReadonlyMap<string, OrganizationSummary> };
 }
 
 export function indexTenant(tenant: TenantSnapshot): TenantIndex {
@@ -26,6 +28,10 @@ export function indexTenant(tenant: TenantSnapshot): TenantIndex {
     byName,
     apis: new Map(tenant.resourceServers.map((rs) => [rs.identifier, rs])),
     managementApi: tenant.resourceServers.find((rs) => rs.is_system),
+    organizations: {
+      byId: new Map((tenant.organizations ?? []).map((o) => [o.id, o])),
+      byName: new Map((tenant.organizations ?? []).map((o) => [o.name, o])),
+    },
   };
 }
 

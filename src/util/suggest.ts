@@ -38,6 +38,8 @@ export function nearest(input: string, candidates: Iterable<string>, limit = 3):
     else score = editDistance(lower, candidateLower, max);
     if (score <= max) scored.push({ name, score });
   }
-  scored.sort((x, y) => x.score - y.score || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  // Among equals, the closest in length: `scopes` means `scope`, not `allow_all_scopes`, which also contains it.
+  const gap = (name: string): number => Math.abs(name.length - input.length);
+  scored.sort((x, y) => x.score - y.score || gap(x.name) - gap(y.name) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   return scored.slice(0, limit).map((s) => s.name);
 }

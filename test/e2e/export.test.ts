@@ -60,7 +60,8 @@ function randomTenant(grants: number, seedNumber: number): Seed {
     ],
     resource_servers: Array.from({ length: apis }, (_, i) => ({ identifier: `https://api${i}.example.com/`, name: i === 1 ? 'API 0' : `API ${i}`, scopes })),
     client_grants: [
-      { client_id: DEMO_DEPLOYER.clientId, audience: `https://t${seedNumber}.example.com/api/v2/`, scope: ['read:client_grants', 'read:clients', 'read:resource_servers'] },
+      // Some grants may be used with organizations: export reads their associations.
+      { client_id: DEMO_DEPLOYER.clientId, audience: `https://t${seedNumber}.example.com/api/v2/`, scope: ['read:client_grants', 'read:clients', 'read:resource_servers', 'read:organizations', 'read:organization_client_grants'] },
       { client_id: 'expressCfg000000000000000000000X', audience: `https://t${seedNumber}.example.com/api/v2/`, scope: ['read:users'], is_system: true },
       { client_id: 'client00000000000000000000000001', audience: `https://t${seedNumber}.example.com/api/v2/`, scope: ['read:logs'] },
       ...live,
@@ -111,25 +112,31 @@ describe('export', () => {
 
 describe('migrating from auth0-deploy-cli', () => {
   // The demo tenant after `npm run demo` is what these deploy-cli files describe.
-  async function demoAfterApply() {
+  async function demoAfterApply(withDefaultGrant = false) {
     const started = await tenant(DEMO_SEED);
     const applied = await runCli(['apply', '--dir', 'grants', '--quiet'], { env: started.env });
     expect(applied.code).toBe(0);
     // deploy-cli also declares shared-tool A's ledger grant; add it to the tenant it describes.
     started.emulator.store.createGrant({ client_id: 'sharedToolA999999999999999999999', audience: 'https://api.example.com/ledger', scope: [] });
+    // tenant.yaml also declares a default grant (the directory format does not).
+    if (withDefaultGrant) started.emulator.store.createGrant({ default_for: 'third_party_clients', audience: 'https://api.example.com/notifications', scope: ['send:email'] });
     return started;
   }
 
   it.each(['yaml/tenant.yaml', 'directory'])('%s converts to files whose plan against that tenant is empty', async (source) => {
-    const { env } = await demoAfterApply();
+    const { env } = await demoAfterApply(source.endsWith('.yaml'));
     const dir = outDir();
     const converted = await runCli(
       ['export', '--dir', dir, '--from-deploy-cli', `test/fixtures/deploy-cli/${source}`, '--keyword', 'API_HOST=api.example.com', '--keyword', 'MAILER_SCOPES=["read:invoices"]'],
       { env },
     );
     expect(converted.code).toBe(0);
-    expect(converted.stdout).toContain('Converted 7 grants');
-    if (source.endsWith('.yaml')) expect(converted.stderr).toContain('warning: test/fixtures/deploy-cli/yaml/tenant.yaml (clientGrants[7]): a default_for grant');
+    // tenant.yaml's default grant is converted too (it used to be dropped with a warning).
+    expect(converted.stdout).toContain(source.endsWith('.yaml') ? 'Converted 8 grants' : 'Converted 7 grants');
+    expect(converted.stderr).not.toContain('default_for');
+    if (source.endsWith('.yaml')) {
+      expect(readFileSync(path.join(dir, 'api-example-com-notifications.yaml'), 'utf8')).toContain('  - default_for: third_party_clients\n    audience: https://api.example.com/notifications\n    scope: [send:email]\n');
+    }
     const text = readFileSync(path.join(dir, 'auth0-management-api.yaml'), 'utf8');
     expect(text).toContain('    audience: auth0-management-api');
     expect(readFileSync(path.join(dir, 'api-example-com-ledger.yaml'), 'utf8')).toContain('  - client_id: sharedToolA999999999999999999999');

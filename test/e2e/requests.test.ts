@@ -108,4 +108,60 @@ describe('request counts', () => {
     // 3 + 2 + 1 pages, where listing all 376 grants again would take 4.
     expect(emulator.stats().byRoute).toEqual({ 'GET /api/v2/client-grants': 6 });
   });
+
+  describe('organization access', () => {
+    const ORG_SCOPES = ['read:organizations', 'read:organization_client_grants', 'create:organization_client_grants', 'delete:organization_client_grants'];
+
+    /** 200 organizations; 2,000 grants, of which `usingOrganizations` may be used with them (10 associations each). */
+    function organizationTenant(usingOrganizations: number): { seed: Seed; yaml: string } {
+      const { seed, live } = tenant(2000, 250, 8);
+      seed.client_grants![0]!.scope!.push(...ORG_SCOPES);
+      seed.organizations = Array.from({ length: 200 }, (_, i) => ({ id: `org_${String(i).padStart(16, '0')}`, name: `org-${i}` }));
+      live.slice(0, usingOrganizations).forEach((g, i) => {
+        g.organization_usage = 'allow';
+        g.organizations = [`org-${i % 200}`];
+      });
+      const yaml = `grants:\n${live
+        .map((g) => `  - client_id: ${g.client_id}\n    audience: ${g.audience}\n    scope: [read]\n${g.organizations ? `    organization_usage: allow\n    organizations: [${g.organizations.join(', ')}]\n` : ''}`)
+        .join('')}`;
+      return { seed, yaml };
+    }
+
+    const organizationRequests = (byRoute: Record<string, number>): Record<string, number> =>
+      Object.fromEntries(Object.entries(byRoute).filter(([route]) => route.includes('organization')));
+
+    it('an organization-heavy tenant (200 organizations, 2,000 grants) plans in the minimum number of organization requests', { timeout: 90_000 }, async () => {
+      const { seed, yaml } = organizationTenant(2000);
+      const started = await withEmulator({ seed });
+      emulator = started.emulator;
+      const dir = writeTree({ 'grantsync.yaml': 'manage: all\n', 'all.yaml': yaml });
+      const result = await runCli(['plan', '--dir', dir, '--detailed-exitcode', '--verbose'], { env: started.env });
+      expect(result.stdout).toContain('No changes.');
+      expect(result.code).toBe(0);
+      // 2 pages of organizations, then one listing per organization (200), not one per grant (2,000).
+      expect(organizationRequests(emulator.stats().byRoute)).toEqual({ 'GET /api/v2/organizations': 2, 'GET /api/v2/organizations/{id}/client-grants': 200 });
+      expect(result.stderr).toContain('organization access: one listing per organization (200), fewer than one per grant (2000 grants can have associations)');
+    });
+
+    it('with few grants using organizations, it lists per grant instead', { timeout: 90_000 }, async () => {
+      const { seed, yaml } = organizationTenant(30);
+      const started = await withEmulator({ seed });
+      emulator = started.emulator;
+      const dir = writeTree({ 'grantsync.yaml': 'manage: all\n', 'all.yaml': yaml });
+      const result = await runCli(['plan', '--dir', dir, '--detailed-exitcode', '--verbose'], { env: started.env });
+      expect(result.code).toBe(0);
+      expect(organizationRequests(emulator.stats().byRoute)).toEqual({ 'GET /api/v2/organizations': 2, 'GET /api/v2/client-grants/{id}/organizations': 30 });
+      expect(result.stderr).toContain('organization access: one listing per grant (30 grants can have associations), fewer than one per organization (200)');
+    });
+
+    it('a tenant with organizations but no grant that uses them makes no organization request', { timeout: 90_000 }, async () => {
+      const { seed, yaml } = organizationTenant(0);
+      const started = await withEmulator({ seed });
+      emulator = started.emulator;
+      const dir = writeTree({ 'grantsync.yaml': 'manage: all\n', 'all.yaml': yaml });
+      const result = await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env: started.env });
+      expect(result.code).toBe(0);
+      expect(organizationRequests(emulator.stats().byRoute)).toEqual({});
+    });
+  });
 });

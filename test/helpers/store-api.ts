@@ -4,10 +4,13 @@ import type { CreateGrantBody, GrantFilter, ManagementApi, UpdateGrantBody } fro
 import type { ReadProfile } from '../../src/model/types.js';
 import { TenantStore, present, type Reply } from '../../src/emulator/store.js';
 import { ApiError } from '../../src/errors.js';
-import type { GrantKey, LiveGrant } from '../../src/model/types.js';
+import type { GrantKey, LiveGrant, OrganizationSummary } from '../../src/model/types.js';
+import { associate, dissociate, organizationsOf } from '../../src/emulator/organizations.js';
 
 export class StoreApi implements ManagementApi {
   writes = 0;
+  /** Association listings made (per organization or per grant). */
+  organizationReads = 0;
   /** Every listing made, by its filter ('all' or the audience). */
   readonly listings: string[] = [];
   constructor(
@@ -37,8 +40,27 @@ export class StoreApi implements ManagementApi {
     }));
   }
   async findGrant(key: GrantKey): Promise<LiveGrant | undefined> {
-    const found = this.store.listGrants({ client_id: key.client_id, audience: key.audience, subject_type: key.subject_type })[0];
+    const filter = key.default_for ? { default_for: key.default_for } : { client_id: key.client_id, subject_type: key.subject_type };
+    const found = this.store.listGrants({ ...filter, audience: key.audience })[0];
     return found ? (present(found) as unknown as LiveGrant) : undefined;
+  }
+  async listOrganizations(): Promise<OrganizationSummary[]> {
+    return organizationsOf(this.store).map((o) => ({ id: o.id, name: o.name }));
+  }
+  async listOrganizationGrants(organizationId: string): Promise<string[]> {
+    this.organizationReads++;
+    return [...(this.store.state.organizationGrants?.[organizationId] ?? [])];
+  }
+  async listGrantOrganizations(grantId: string): Promise<string[]> {
+    this.organizationReads++;
+    return Object.entries(this.store.state.organizationGrants ?? {}).filter(([, ids]) => ids.includes(grantId)).map(([id]) => id);
+  }
+  async associateOrganization(organizationId: string, grantId: string): Promise<void> {
+    const reply = associate(this.store, organizationId, { grant_id: grantId });
+    if (reply.status !== 409) this.check('POST', reply);
+  }
+  async dissociateOrganization(organizationId: string, grantId: string): Promise<void> {
+    this.check('DELETE', dissociate(this.store, organizationId, grantId));
   }
   async createGrant(body: CreateGrantBody): Promise<LiveGrant> {
     return this.check('POST', this.store.createGrant(body)) as LiveGrant;

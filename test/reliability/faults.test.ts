@@ -38,7 +38,7 @@ function makeScenario(n: number): Scenario {
     !system && clientId !== undefined && clientId !== DEMO_DEPLOYER.clientId && !excluded.some((c) => c.client_id === clientId) && managed.includes(audience);
 
   const grants: SeedGrant[] = [
-    { client_id: DEMO_DEPLOYER.clientId, audience: MAPI, scope: ['read:client_grants', 'create:client_grants', 'update:client_grants', 'delete:client_grants', 'read:clients', 'read:resource_servers'] },
+    { client_id: DEMO_DEPLOYER.clientId, audience: MAPI, scope: ['read:client_grants', 'create:client_grants', 'update:client_grants', 'delete:client_grants', 'read:clients', 'read:resource_servers', 'read:organizations', 'read:organization_client_grants'] },
   ];
   if (random() < 0.5) grants.push({ client_id: CLIENTS[5]!.client_id, audience: MAPI, scope: ['read:users'], is_system: true });
   const expected = new Map<string, string[]>();

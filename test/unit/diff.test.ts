@@ -25,8 +25,11 @@ describe('unmanagedReason', () => {
   const ownership: Ownership = { manage: { audiences: ['https://a'] }, excludedClientIds: ['ex'], pipelineClientIds: ['pipe'], ownClientId: 'own' };
   const cases: [string, LiveGrant, Ownership, string | undefined][] = [
     ['system first', { id: '1', client_id: 'own', audience: 'https://z', is_system: true }, ownership, 'system'],
-    ['no client_id', { id: '1', audience: 'https://a' }, ownership, 'default-for'],
-    ['default_for', { id: '1', client_id: 'c', audience: 'https://a', default_for: 'third_party_clients' }, ownership, 'default-for'],
+    // A default grant has no client: it is owned with its audience.
+    ['no client_id, managed audience', { id: '1', audience: 'https://a', default_for: 'third_party_clients' }, ownership, undefined],
+    ['no client_id, audience outside manage', { id: '1', audience: 'https://z', default_for: 'third_party_clients' }, ownership, 'outside-manage'],
+    // A client and default_for together is a shape grantsync does not know: left alone.
+    ['default_for with a client', { id: '1', client_id: 'c', audience: 'https://a', default_for: 'third_party_clients' }, ownership, 'unknown-field'],
     ['own before pipeline', { id: '1', client_id: 'own', audience: 'https://a' }, { ...ownership, pipelineClientIds: ['own'] }, 'own-client'],
     ['pipeline before excluded', { id: '1', client_id: 'pipe', audience: 'https://a' }, { ...ownership, excludedClientIds: ['pipe'] }, 'pipeline-client'],
     ['excluded before outside', { id: '1', client_id: 'ex', audience: 'https://z' }, ownership, 'excluded-client'],

@@ -85,10 +85,11 @@ describe('exportTenant', () => {
     const { exported, files } = roundTrip(tenant, 'id-own');
     expect(exported.files.map((f) => [f.name, f.title, f.grants.length])).toEqual([
       ['auth0-management-api.yaml', 'Auth0 Management API', 1],
-      ['orders.yaml', 'Orders (https://orders)', 1],
+      // Every kind of grant is exported: the all-scopes grant and the default grant too.
+      ['orders.yaml', 'Orders (https://orders)', 3],
       ['urn-stock.yaml', 'urn:stock (urn:stock)', 2],
     ]);
-    expect(exported.grants).toBe(4);
+    expect(exported.grants).toBe(6);
     expect(files['urn-stock.yaml']).toContain('  - client_id: id-gone  # no such client\n');
     expect(files['urn-stock.yaml']).toContain('  - client_id: id-t1  # twin (the name is not unique)\n');
     expect(files['urn-stock.yaml']).toContain('    subject_type: user\n    organization_usage: allow\n    allow_any_organization: true\n');
@@ -102,7 +103,7 @@ describe('exportTenant', () => {
       tenant: 'acme',
       tenantName: 'acme',
       pipelineClients: [{ name: 'deployer', why: 'export ran as this application' }],
-      excludeClients: [{ name: 'beta', why: 'has a grant with allow_all_scopes, which grantsync does not manage' }],
+      excludeClients: [],
       allowUndefinedScopes: '1 grant(s) use scopes their API does not define (Auth0 accepts them); remove this once they are cleaned up.',
     });
   });

@@ -27,6 +27,17 @@ describe('apply guards', () => {
     expect(() => checkGuards([change('delete', 'https://a', ['x'], null)], unknown)).not.toThrow();
   });
 
+  it('counts organization associations removed from a kept grant as removals, not those of a deleted grant', () => {
+    const kept = { ...change('update', 'https://a', ['x'], ['x']), before: { scope: ['x'], organization_usage: 'allow' as const, organizations: ['org_a', 'org_b', 'org_c'] }, after: { scope: ['x'], organization_usage: 'allow' as const, organizations: ['org_b', 'org_d'] } };
+    expect(countRemovals([kept])).toEqual({ deletes: 0, emptied: 0, dissociations: 2 });
+    const deleted = { ...change('delete', 'https://a', ['x'], null), before: { scope: ['x'], organization_usage: 'allow' as const, organizations: ['org_a', 'org_b'] } };
+    expect(countRemovals([deleted])).toEqual({ deletes: 1, emptied: 0, dissociations: 0 });
+    expect(() => checkGuards([kept], guards)).toThrow(
+      'the plan deletes 0 grants and removes 2 organization associations (2 removals), more than max_deletes (1); nothing was changed.',
+    );
+    expect(() => checkGuards([kept], { ...guards, maxDeletes: 2 })).not.toThrow();
+  });
+
   it('counts a grant emptied of every scope as a removal, and nothing else as one', () => {
     const cases: [Change, { deletes: number; emptied: number }][] = [
       [change('update', 'https://a', ['x'], []), { deletes: 0, emptied: 1 }],
@@ -38,7 +49,7 @@ describe('apply guards', () => {
       [{ ...change('update', 'https://a', [], []), before: { scope: [], allow_all_scopes: true } }, { deletes: 0, emptied: 1 }],
       [{ ...change('update', 'https://a', ['x'], []), after: { scope: [], allow_all_scopes: true } }, { deletes: 0, emptied: 0 }],
     ];
-    for (const [c, expected] of cases) expect(countRemovals([c])).toEqual(expected);
+    for (const [c, expected] of cases) expect(countRemovals([c])).toEqual({ ...expected, dissociations: 0 });
     const emptied = [change('update', 'https://a', ['x'], []), change('delete', 'https://b', ['x'], null)];
     expect(() => checkGuards(emptied, guards)).toThrow(
       'the plan deletes 1 grant and empties the scopes of 1 more (2 removals), more than max_deletes (1); nothing was changed. Check the plan; if it is right, run apply again with --max-deletes 2.',

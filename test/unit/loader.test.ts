@@ -52,8 +52,9 @@ describe('every invalid input names file:line:column', () => {
     ['both client and client_id', grant('grants:\n  - client: a\n    client_id: b\n    audience: x\n    scope: []\n'), ['grants/a.yaml:2:5: error: grant names both `client` and `client_id`']],
     ['neither client nor client_id', grant('grants:\n  - audience: x\n    scope: []\n'), ['grants/a.yaml:2:5: error: grant names no application: it needs `client` (a name) or `client_id`']],
     ['unknown key with a suggestion', grant('grants:\n  - client: a\n    audience: x\n    scopes: []\n'), [
-      'grants/a.yaml:2:5: error: `grants[0]` is missing `scope`',
       'grants/a.yaml:4:5: error: unknown key `scopes` in `grants[0]`',
+      // Checked after the schema since `allow_all_scopes: true` may stand in for `scope`.
+      'grants/a.yaml:2:5: error: `grants[0]` is missing `scope`',
     ]],
     ['scope is a string', grant('grants:\n  - client: a\n    audience: x\n    scope: read:all\n'), ['grants/a.yaml:4:12: error: `grants[0].scope` must be a list, but it is the text "read:all"']],
     ['scope item is a number', grant('grants:\n  - client: a\n    audience: x\n    scope: [1]\n'), ['grants/a.yaml:4:13: error: `grants[0].scope[0]` must be a string, but it is the number 1']],
@@ -119,8 +120,8 @@ describe('every invalid input names file:line:column', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems.map((p) => p.hint)).toEqual([
-      'Add `scope: [...]` listing the scopes; write `scope: []` to grant none.',
       'Did you mean `scope`?',
+      'Add `scope: [...]` listing the scopes (`scope: []` grants none), or `allow_all_scopes: true` for every scope.',
     ]);
   });
 });

@@ -6,10 +6,12 @@ import type { ReadProfile } from '../../src/model/types.js';
 import { diffGrants } from '../../src/diff/diff.js';
 import { applyAndVerify } from '../../src/engine.js';
 import { unmanagedReason } from '../../src/diff/ownership.js';
-import { grantKeyString, liveKey, normalizeState } from '../../src/model/grant.js';
+import { grantKeyString, liveKey, normalizeState, organizationDelta, unknownField } from '../../src/model/grant.js';
+import { associationCandidates, attachAssociations } from '../../src/engine-organizations.js';
+import { updateBody } from '../../src/apply/apply.js';
 import { TenantStore } from '../../src/emulator/store.js';
 import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
-import type { DesiredGrant, Ownership } from '../../src/model/types.js';
+import type { Change, DesiredGrant, LiveGrant, Ownership } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import { StoreApi } from '../helpers/store-api.js';
 
@@ -18,6 +20,8 @@ const TENANT = 'prop.example.com';
 const MAPI = `https://${TENANT}/api/v2/`;
 const AUDIENCES = ['https://a0', 'https://a1', 'https://a2', MAPI];
 const SCOPES = ['s0', 's1', 's2', 's3', 's4'];
+const ORGANIZATIONS = ['org_acme0000000000', 'org_globex00000000', 'org_initech0000000'];
+const TYPES = ['payment', 'shipping'];
 const OWN = CLIENTS[0]!.client_id;
 
 const scopeSet = fc.subarray(SCOPES);
@@ -27,8 +31,28 @@ const keyArb = fc.record({
   audience: fc.integer({ min: 0, max: AUDIENCES.length - 1 }),
   subject: fc.constantFrom('client', 'user') as fc.Arbitrary<'client' | 'user'>,
 });
-const liveGrantArb = fc.record({ key: keyArb, scope: scopeSet, usage, system: fc.integer({ min: 0, max: 9 }).map((n) => n === 0), allScopes: fc.boolean() });
-const desiredGrantArb = fc.record({ key: keyArb, scope: scopeSet, usage });
+const orgSet = fc.subarray(ORGANIZATIONS);
+const typeSet = fc.subarray(TYPES);
+const liveGrantArb = fc.record({
+  key: keyArb,
+  scope: scopeSet,
+  usage,
+  system: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+  allScopes: fc.boolean(),
+  types: typeSet,
+  organizations: orgSet,
+});
+const desiredGrantArb = fc.record({ key: keyArb, scope: scopeSet, usage, allScopes: fc.boolean(), types: typeSet, organizations: orgSet });
+/** A live grant with something grantsync does not know: it must survive every run untouched. */
+const unknownArb = fc.option(
+  fc.record({
+    key: keyArb,
+    extra: fc.constantFrom<Record<string, unknown>>({ subject_type: 'anonymous_user' }, { token_exchange: { allow: true } }, { organization_usage: 'sometimes' }),
+  }),
+  { nil: undefined },
+);
+const desiredDefaultArb = fc.option(fc.record({ audience: fc.integer({ min: 0, max: 2 }), scope: scopeSet, allScopes: fc.boolean() }), { nil: undefined });
+const canHaveOrganizations = (u: string | undefined): boolean => u === 'allow' || u === 'require';
 
 const scenarioArb = fc.record({
   live: fc.array(liveGrantArb, { maxLength: 25 }),
@@ -38,6 +62,8 @@ const scenarioArb = fc.record({
   excluded: fc.subarray(CLIENTS.slice(1).map((c) => c.client_id), { maxLength: 2 }),
   ownKnown: fc.boolean(),
   defaultGrant: fc.boolean(),
+  desiredDefault: desiredDefaultArb,
+  unknown: unknownArb,
   // How the fake server claims reads cost: cheap (one listing of everything wins) or slow with a
   // page of one grant (listings per audience win), so both ways of verifying are exercised.
   slowReads: fc.boolean(),
@@ -63,15 +89,35 @@ function seedOf(scenario: Scenario): Seed {
       ...(g.usage ? { organization_usage: g.usage } : {}),
       ...(g.system ? { is_system: true } : {}),
       ...(g.allScopes && !g.system && AUDIENCES[g.key.audience] !== MAPI ? { allow_all_scopes: true } : {}),
+      ...(g.key.subject === 'user' && g.types.length > 0 ? { authorization_details_types: g.types } : {}),
+      ...(canHaveOrganizations(g.usage) && g.key.subject === 'client' ? { organizations: g.organizations } : {}),
     });
   }
   if (scenario.defaultGrant) grants.push({ audience: 'https://a1', scope: ['s1'], default_for: 'third_party_clients' });
+  const u = scenario.unknown;
+  if (u && !seen.has(`${u.key.client}|${u.key.audience}|${u.key.subject}`)) {
+    grants.push({ client_id: CLIENTS[u.key.client]!.client_id, audience: AUDIENCES[u.key.audience]!, scope: ['s0'], subject_type: u.key.subject, organizations: [], extra: u.extra });
+  }
   return {
     tenant: TENANT,
+    organizations: ORGANIZATIONS.map((id) => ({ id, name: id.slice(4).replace(/0+$/, '') })),
     clients: CLIENTS.map((c) => ({ ...c, app_type: 'non_interactive' })),
     resource_servers: AUDIENCES.filter((a) => a !== MAPI).map((identifier) => ({ identifier, scopes: SCOPES })),
     client_grants: grants,
   };
+}
+
+function withoutOrganizations(row: string): string {
+  const { organizations: _ignored, ...rest } = JSON.parse(row) as Record<string, unknown>;
+  return JSON.stringify(rest);
+}
+
+function expectedWrites(change: Change): number {
+  const { added, removed } = organizationDelta(change.action === 'update' ? change.before : null, change.after);
+  const associations = added.length + removed.length;
+  if (change.action === 'replace') return 2 + associations;
+  if (change.action !== 'update') return 1 + associations;
+  return (Object.keys(updateBody(change.before!, change.after!)).length > 0 ? 1 : 0) + associations;
 }
 
 describe('planner and apply, for random tenants', () => {
@@ -91,7 +137,9 @@ describe('planner and apply, for random tenants', () => {
           ...(scenario.ownKnown ? { ownClientId: OWN } : {}),
         };
         const before = await api.listGrants();
-        const systemKeys = new Set(before.filter((g) => g.is_system).map((g) => grantKeyString(liveKey(g)!)));
+        // Resolution refuses to declare system grants and grants with unknown fields (their keys here).
+        const untouchable = (g: LiveGrant) => g.is_system || unknownField(g) !== undefined;
+        const systemKeys = new Set(before.filter(untouchable).map((g) => grantKeyString({ client_id: g.client_id!, audience: g.audience, subject_type: g.subject_type ?? 'client' })));
 
         // Desired grants as resolution would accept them: unique, inside ownership.
         const desired: DesiredGrant[] = [];
@@ -106,24 +154,53 @@ describe('planner and apply, for random tenants', () => {
           const probe = { id: 'probe', ...grant };
           if (keys.has(key) || systemKeys.has(key) || unmanagedReason(probe, ownership)) continue;
           keys.add(key);
-          desired.push({ ...grant, state: normalizeState({ scope: d.scope, organization_usage: d.usage ?? null }) });
+          const user = d.key.subject === 'user';
+          desired.push({
+            ...grant,
+            state: normalizeState({
+              scope: d.scope,
+              organization_usage: d.usage ?? null,
+              allow_all_scopes: d.allScopes && grant.audience !== MAPI,
+              authorization_details_types: user ? d.types : null,
+              organizations: canHaveOrganizations(d.usage) && !user ? d.organizations : null,
+            }),
+          });
         }
+        const wantDefault = scenario.desiredDefault;
+        const defaultAudience = wantDefault ? AUDIENCES[wantDefault.audience]! : '';
+        if (wantDefault && !unmanagedReason({ id: 'probe', audience: defaultAudience, default_for: 'third_party_clients' }, ownership)) {
+          desired.push({
+            client_id: '',
+            audience: defaultAudience,
+            subject_type: 'client',
+            default_for: 'third_party_clients',
+            state: normalizeState({ scope: wantDefault.scope, allow_all_scopes: wantDefault.allScopes }),
+          });
+        }
+        const organizations = await api.listOrganizations();
+        const withAssociations = async (grants: LiveGrant[]) => (await attachAssociations(api, grants, associationCandidates(grants, ownership), organizations)).grants;
+        const associationsOf = (grants: LiveGrant[]) =>
+          JSON.stringify(Object.entries(store.state.organizationGrants ?? {}).map(([org, ids]) => [org, ids.filter((id) => grants.some((g) => g.id === id && unmanagedReason(g, ownership))).sort()]));
+        const unmanagedAssociationsBefore = associationsOf(before);
 
-        const diff = diffGrants(desired, before, ownership);
+        const diff = diffGrants(desired, await withAssociations(before), ownership);
         const plan = buildPlan({ tenant: TENANT, diff, clientNames: new Map(), systemAudiences: new Set([MAPI]) });
-        const { outcomes, remaining, reads } = await applyAndVerify(api, plan.changes, { live: diff.managed, snapshot: before, desired, ownership });
+        const writesBefore = api.writes;
+        const { outcomes, remaining, reads } = await applyAndVerify(api, plan.changes, { live: diff.managed, snapshot: before, desired, ownership, organizations });
         expect(outcomes.filter((o) => o.kind === 'failed')).toEqual([]);
         // The verifying re-read, whichever way it read, found nothing left to do.
         expect(remaining).toEqual([]);
         verifiedBy[reads.by]++;
-        // Exactly one write per change, two for a replace.
-        expect(api.writes).toBe(plan.changes.reduce((n, c) => n + (c.action === 'replace' ? 2 : 1), 0));
+        // One write per change (none for an update of associations only), two for a replace, one per association added or removed.
+        expect(api.writes - writesBefore).toBe(plan.changes.reduce((n, c) => n + expectedWrites(c), 0));
 
-        const after = await api.listGrants();
+        const after = await withAssociations(await api.listGrants());
         // Everything outside ownership is byte-identical.
         const untouched = (grants: typeof before) =>
           grants.filter((g) => unmanagedReason(g, ownership)).map((g) => JSON.stringify(g)).sort();
-        expect(untouched(after)).toEqual(untouched(before));
+        expect(untouched(after).map(withoutOrganizations)).toEqual(untouched(before).map(withoutOrganizations));
+        expect(associationsOf(after)).toBe(unmanagedAssociationsBefore);
+        if (scenario.unknown) expect(after.filter((g) => unmanagedReason(g, ownership) === 'unknown-field').length).toBe(before.filter((g) => unmanagedReason(g, ownership) === 'unknown-field').length);
         // Managed grants equal the desired ones.
         const managedAfter = after.filter((g) => !unmanagedReason(g, ownership));
         const asMap = (entries: [string, unknown][]) => new Map(entries);
@@ -132,7 +209,7 @@ describe('planner and apply, for random tenants', () => {
         );
         // Re-planning finds nothing, and no identity exists twice.
         expect(diffGrants(desired, after, ownership).changes).toEqual([]);
-        const identities = after.map((g) => (g.client_id ? grantKeyString(liveKey(g)!) : `default:${g.audience}`));
+        const identities = after.map((g) => (liveKey(g) ? grantKeyString(liveKey(g)!) : `unknown:${g.id}`));
         expect(new Set(identities).size).toBe(identities.length);
       }),
       { numRuns: 300, seed: 20261127 },

@@ -132,7 +132,7 @@ describe('resolving clients and APIs', () => {
       'grants/a.yaml:{line}:1: scope "rite:orders" is not defined by the API https://orders | Did you mean "write:orders" or "read:orders"?',
     ]],
     ['a grant that names no client at all', grant({ audience: 'https://orders' }), [
-      'grants/a.yaml:{line}:1: no client is named "" | Did you mean "billing" or "deployer" or "planner"?',
+      'grants/a.yaml:{line}:1: no client is named "" | Did you mean "twin" or "billing" or "planner"?',
     ]],
     ['undefined scope of an unknown client is still reported', grant({ client: 'nobody-at-all', audience: 'https://stock', scope: ['x'] }), [
       'grants/a.yaml:{line}:1: no client is named "nobody-at-all" | Check the application name in the Dashboard, or use `client_id:`.',

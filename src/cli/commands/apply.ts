@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import type { Redactor } from '../../api/redact.js';
 import { applyAndVerify, checkGuards, systemAudiences } from '../../engine.js';
 import { InputError, NotConvergedError, RefusedError } from '../../errors.js';
-import type { Change, DesiredGrant, LiveGrant, Ownership, Plan } from '../../model/types.js';
+import type { Change, DesiredGrant, LiveGrant, OrganizationSummary, Ownership, Plan } from '../../model/types.js';
 import { loadSavedPlanSchema } from '../../config/schemas.js';
 import { pipelineLockouts } from '../../plan/pipeline-lockout.js';
 import { compareWithSaved, parseSavedPlan } from '../../plan/saved.js';
@@ -40,6 +40,7 @@ interface Work {
   ownership: Ownership;
   maxDeletes: number;
   systemAudiences: Set<string>;
+  organizations?: OrganizationSummary[];
 }
 
 export async function applyCommand(options: ApplyOptions, env: Env, io: Io, redactor: Redactor, signal?: AbortSignal): Promise<number> {
@@ -90,6 +91,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     snapshot: work.snapshot,
     desired: work.desired,
     ownership: work.ownership,
+    organizations: work.organizations,
     signal,
     concurrency: options.concurrency,
     onOutcome: (outcome, done, total) => {
@@ -135,6 +137,7 @@ async function fromDirectory(session: Session, io: Io, options: ApplyOptions, en
     ownership: planned.ownership,
     maxDeletes: planned.state.settings.maxDeletes,
     systemAudiences: systemAudiences(planned.tenant),
+    organizations: planned.tenant.organizations,
   };
 }
 

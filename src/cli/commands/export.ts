@@ -6,6 +6,7 @@ import type { Redactor } from '../../api/redact.js';
 import { MAX_FILE_BYTES } from '../../config/parse.js';
 import { checkInside, readCapped, repositoryFence, type Fence } from '../../config/read.js';
 import { readTenant } from '../../engine.js';
+import { readExportOrganizations } from '../../engine-organizations.js';
 import { InputError } from '../../errors.js';
 import { convertDeployCli, type DeployCliFile } from '../../export/deploy-cli.js';
 import { exportTenant } from '../../export/from-tenant.js';
@@ -44,7 +45,7 @@ export async function exportCommand(options: ExportOptions, env: Env, io: Io, re
     summary = `Converted ${converted.grants.length} grants from ${options.fromDeployCli}`;
   } else {
     const session = openSession(env, io, redactor, options);
-    const tenant = await readTenant(session.client);
+    const tenant = await readExportOrganizations(session.client, await readTenant(session.client), session.client.tokens.clientId);
     session.progress.done();
     const exported = exportTenant(tenant, {
       host: session.environment.endpoint.host,
