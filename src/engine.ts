@@ -9,9 +9,9 @@ import { readGrantsDirectory, type ReadOptions } from './config/read.js';
 import { loadSchemas } from './config/schemas.js';
 import { Validator } from './config/validate.js';
 import { diffGrants, type DiffResult } from './diff/diff.js';
-import { removedScopes } from './model/grant.js';
 import { InputError, RefusedError } from './errors.js';
-import type { Change, DesiredGrant, LiveGrant, Ownership, Plan, Problem, TenantSnapshot } from './model/types.js';
+import type { Budget, Change, DesiredGrant, LiveGrant, Ownership, Plan, Problem, Refusal, TenantSnapshot } from './model/types.js';
+import { applyRefusals, describeRefusal } from './plan/refusals.js';
 import { buildPlan } from './plan/plan.js';
 import { resolveDesiredState } from './resolve/resolve.js';
 
@@ -53,16 +53,28 @@ export interface PlanResult {
   warnings: Problem[];
 }
 
-export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts: { tenantName: string; ownClientId?: string }): PlanResult {
+/**
+ * The plan, with what apply will refuse (`plan.refusals`) under `opts.budget` (default: max_deletes of
+ * the settings), so that the plan tells the truth about the apply.
+ */
+export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts: { tenantName: string; ownClientId?: string; budget?: Budget }): PlanResult {
   const resolution = resolveDesiredState({ settings: state.settings, declared: state.grants, tenant, ownClientId: opts.ownClientId });
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
-  const plan = buildPlan({
+  const built = buildPlan({
     tenant: opts.tenantName,
     diff,
     clientNames: new Map(tenant.clients.map((c) => [c.client_id, c.name])),
     systemAudiences: systemAudiences(tenant),
   });
+  const budget = opts.budget ?? { maxDeletes: state.settings.maxDeletes, source: 'settings' };
+  const refusals = applyRefusals(built.changes, {
+    budget,
+    ownClientKnown: resolution.ownership.ownClientId !== undefined,
+    systemAudiences: systemAudiences(tenant),
+    ownership: resolution.ownership,
+  });
+  const plan: Plan = { ...built, budget, refusals };
   return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings: resolution.warnings };
 }
 
@@ -76,53 +88,20 @@ export interface Guards {
   systemAudiences: ReadonlySet<string>;
 }
 
+export { countRemovals } from './plan/refusals.js';
+
 /**
- * Grants a plan takes away: deletes, replaces (a delete first), and updates that leave a grant with no
- * scopes at all (the client keeps a grant and loses all of its access). The deletion budget counts them all.
+ * The rails an apply must pass before its first write. Throws RefusedError with the reason. The same
+ * pure function (src/plan/refusals.ts) fills a plan's `refusals`, so the plan says what apply will do.
  */
-export function countRemovals(changes: readonly Change[]): { deletes: number; emptied: number } {
-  let deletes = 0;
-  let emptied = 0;
-  for (const change of changes) {
-    if (change.action === 'delete' || change.action === 'replace') deletes++;
-    else if (change.action === 'update' && emptiesGrant(change)) emptied++;
-  }
-  return { deletes, emptied };
-}
-
-function emptiesGrant(change: Change): boolean {
-  const before = change.before;
-  const after = change.after;
-  if (!before || !after || after.allow_all_scopes || after.scope.length > 0) return false;
-  return before.scope.length > 0 || before.allow_all_scopes === true;
-}
-
-/** The rails an apply must pass before its first write. Throws RefusedError with the reason. */
 export function checkGuards(changes: readonly Change[], guards: Guards): void {
-  const { deletes, emptied } = countRemovals(changes);
-  const removals = deletes + emptied;
-  if (removals > guards.maxDeletes) {
-    const what = emptied === 0 ? `deletes ${deletes} grants` : `deletes ${deletes} grant${deletes === 1 ? '' : 's'} and empties the scopes of ${emptied} more (${removals} removals)`;
-    throw new RefusedError(
-      `the plan ${what}, more than max_deletes (${guards.maxDeletes}); nothing was changed. ` +
-        'Check the plan; if it is right, run apply again with --max-deletes ' + removals + '.',
-    );
-  }
-  if (!guards.ownClientKnown) {
-    const risky = changes.filter(
-      (c) =>
-        guards.systemAudiences.has(c.audience) &&
-        (c.action === 'delete' || c.action === 'replace' || removedScopes(c.before, c.after).length > 0),
-    );
-    if (risky.length > 0) {
-      throw new RefusedError(
-        `the plan deletes or shrinks ${risky.length} Management API grant(s), and grantsync cannot tell which client it runs as, ` +
-          'so it could lock itself out; nothing was changed. AUTH0_ACCESS_TOKEN does not say which client it belongs to: ' +
-          'log in with client credentials instead (AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, without AUTH0_ACCESS_TOKEN), ' +
-          'or use a token that is a JWT whose azp claim names the client.',
-      );
-    }
-  }
+  refuseIfAny(applyRefusals(changes, { budget: { maxDeletes: guards.maxDeletes, source: 'settings' }, ownClientKnown: guards.ownClientKnown, systemAudiences: guards.systemAudiences }));
+}
+
+/** Throws the first refusal (the one apply checks first), as apply says it. */
+export function refuseIfAny(refusals: readonly Refusal[]): void {
+  const first = refusals[0];
+  if (first) throw new RefusedError(describeRefusal(first));
 }
 
 export interface ApplyRunResult {

@@ -1,4 +1,5 @@
-// The one place that turns errors into messages and exit codes (design §4: 0 ok, 1 failure, 2 changes).
+// The one place that turns errors into messages and exit codes (design §4: 0 ok, 1 failure, 2 changes,
+// 3 plan --detailed-exitcode of a plan that apply would refuse).
 // Messages quote tenant and API text: control characters are shown visibly (io keeps lines that
 // could be workflow commands from being read as one).
 import { ApiError, GitHubError, InputError, NotConvergedError, RefusedError } from '../errors.js';
@@ -9,6 +10,8 @@ import type { Io } from './io.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_CHANGES = 2;
+/** `plan --detailed-exitcode`: apply would refuse this plan (e.g. more removals than the budget). */
+export const EXIT_REFUSED = 3;
 
 export function reportError(error: unknown, io: Io, verbose: boolean): number {
   if (error instanceof InputError) {

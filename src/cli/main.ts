@@ -44,7 +44,7 @@ Environment:
   NO_COLOR              no colour in text output
 
 Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverged apply),
-            2 plan --detailed-exitcode with changes.`,
+            2 plan --detailed-exitcode with changes, 3 plan --detailed-exitcode of a plan apply would refuse.`,
     );
 
   const common = (command: Command): Command =>
@@ -68,7 +68,8 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
   common(program.command('plan').description('show what apply would change (read-only)'))
     .addOption(format)
     .option('--out <file>', 'also save the plan for `apply --plan`')
-    .option('--detailed-exitcode', 'exit 2 when the plan has changes', false)
+    .option('--detailed-exitcode', 'exit 2 when the plan has changes, 3 when apply would refuse it', false)
+    .option('--max-deletes <n>', 'plan against this deletion budget, as apply --max-deletes would (overrides max_deletes and a pull request\'s grantsync:max-deletes=N label)', nonNegativeInteger)
     .option('--comment', 'post the plan as one sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH)', false)
     .option('--drift-issue', 'open one issue while the plan has changes, update it, close it when there are none (GITHUB_TOKEN, GITHUB_REPOSITORY)', false)
     .option('--allow-write-credentials', 'run in a pull-request job (GITHUB_EVENT_NAME=pull_request*) even with create:/update:/delete: scopes', false)

@@ -3,7 +3,7 @@ import { ManagementClient } from '../api/http.js';
 import type { Redactor } from '../api/redact.js';
 import type { DesiredState } from '../config/load.js';
 import { checkTenant, loadDirectory, planFromState, readTenant, type PlanResult } from '../engine.js';
-import type { TenantSnapshot } from '../model/types.js';
+import type { Budget, TenantSnapshot } from '../model/types.js';
 import { renderProblems } from '../render/problems.js';
 import { readEnvironment, type Env, type Environment } from './environment.js';
 import type { Io } from './io.js';
@@ -62,7 +62,7 @@ export interface Planned extends PlanResult {
  * Files first (no network), then the tenant check, then `beforeReads` (plan and validate check their
  * token's scopes there), then the reads.
  */
-export async function planDirectory(session: Session, io: Io, dir: string, env: Env, beforeReads?: () => Promise<void>): Promise<Planned> {
+export async function planDirectory(session: Session, io: Io, dir: string, env: Env, beforeReads?: () => Promise<void>, budget?: Budget): Promise<Planned> {
   const state = await loadDirectory(dir, env, { allowOutside: session.allowOutside });
   checkTenant(state, session.environment.endpoint);
   await beforeReads?.();
@@ -71,6 +71,7 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
   const result = planFromState(state, tenant, {
     tenantName: state.settings.tenant ?? session.environment.endpoint.host,
     ownClientId: session.client.tokens.clientId,
+    ...(budget ? { budget } : {}),
   });
   if (result.warnings.length > 0) io.err(renderProblems(result.warnings, 'warning'));
   return { ...result, state, tenant };

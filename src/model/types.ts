@@ -160,6 +160,28 @@ export interface Plan {
   changes: Change[];
   /** Unmanaged grants by reason; not part of the JSON contract, shown by text and markdown. */
   unmanagedByReason: Partial<Record<UnmanagedReason, number>>;
+  /** The deletion budget apply will hold this plan to (set by the engine, src/plan/refusals.ts). */
+  budget?: Budget;
+  /** Why apply would refuse this plan; empty when it would not (set by the engine). */
+  refusals?: Refusal[];
+}
+
+/** How many removals one apply may make, and who said so. */
+export interface Budget {
+  maxDeletes: number;
+  /** `settings`: max_deletes in grantsync.yaml; `option`: --max-deletes; `label`: a reviewed pull-request label. */
+  source: 'settings' | 'option' | 'label';
+  /** For a label: the pull request that carries it. */
+  pullRequest?: number;
+}
+
+/** A rail apply will not pass, as data: the plan says it, apply throws it (src/plan/refusals.ts). */
+export interface Refusal {
+  rule: 'max-deletes' | 'unknown-client' | 'pipeline-lockout';
+  /** What is wrong, without "nothing was changed". */
+  reason: string;
+  /** What to do about it. */
+  advice: string;
 }
 
 /** What the HTTP client has seen so far: read round trips, the server's refill rate, the read pool. */

@@ -1,6 +1,6 @@
 // The plan as JSON (design §4): tenant, fingerprint, digest, summary, changes. Shared by the JSON
 // renderer, saved plans and the apply report. Pure.
-import type { Change, GrantState, Plan } from '../model/types.js';
+import type { Budget, Change, GrantState, Plan, Refusal } from '../model/types.js';
 
 export interface JsonChange {
   action: Change['action'];
@@ -20,6 +20,10 @@ export interface JsonPlan {
   digest: string;
   summary: Plan['summary'];
   changes: JsonChange[];
+  /** The deletion budget apply holds this plan to (informative: apply recomputes it). */
+  budget?: { max_deletes: number; source: Budget['source']; pull_request?: number };
+  /** Why apply would refuse this plan; empty when it would not. */
+  refusals?: Refusal[];
 }
 
 export function toJsonPlan(plan: Plan): JsonPlan {
@@ -39,5 +43,9 @@ export function toJsonPlan(plan: Plan): JsonPlan {
       flags: [...change.flags],
       ...(change.replaces_subject_type ? { replaces_subject_type: change.replaces_subject_type } : {}),
     })),
+    ...(plan.budget
+      ? { budget: { max_deletes: plan.budget.maxDeletes, source: plan.budget.source, ...(plan.budget.pullRequest !== undefined ? { pull_request: plan.budget.pullRequest } : {}) } }
+      : {}),
+    ...(plan.refusals ? { refusals: plan.refusals.map((r) => ({ rule: r.rule, reason: r.reason, advice: r.advice })) } : {}),
   };
 }

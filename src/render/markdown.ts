@@ -4,7 +4,7 @@
 // open no HTML, no `<!--`, no @mention and no second code span.
 import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
-import { clientLabel, fieldChanges, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+import { budgetNote, clientLabel, fieldChanges, refusalSentences, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 /** GitHub rejects comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -20,6 +20,9 @@ export interface MarkdownOptions {
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const head: string[] = [`### grantsync plan for ${codeSpan(plan.tenant)}`, '', `**${verdict(plan.summary)}**`, ''];
+  for (const sentence of refusalSentences(plan)) head.push('> [!CAUTION]', `> **Apply will refuse this plan**: ${markdownMessage(sentence)}`, '');
+  const budget = budgetNote(plan);
+  if (budget !== undefined) head.push('> [!IMPORTANT]', `> ${markdownMessage(budget)}`, '');
   const flagged = plan.changes.filter((c) => c.flags.length > 0);
   const rest = plan.changes.filter((c) => c.flags.length === 0);
   const deletes = plan.changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;

@@ -2,6 +2,7 @@
 import type { Change, Plan, PlanSummary, UnmanagedReason } from '../model/types.js';
 import { diffArrays } from 'diff';
 import { visible } from '../util/escape.js';
+import { budgetSource } from '../plan/refusals.js';
 
 export function verdict(summary: PlanSummary): string {
   if (summary.create + summary.update + summary.delete + summary.replace === 0) return 'No changes. The tenant matches the YAML.';
@@ -74,4 +75,15 @@ export function clientLabel(change: Change): string {
 export function subjectLabel(change: Change, escape: (value: string) => string = visible): string {
   if (change.action === 'replace') return ` [subject_type ${escape(String(change.replaces_subject_type))} → ${escape(change.subject_type)}]`;
   return change.subject_type === 'client' ? '' : ` [subject_type ${escape(change.subject_type)}]`;
+}
+
+/** Why apply would refuse the plan, one sentence each (raw: the caller escapes them for its output). */
+export function refusalSentences(plan: Plan): string[] {
+  return (plan.refusals ?? []).map((r) => `${r.reason}. ${r.advice}`);
+}
+
+/** The deletion budget, when it is not max_deletes of the settings (raised for one run or one merge). */
+export function budgetNote(plan: Plan): string | undefined {
+  if (!plan.budget || plan.budget.source === 'settings') return undefined;
+  return `Deletion budget for this apply: ${plan.budget.maxDeletes}, from ${budgetSource(plan.budget)}.`;
 }

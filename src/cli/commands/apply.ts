@@ -1,17 +1,17 @@
 // `grantsync apply`: plan (or read a saved plan), pass the guards, write, re-read, verify.
 import { open } from 'node:fs/promises';
 import type { Redactor } from '../../api/redact.js';
-import { applyAndVerify, checkGuards, systemAudiences } from '../../engine.js';
+import { applyAndVerify, refuseIfAny, systemAudiences } from '../../engine.js';
 import { InputError, NotConvergedError, RefusedError } from '../../errors.js';
-import type { Change, DesiredGrant, LiveGrant, Ownership, Plan } from '../../model/types.js';
+import type { Budget, Change, DesiredGrant, LiveGrant, Ownership, Plan } from '../../model/types.js';
 import { loadSavedPlanSchema } from '../../config/schemas.js';
-import { pipelineLockouts } from '../../plan/pipeline-lockout.js';
 import { compareWithSaved, parseSavedPlan } from '../../plan/saved.js';
 import { describeMismatch } from '../../render/mismatch.js';
 import { toJsonPlan } from '../../plan/json.js';
 import { applyView, describeVerifyReads, tally } from '../../render/apply.js';
 import type { Env } from '../environment.js';
 import { reportChangedPlan, reviewedPlan, type ReviewedPlan } from '../approval.js';
+import { applyBudget } from '../budget.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 import { publishPlan, publishProblems } from '../publish.js';
@@ -38,7 +38,6 @@ interface Work {
   snapshot: LiveGrant[];
   desired: DesiredGrant[];
   ownership: Ownership;
-  maxDeletes: number;
   systemAudiences: Set<string>;
 }
 
@@ -53,9 +52,10 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   const reviewed: ReviewedPlan = options.expectFromPr
     ? await reviewedPlan({ ...where, allowUnreviewed: options.allowUnreviewed === true }, env, io, redactor)
     : { digest: options.expect?.trim() };
+  const budget = applyBudget(options.maxDeletes, reviewed, io);
   let work: Work;
   try {
-    work = options.plan ? await fromSavedPlan(session, io, options, env, options.plan) : await fromDirectory(session, io, options, env);
+    work = options.plan ? await fromSavedPlan(session, io, options, env, options.plan, budget) : await fromDirectory(session, io, options, env, budget);
   } catch (error) {
     if (error instanceof InputError) await publishProblems(error.problems, publishing, env, io, redactor);
     throw error;
@@ -72,12 +72,8 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     );
   }
 
-  checkGuards(work.changes, {
-    maxDeletes: options.maxDeletes ?? work.maxDeletes,
-    ownClientKnown: work.ownership.ownClientId !== undefined,
-    systemAudiences: work.systemAudiences,
-  });
-  refuseLockout(work);
+  // The same refusals the plan showed (src/plan/refusals.ts): the plan and the apply cannot disagree.
+  refuseIfAny(work.plan.refusals ?? []);
   if (work.changes.length === 0) {
     io.out(view.nothingToApply(work.plan));
     return EXIT_OK;
@@ -116,16 +112,8 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   return EXIT_OK;
 }
 
-/** No plan may take the pipeline's read access away (see src/plan/pipeline-lockout.ts). */
-function refuseLockout(work: Work): void {
-  const lockouts = pipelineLockouts(work.changes, work.ownership, work.systemAudiences);
-  if (lockouts.length === 0) return;
-  const what = lockouts.map(({ change, lost }) => `${lost.join(', ')} from ${change.client_name ?? change.client_id}`).join('; ');
-  throw new RefusedError(`the plan removes ${what}, which the pipeline needs to plan and validate; nothing was changed. Change the pipeline applications' grants by hand.`);
-}
-
-async function fromDirectory(session: Session, io: Io, options: ApplyOptions, env: Env): Promise<Work> {
-  const planned = await planDirectory(session, io, options.dir, env);
+async function fromDirectory(session: Session, io: Io, options: ApplyOptions, env: Env, budget: Budget | undefined): Promise<Work> {
+  const planned = await planDirectory(session, io, options.dir, env, undefined, budget);
   return {
     plan: planned.plan,
     changes: planned.plan.changes,
@@ -133,7 +121,6 @@ async function fromDirectory(session: Session, io: Io, options: ApplyOptions, en
     snapshot: planned.tenant.grants,
     desired: planned.desired,
     ownership: planned.ownership,
-    maxDeletes: planned.state.settings.maxDeletes,
     systemAudiences: systemAudiences(planned.tenant),
   };
 }
@@ -143,13 +130,13 @@ async function fromDirectory(session: Session, io: Io, options: ApplyOptions, en
  * again, exactly as without --plan, and apply goes ahead only when it equals the saved one. Every
  * rail (ownership, budgets, flags) comes from the recomputation; the file only has to match it.
  */
-async function fromSavedPlan(session: Session, io: Io, options: ApplyOptions, env: Env, file: string): Promise<Work> {
+async function fromSavedPlan(session: Session, io: Io, options: ApplyOptions, env: Env, file: string, budget: Budget | undefined): Promise<Work> {
   const saved = parseSavedPlan(await readPlanFile(file), file, loadSavedPlanSchema());
   const host = session.environment.endpoint.host;
   if (saved.host.toLowerCase() !== host.toLowerCase()) {
     throw new RefusedError(`the plan in ${file} was made for ${saved.host}, but AUTH0_DOMAIN points at ${host}; nothing was changed.`);
   }
-  const work = await fromDirectory(session, io, options, env);
+  const work = await fromDirectory(session, io, options, env, budget);
   const mismatch = compareWithSaved(saved, toJsonPlan(work.plan), host);
   if (mismatch) throw new RefusedError(describeMismatch(mismatch, file));
   return work;
