@@ -3,6 +3,7 @@
 import type { ManagementApi } from './api/port.js';
 import type { Endpoint } from './api/domain.js';
 import { applyChanges, type Outcome } from './apply/apply.js';
+import type { Breaker } from './apply/breaker.js';
 import { chooseVerifyReads, type VerifyReads } from './apply/verify-reads.js';
 import { parseDesiredState, type DesiredState } from './config/load.js';
 import { readGrantsDirectory, type ReadOptions } from './config/read.js';
@@ -129,9 +130,11 @@ export async function applyAndVerify(
     onOutcome?: Parameters<typeof applyChanges>[2]['onOutcome'];
     /** Told how the tenant will be re-read, before the re-read starts. */
     onVerify?: (reads: VerifyReads) => void;
+    /** Stops the apply when continuing cannot help; when it opened, the tenant is not re-read. */
+    breaker?: Breaker;
   },
 ): Promise<ApplyRunResult> {
-  const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, concurrency: context.concurrency, onOutcome: context.onOutcome });
+  const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, concurrency: context.concurrency, onOutcome: context.onOutcome, breaker: context.breaker });
   const reads = chooseVerifyReads({
     snapshot: context.snapshot ?? context.live,
     changes,
@@ -139,6 +142,8 @@ export async function applyAndVerify(
     managed: context.live,
     profile: api.readProfile(),
   });
+  // Re-reading an API that cannot be reached (or that refuses us) would only fail slowly.
+  if (context.breaker?.open) return { outcomes, remaining: undefined, reads, verifyError: new Error(`not re-read: ${context.breaker.reason}`) };
   context.onVerify?.(reads);
   try {
     const after = await reReadGrants(api, reads);

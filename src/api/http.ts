@@ -37,6 +37,8 @@ export interface ClientOptions {
   random?: () => number;
   onRequest?: (event: RequestEvent) => void;
   onPage?: (resource: string, items: number) => void;
+  /** True once retrying cannot help (apply's circuit breaker is open): network errors and 5xx then fail at once. */
+  stopRetrying?: () => boolean;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -222,7 +224,7 @@ export class ManagementClient implements ManagementApi {
         limiter?.settle();
         const code = error instanceof RequestError ? error.code : 'ERROR';
         this.options.onRequest?.({ method: call.method, path: shownPath, status: code, ms: this.clock.now() - started, attempt });
-        if (!repeatable || serverErrors >= this.policy.maxServerRetries) {
+        if (!repeatable || serverErrors >= this.policy.maxServerRetries || this.options.stopRetrying?.()) {
           throw new ApiError({
             message: this.options.redactor.redact(`${call.method} /${shownPath} failed: ${code} (${(error as Error).message})`),
             method: call.method,
@@ -254,7 +256,7 @@ export class ManagementClient implements ManagementApi {
         await this.clock.sleep(delay);
         continue;
       }
-      if (status >= 500 && repeatable && serverErrors < this.policy.maxServerRetries) {
+      if (status >= 500 && repeatable && serverErrors < this.policy.maxServerRetries && !this.options.stopRetrying?.()) {
         serverErrors++;
         await this.clock.sleep(retryDelay({ attempt: serverErrors, headers: res.headers, now: this.clock.now(), random: this.random, policy: this.policy }));
         continue;

@@ -1,6 +1,7 @@
 // What plan and apply share: the environment, a client wired to progress, and the planned state.
 import { ManagementClient } from '../api/http.js';
 import type { Redactor } from '../api/redact.js';
+import type { Breaker } from '../apply/breaker.js';
 import type { DesiredState } from '../config/load.js';
 import { checkTenant, loadDirectory, planFromState, readTenant, type PlanResult } from '../engine.js';
 import type { Budget, TenantSnapshot } from '../model/types.js';
@@ -24,11 +25,14 @@ export interface Session {
   client: ManagementClient;
   progress: Progress;
   allowOutside: boolean;
+  /** Set by apply before its first write: it sees every request, and when open the client stops retrying. */
+  breaker?: Breaker;
 }
 
 export function openSession(env: Env, io: Io, redactor: Redactor, options: CommonOptions): Session {
   const environment = readEnvironment(env);
   const progress = createProgress(io, { quiet: options.quiet, verbose: options.verbose });
+  const session: Partial<Session> = {};
   const client = new ManagementClient({
     endpoint: environment.endpoint,
     credentials: environment.credentials,
@@ -36,10 +40,14 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     maxRequestsPerSecond: options.maxRps,
     writeConcurrency: options.concurrency,
     retry: retryTuning(env),
-    onRequest: (event) => progress.request(event),
+    onRequest: (event) => {
+      progress.request(event);
+      session.breaker?.request(event.status);
+    },
     onPage: (resource, items) => progress.page(resource, items),
+    stopRetrying: () => session.breaker?.open === true,
   });
-  return { environment, client, progress, allowOutside: options.allowOutside ?? false };
+  return Object.assign(session, { environment, client, progress, allowOutside: options.allowOutside ?? false });
 }
 
 /** GRANTSYNC_RETRY_BASE_MS / GRANTSYNC_RETRY_MAX_MS: backoff tuning (the fault suites use short delays). */

@@ -114,3 +114,14 @@ export function budgetFromLabels(labels: readonly string[]): { maxDeletes: numbe
   if (!/^\d{1,6}$/.test(value)) return { error: `the label ${MAX_DELETES_LABEL}${value} does not end in a whole number` };
   return { maxDeletes: Number(value) };
 }
+
+/** The client_grants write scopes applying these changes takes. */
+export function writeScopesNeeded(changes: readonly Change[]): string[] {
+  const needed = new Set<string>();
+  for (const change of changes) {
+    if (change.action === 'create' || change.action === 'replace') needed.add('create:client_grants');
+    if (change.action === 'update') needed.add('update:client_grants');
+    if (change.action === 'delete' || change.action === 'replace') needed.add('delete:client_grants');
+  }
+  return [...needed].sort();
+}

@@ -17,6 +17,8 @@ import type { Io } from '../io.js';
 import { publishPlan, publishProblems } from '../publish.js';
 import { openSession, planDirectory, type CommonOptions, type Session } from '../session.js';
 import { renderPlan, type Format } from './plan.js';
+import { Breaker } from '../../apply/breaker.js';
+import { refuseMissingWriteScopes } from '../write-credentials.js';
 
 export interface ApplyOptions extends CommonOptions {
   format: Format;
@@ -79,17 +81,26 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     return EXIT_OK;
   }
 
+  await refuseMissingWriteScopes(session.client.tokens, work.changes);
+
   const starting = view.starting(work.changes.length);
   if (starting !== undefined) io.out(starting);
+  const breaker = (session.breaker = new Breaker());
+  let applied = 0;
+  let failedSoFar = 0;
   const result = await applyAndVerify(session.client, work.changes, {
     live: work.live,
     snapshot: work.snapshot,
     desired: work.desired,
     ownership: work.ownership,
     signal,
+    breaker,
     concurrency: options.concurrency,
-    onOutcome: (outcome, done, total) => {
-      session.progress.change(done, total);
+    onOutcome: (outcome, _done, total) => {
+      if (outcome.kind === 'failed') failedSoFar++;
+      else if (outcome.kind !== 'skipped') applied++;
+      // The progress line counts what was applied, not what was attempted.
+      session.progress.change(applied, total, failedSoFar);
       const line = view.outcome(outcome);
       if (line !== undefined) session.progress.around(() => io.out(line));
     },
@@ -98,15 +109,18 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     },
   });
   session.progress.done();
-  io.out(view.report({ plan: work.plan, outcomes: result.outcomes, remaining: result.remaining?.length, verifyError: result.verifyError }));
+  io.out(view.report({ plan: work.plan, outcomes: result.outcomes, remaining: result.remaining?.length, verifyError: result.verifyError, stopped: breaker.reason }));
   const failures = view.quietFailures(result.outcomes);
   if (failures !== undefined) io.err(failures);
   const { failed, skipped } = tally(result.outcomes);
   const converged = result.remaining?.length === 0;
   if (failed > 0 || skipped > 0 || !converged) {
     throw new NotConvergedError(
-      `${failed ? `${failed} change(s) failed. ` : ''}${skipped ? `${skipped} change(s) were not started. ` : ''}` +
-        'Nothing already applied is lost: run apply again to converge.',
+      `${breaker.reason ? `apply stopped: ${breaker.reason}. ` : ''}` +
+        `${failed ? `${failed} change(s) failed. ` : ''}${skipped ? `${skipped} change(s) were not started. ` : ''}` +
+        (breaker.reason
+          ? 'Nothing already applied is lost: run apply again once the Management API is reachable and accepts these credentials; it converges.'
+          : 'Nothing already applied is lost: run apply again to converge.'),
     );
   }
   return EXIT_OK;
