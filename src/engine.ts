@@ -75,7 +75,7 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     systemAudiences: systemAudiences(tenant),
     ownership: resolution.ownership,
   });
-  const plan: Plan = { ...built, budget, refusals };
+  const plan: Plan = { ...built, budget, refusals, varsFromEnvironment: [...(state.settings.varsFromEnvironment ?? [])] };
   return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings: resolution.warnings };
 }
 

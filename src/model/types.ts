@@ -27,8 +27,10 @@ export interface Settings {
   /** The applications the pipeline runs as (plan app, apply app), by name or id: never managed, whoever runs. */
   pipelineClients: string[];
   allowUndefinedScopes: boolean;
-  /** Resolved ${NAME} values (declared in `vars:`, overridden from the environment). */
+  /** Resolved ${NAME} values (declared in `vars:`, overridden by GRANTSYNC_VAR_<NAME>). */
   vars: Record<string, string>;
+  /** The vars whose value came from the environment (GRANTSYNC_VAR_<NAME>), sorted: every plan lists them. */
+  varsFromEnvironment?: string[];
   /** Extra directories of grant files, relative to the grants directory. */
   include: string[];
   /** Where the settings came from, for messages. */
@@ -164,6 +166,8 @@ export interface Plan {
   budget?: Budget;
   /** Why apply would refuse this plan; empty when it would not (set by the engine). */
   refusals?: Refusal[];
+  /** The vars whose value came from the environment (GRANTSYNC_VAR_<NAME>): a plan says where it came from. */
+  varsFromEnvironment?: string[];
 }
 
 /** How many removals one apply may make, and who said so. */

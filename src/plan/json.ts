@@ -24,6 +24,8 @@ export interface JsonPlan {
   budget?: { max_deletes: number; source: Budget['source']; pull_request?: number };
   /** Why apply would refuse this plan; empty when it would not. */
   refusals?: Refusal[];
+  /** The vars whose value came from the environment (GRANTSYNC_VAR_<NAME>). */
+  vars_from_environment?: string[];
 }
 
 export function toJsonPlan(plan: Plan): JsonPlan {
@@ -47,5 +49,6 @@ export function toJsonPlan(plan: Plan): JsonPlan {
       ? { budget: { max_deletes: plan.budget.maxDeletes, source: plan.budget.source, ...(plan.budget.pullRequest !== undefined ? { pull_request: plan.budget.pullRequest } : {}) } }
       : {}),
     ...(plan.refusals ? { refusals: plan.refusals.map((r) => ({ rule: r.rule, reason: r.reason, advice: r.advice })) } : {}),
+    ...(plan.varsFromEnvironment ? { vars_from_environment: [...plan.varsFromEnvironment] } : {}),
   };
 }

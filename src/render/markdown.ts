@@ -4,7 +4,7 @@
 // open no HTML, no `<!--`, no @mention and no second code span.
 import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
-import { budgetNote, clientLabel, fieldChanges, refusalSentences, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+import { varsNote, budgetNote, clientLabel, fieldChanges, refusalSentences, scopeLines, subjectLabel, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 /** GitHub rejects comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -23,6 +23,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   for (const sentence of refusalSentences(plan)) head.push('> [!CAUTION]', `> **Apply will refuse this plan**: ${markdownMessage(sentence)}`, '');
   const budget = budgetNote(plan);
   if (budget !== undefined) head.push('> [!IMPORTANT]', `> ${markdownMessage(budget)}`, '');
+  const fromEnvironment = varsNote(plan);
+  if (fromEnvironment !== undefined) head.push('> [!NOTE]', `> ${markdownMessage(fromEnvironment)}`, '');
   const flagged = plan.changes.filter((c) => c.flags.length > 0);
   const rest = plan.changes.filter((c) => c.flags.length === 0);
   const deletes = plan.changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;

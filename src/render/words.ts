@@ -87,3 +87,10 @@ export function budgetNote(plan: Plan): string | undefined {
   if (!plan.budget || plan.budget.source === 'settings') return undefined;
   return `Deletion budget for this apply: ${plan.budget.maxDeletes}, from ${budgetSource(plan.budget)}.`;
 }
+
+/** "Variables from the environment: MAILER (GRANTSYNC_VAR_MAILER)." when any var was overridden. */
+export function varsNote(plan: Plan): string | undefined {
+  const names = plan.varsFromEnvironment ?? [];
+  if (names.length === 0) return undefined;
+  return `Variables from the environment: ${names.map((n) => `${n} (GRANTSYNC_VAR_${n})`).join(', ')}.`;
+}
