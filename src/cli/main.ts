@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Redactor } from '../api/redact.js';
 import type { Format } from './commands/plan.js';
+import { NO_PROMPT, type Prompt } from './confirm.js';
 import type { Env } from './environment.js';
 import { EXIT_FAILURE, reportError } from './exit.js';
 import { redactingIo, type RawStreams } from './io.js';
@@ -14,6 +15,8 @@ export interface Process {
   /** Claims the first SIGINT/SIGTERM for a graceful stop; unclaimed, a signal ends the process. */
   onInterrupt(handler: () => void): void;
   version: string;
+  /** Where apply reads its confirmation; without one, there is no terminal and nothing to read. */
+  prompt?: Prompt;
 }
 
 const FORMATS: Format[] = ['text', 'markdown', 'json'];
@@ -85,6 +88,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--expect-from-pr', 'on the push of a merge: expect the change set of the plan comment on the merged pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_SHA)', false)
     .option('--allow-unreviewed', 'with --expect-from-pr: apply even when the run merged no pull request (a direct push, workflow_dispatch)', false)
     .option('--max-deletes <n>', 'allow up to this many deletes in this run (overrides max_deletes)', nonNegativeInteger)
+    .option('--auto-approve', 'apply without asking: on a terminal apply asks for `yes`, and a plan flagged self-escalation is asked for even in CI', false)
     .action(async (opts) => {
       verbose = opts.verbose;
       const controller = new AbortController();
@@ -92,7 +96,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
         io.err('\nInterrupted: finishing the requests in flight, starting no new ones…\n');
         controller.abort();
       });
-      exitCode = await (await import('./commands/apply.js')).applyCommand(opts, proc.env, io, redactor, controller.signal);
+      exitCode = await (await import('./commands/apply.js')).applyCommand(opts, proc.env, io, redactor, controller.signal, proc.prompt ?? NO_PROMPT);
     });
 
   program

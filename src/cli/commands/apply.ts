@@ -19,6 +19,7 @@ import { openSession, planDirectory, type CommonOptions, type Session } from '..
 import { renderPlan, type Format } from './plan.js';
 import { Breaker } from '../../apply/breaker.js';
 import { refuseMissingWriteScopes } from '../write-credentials.js';
+import { confirmApply, NO_PROMPT, type Prompt } from '../confirm.js';
 
 export interface ApplyOptions extends CommonOptions {
   format: Format;
@@ -30,6 +31,8 @@ export interface ApplyOptions extends CommonOptions {
   /** With --expect-from-pr: apply even when the commit merged no pull request (a direct push, workflow_dispatch). */
   allowUnreviewed?: boolean;
   maxDeletes?: number;
+  /** Apply without asking for `yes` (on a terminal, or for a plan flagged self-escalation). */
+  autoApprove?: boolean;
 }
 
 interface Work {
@@ -43,7 +46,7 @@ interface Work {
   systemAudiences: Set<string>;
 }
 
-export async function applyCommand(options: ApplyOptions, env: Env, io: Io, redactor: Redactor, signal?: AbortSignal): Promise<number> {
+export async function applyCommand(options: ApplyOptions, env: Env, io: Io, redactor: Redactor, signal?: AbortSignal, prompt: Prompt = NO_PROMPT): Promise<number> {
   if (options.expect !== undefined && !/^sha256:[0-9a-f]{64}$/.test(options.expect.trim())) {
     throw new InputError([{ message: '--expect takes a change set digest (sha256: and 64 hex digits)', hint: 'Copy the "Change set" line of the approved plan.' }]);
   }
@@ -82,6 +85,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   }
 
   await refuseMissingWriteScopes(session.client.tokens, work.changes);
+  await confirmApply(work.changes, session.environment.endpoint.host, prompt, io, options.autoApprove === true);
 
   const starting = view.starting(work.changes.length);
   if (starting !== undefined) io.out(starting);
