@@ -28,6 +28,8 @@ export async function main(proc: Process): Promise<number> {
   const io = redactingIo(proc.streams, redactor);
   let exitCode = 0;
   let verbose = false;
+  /** The --format of the command that runs: with json, errors are JSON on stdout too. */
+  let runFormat: string | undefined;
 
   const program = new Command('grantsync')
     .description('Keep an Auth0 tenant\'s client grants equal to YAML files in git.')
@@ -56,7 +58,6 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
       .option('-q, --quiet', 'no progress on stderr', false)
       .option('-v, --verbose', 'log every request (method, path, status, time, retries) on stderr', false)
       .option('--max-rps <n>', 'at most this many requests per second (default: as the tenant\'s rate-limit headers allow)', positiveNumber)
-      .option('--concurrency <n>', 'writes in flight at once (default 8)', positiveInteger)
       .option('--allow-outside', 'read grant files and includes that resolve outside the repository (symbolic links included)', false);
   const format = new Option('--format <format>', 'output format').choices(FORMATS).default('text');
 
@@ -78,6 +79,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--allow-write-credentials', 'run in a pull-request job (GITHUB_EVENT_NAME=pull_request*) even with create:/update:/delete: scopes', false)
     .action(async (opts) => {
       verbose = opts.verbose;
+      runFormat = opts.format;
       exitCode = await (await import('./commands/plan.js')).planCommand(opts, proc.env, io, redactor);
     });
 
@@ -88,9 +90,12 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--expect-from-pr', 'on the push of a merge: expect the change set of the plan comment on the merged pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_SHA)', false)
     .option('--allow-unreviewed', 'with --expect-from-pr: apply even when the run merged no pull request (a direct push, workflow_dispatch)', false)
     .option('--max-deletes <n>', 'allow up to this many deletes in this run (overrides max_deletes)', nonNegativeInteger)
+    // Only apply writes, so only apply offers the number of writes in flight.
+    .option('--concurrency <n>', 'writes in flight at once (default 8)', positiveInteger)
     .option('--auto-approve', 'apply without asking: on a terminal apply asks for `yes`, and a plan flagged self-escalation is asked for even in CI', false)
     .action(async (opts) => {
       verbose = opts.verbose;
+      runFormat = opts.format;
       const controller = new AbortController();
       proc.onInterrupt(() => {
         io.err('\nInterrupted: finishing the requests in flight, starting no new ones…\n');
@@ -145,7 +150,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
       // --help and --version end with code 0; usage mistakes were already printed by commander.
       return error.exitCode === 0 ? 0 : EXIT_FAILURE;
     }
-    return reportError(error, io, verbose);
+    return reportError(error, io, verbose, runFormat);
   }
 }
 
