@@ -139,7 +139,9 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'the PEM private key for --tls-cert')
     .action(async (opts) => {
-      exitCode = await (await import('./commands/emulator.js')).emulatorCommand(opts, io, new Promise((resolve) => proc.onInterrupt(resolve)));
+      // The demo secret is printed on purpose (it exists only in the local emulator), past the redactor.
+      const demoOut = (text: string): void => void proc.streams.stdout.write(text);
+      exitCode = await (await import('./commands/emulator.js')).emulatorCommand(opts, io, new Promise((resolve) => proc.onInterrupt(resolve)), demoOut);
     });
 
   try {
