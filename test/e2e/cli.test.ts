@@ -65,7 +65,9 @@ describe('plan → apply → plan', () => {
     const result = await runCli(['plan', '--dir', copyOfGrants(), '--format', 'json'], { env });
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout);
-    expect(Object.keys(plan)).toEqual(['tenant', 'fingerprint', 'digest', 'summary', 'changes']);
+    // Since issue 19: the format of the --out file, and what apply will make of the plan.
+    expect(Object.keys(plan)).toEqual(['format', 'tenant', 'fingerprint', 'digest', 'summary', 'changes', 'budget', 'refusals', 'vars_from_environment']);
+    expect(plan).toMatchObject({ format: 'grantsync-plan/2', budget: { max_deletes: 5, source: 'settings' }, refusals: [], vars_from_environment: [] });
     expect(plan.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(plan.summary).toEqual({ create: 1, update: 3, delete: 1, replace: 0, unchanged: 2, unmanaged: 3 });
     expect(plan.changes.find((c: { action: string }) => c.action === 'create')).toEqual({
