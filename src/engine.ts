@@ -3,6 +3,7 @@
 import type { ManagementApi } from './api/port.js';
 import type { Endpoint } from './api/domain.js';
 import { applyChanges, type Outcome } from './apply/apply.js';
+import type { Breaker } from './apply/breaker.js';
 import { chooseVerifyReads, type VerifyReads } from './apply/verify-reads.js';
 import { parseDesiredState, type DesiredState } from './config/load.js';
 import { readGrantsDirectory, type ReadOptions } from './config/read.js';
@@ -10,10 +11,11 @@ import { loadSchemas } from './config/schemas.js';
 import { Validator } from './config/validate.js';
 import { diffGrants, type DiffResult } from './diff/diff.js';
 import { unknownFieldWarnings } from './diff/ownership.js';
-import { MANAGEMENT_API_ALIAS, organizationDelta, removedScopes } from './model/grant.js';
+import { MANAGEMENT_API_ALIAS } from './model/grant.js';
 import { InputError, RefusedError } from './errors.js';
-import type { Change, DesiredGrant, LiveGrant, OrganizationSummary, Ownership, Plan, Problem, TenantSnapshot } from './model/types.js';
+import type { Budget, Change, DesiredGrant, LiveGrant, OrganizationSummary, Ownership, Plan, Problem, Refusal, TenantSnapshot } from './model/types.js';
 import { associationCandidates, attachAssociations } from './engine-organizations.js';
+import { applyRefusals, describeRefusal } from './plan/refusals.js';
 import { buildPlan } from './plan/plan.js';
 import { reviewAccess } from './review/access.js';
 import { tenantNameOf } from './model/tenant.js';
@@ -57,12 +59,16 @@ export interface PlanResult {
   warnings: Problem[];
 }
 
-export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts: { tenantName: string; ownClientId?: string }): PlanResult {
+/**
+ * The plan, with what apply will refuse (`plan.refusals`) under `opts.budget` (default: max_deletes of
+ * the settings), so that the plan tells the truth about the apply.
+ */
+export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts: { tenantName: string; ownClientId?: string; budget?: Budget }): PlanResult {
   const resolution = resolveDesiredState({ settings: state.settings, declared: state.grants, tenant, ownClientId: opts.ownClientId });
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
   const clientNames = new Map(tenant.clients.map((c) => [c.client_id, c.name]));
-  const plan = buildPlan({
+  const built = buildPlan({
     tenant: opts.tenantName,
     tenantName: tenantNameOf(tenant),
     diff,
@@ -70,13 +76,21 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     systemAudiences: systemAudiences(tenant),
     organizationNames: new Map((tenant.organizations ?? []).map((o) => [o.id, o.name])),
   });
-  plan.review = reviewAccess({
-    changes: plan.changes,
+  const budget = opts.budget ?? { maxDeletes: state.settings.maxDeletes, source: 'settings' };
+  const refusals = applyRefusals(built.changes, {
+    budget,
+    ownClientKnown: resolution.ownership.ownClientId !== undefined,
+    systemAudiences: systemAudiences(tenant),
+    ownership: resolution.ownership,
+  });
+  const review = reviewAccess({
+    changes: built.changes,
     live: tenant.grants,
     clientNames,
     resourceServers: tenant.resourceServers,
     sensitiveScopes: sensitiveByIdentifier(state.settings.sensitiveScopes, tenant),
   });
+  const plan: Plan = { ...built, budget, refusals, review, varsFromEnvironment: [...(state.settings.varsFromEnvironment ?? [])] };
   const warnings = [...resolution.warnings, ...unknownFieldWarnings(tenant.grants)];
   return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings };
 }
@@ -97,65 +111,20 @@ export interface Guards {
   systemAudiences: ReadonlySet<string>;
 }
 
+export { countRemovals } from './plan/refusals.js';
+
 /**
- * Access a plan takes away: deletes, replaces (a delete first), updates that leave a grant with no
- * scopes at all (the client keeps a grant and loses all of its access), and associations removed from
- * grants that stay (a deleted grant's go with it). The deletion budget counts them all.
+ * The rails an apply must pass before its first write. Throws RefusedError with the reason. The same
+ * pure function (src/plan/refusals.ts) fills a plan's `refusals`, so the plan says what apply will do.
  */
-export function countRemovals(changes: readonly Change[]): { deletes: number; emptied: number; dissociations: number } {
-  let deletes = 0;
-  let emptied = 0;
-  let dissociations = 0;
-  for (const change of changes) {
-    if (change.action === 'delete' || change.action === 'replace') deletes++;
-    else if (change.action === 'update') {
-      if (emptiesGrant(change)) emptied++;
-      dissociations += organizationDelta(change.before, change.after).removed.length;
-    }
-  }
-  return { deletes, emptied, dissociations };
-}
-
-function describeRemovals(deletes: number, emptied: number, dissociations: number): string {
-  const parts = [`deletes ${deletes} grant${deletes === 1 ? '' : 's'}`];
-  if (emptied > 0) parts.push(`empties the scopes of ${emptied} more`);
-  if (dissociations > 0) parts.push(`removes ${dissociations} organization association${dissociations === 1 ? '' : 's'}`);
-  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]} (${deletes + emptied + dissociations} removals)`;
-}
-
-function emptiesGrant(change: Change): boolean {
-  const before = change.before;
-  const after = change.after;
-  if (!before || !after || after.allow_all_scopes || after.scope.length > 0) return false;
-  return before.scope.length > 0 || before.allow_all_scopes === true;
-}
-
-/** The rails an apply must pass before its first write. Throws RefusedError with the reason. */
 export function checkGuards(changes: readonly Change[], guards: Guards): void {
-  const { deletes, emptied, dissociations } = countRemovals(changes);
-  const removals = deletes + emptied + dissociations;
-  if (removals > guards.maxDeletes) {
-    const what = emptied === 0 && dissociations === 0 ? `deletes ${deletes} grants` : describeRemovals(deletes, emptied, dissociations);
-    throw new RefusedError(
-      `the plan ${what}, more than max_deletes (${guards.maxDeletes}); nothing was changed. ` +
-        'Check the plan; if it is right, run apply again with --max-deletes ' + removals + '.',
-    );
-  }
-  if (!guards.ownClientKnown) {
-    const risky = changes.filter(
-      (c) =>
-        guards.systemAudiences.has(c.audience) &&
-        (c.action === 'delete' || c.action === 'replace' || removedScopes(c.before, c.after).length > 0),
-    );
-    if (risky.length > 0) {
-      throw new RefusedError(
-        `the plan deletes or shrinks ${risky.length} Management API grant(s), and grantsync cannot tell which client it runs as, ` +
-          'so it could lock itself out; nothing was changed. AUTH0_ACCESS_TOKEN does not say which client it belongs to: ' +
-          'log in with client credentials instead (AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, without AUTH0_ACCESS_TOKEN), ' +
-          'or use a token that is a JWT whose azp claim names the client.',
-      );
-    }
-  }
+  refuseIfAny(applyRefusals(changes, { budget: { maxDeletes: guards.maxDeletes, source: 'settings' }, ownClientKnown: guards.ownClientKnown, systemAudiences: guards.systemAudiences }));
+}
+
+/** Throws the first refusal (the one apply checks first), as apply says it. */
+export function refuseIfAny(refusals: readonly Refusal[]): void {
+  const first = refusals[0];
+  if (first) throw new RefusedError(describeRefusal(first));
 }
 
 export interface ApplyRunResult {
@@ -185,9 +154,11 @@ export async function applyAndVerify(
     onVerify?: (reads: VerifyReads) => void;
     /** The tenant's organizations, when the plan read them (the re-read then reads associations the cheaper way). */
     organizations?: readonly OrganizationSummary[];
+    /** Stops the apply when continuing cannot help; when it opened, the tenant is not re-read. */
+    breaker?: Breaker;
   },
 ): Promise<ApplyRunResult> {
-  const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, concurrency: context.concurrency, onOutcome: context.onOutcome });
+  const outcomes = await applyChanges(changes, api, { live: context.live, signal: context.signal, concurrency: context.concurrency, onOutcome: context.onOutcome, breaker: context.breaker });
   const reads = chooseVerifyReads({
     snapshot: context.snapshot ?? context.live,
     changes,
@@ -195,6 +166,8 @@ export async function applyAndVerify(
     managed: context.live,
     profile: api.readProfile(),
   });
+  // Re-reading an API that cannot be reached (or that refuses us) would only fail slowly.
+  if (context.breaker?.open) return { outcomes, remaining: undefined, reads, verifyError: new Error(`not re-read: ${context.breaker.reason}`) };
   context.onVerify?.(reads);
   try {
     const reread = await reReadGrants(api, reads);

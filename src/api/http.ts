@@ -45,6 +45,8 @@ export interface ClientOptions {
   onPage?: (resource: string, items: number) => void;
   /** How host names are looked up (tests answer for names under `.invalid` without asking DNS). */
   dnsLookup?: Options['dnsLookup'];
+  /** True once retrying cannot help (apply's circuit breaker is open): network errors and 5xx then fail at once. */
+  stopRetrying?: () => boolean;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -286,7 +288,7 @@ export class ManagementClient implements ManagementApi {
           attempts: serverErrors + 1,
           answeredBefore: this.answered,
         });
-        if (!repeatable || serverErrors >= this.policy.maxServerRetries || problem?.permanent) {
+        if (!repeatable || serverErrors >= this.policy.maxServerRetries || problem?.permanent || this.options.stopRetrying?.()) {
           throw new ApiError({
             message: this.options.redactor.redact(problem?.message ?? `${call.method} /${shownPath} failed: ${code} (${(error as Error).message})`),
             ...(problem?.hint ? { hint: this.options.redactor.redact(problem.hint) } : {}),
@@ -322,7 +324,7 @@ export class ManagementClient implements ManagementApi {
         await this.clock.sleep(delay);
         continue;
       }
-      if (status >= 500 && repeatable && serverErrors < this.policy.maxServerRetries) {
+      if (status >= 500 && repeatable && serverErrors < this.policy.maxServerRetries && !this.options.stopRetrying?.()) {
         serverErrors++;
         await this.clock.sleep(retryDelay({ attempt: serverErrors, headers: res.headers, now: this.clock.now(), random: this.random, policy: this.policy }));
         continue;

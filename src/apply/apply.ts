@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import type { CreateGrantBody, ManagementApi, UpdateGrantBody } from '../api/port.js';
 import { grantKeyString, liveKey, normalizeState, organizationDelta, statesEqual, unknownField } from '../model/grant.js';
 import { ApiError } from '../errors.js';
+import type { Breaker } from './breaker.js';
 import type { Change, GrantKey, GrantState, LiveGrant } from '../model/types.js';
 
 /**
@@ -29,7 +30,12 @@ export interface ApplyOptions {
   /** Changes in progress at once (default 8). A change may take more than one request. */
   concurrency?: number;
   onOutcome?: (outcome: Outcome, done: number, total: number) => void;
+  /** Open when continuing cannot help (src/apply/breaker.ts): no new change starts. */
+  breaker?: Breaker;
 }
+
+/** The note of a change that was never started: interrupted, or stopped by the breaker. */
+export const INTERRUPTED = 'interrupted before it started';
 
 export async function applyChanges(changes: readonly Change[], api: ManagementApi, options: ApplyOptions): Promise<Outcome[]> {
   const liveByKey = new Map<string, LiveGrant>();
@@ -38,18 +44,22 @@ export async function applyChanges(changes: readonly Change[], api: ManagementAp
     if (key) liveByKey.set(grantKeyString(key), grant);
   }
   let done = 0;
+  const stopped = (): boolean => options.signal?.aborted === true || options.breaker?.open === true;
   // Changes wait here, not inside the HTTP client, so an interrupt can stop the ones not yet started.
   const limit = pLimit(options.concurrency ?? 8);
   return Promise.all(
     changes.map((change) => limit(async (): Promise<Outcome> => {
       let outcome: Outcome;
       if (options.signal?.aborted) {
-        outcome = { change, kind: 'skipped', note: 'interrupted before it started' };
+        outcome = { change, kind: 'skipped', note: INTERRUPTED };
+      } else if (options.breaker?.open) {
+        outcome = { change, kind: 'skipped', note: `not started: ${options.breaker.reason}` };
       } else {
         try {
-          outcome = await applyOne(change, api, liveByKey, options.signal);
+          outcome = await applyOne(change, api, liveByKey, stopped);
         } catch (error) {
           outcome = { change, kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
+          options.breaker?.failed(outcome.error);
         }
       }
       options.onOutcome?.(outcome, ++done, changes.length);
@@ -58,7 +68,7 @@ export async function applyChanges(changes: readonly Change[], api: ManagementAp
   );
 }
 
-async function applyOne(change: Change, api: ManagementApi, liveByKey: Map<string, LiveGrant>, signal?: AbortSignal): Promise<Outcome> {
+async function applyOne(change: Change, api: ManagementApi, liveByKey: Map<string, LiveGrant>, stopped: () => boolean): Promise<Outcome> {
   const key: GrantKey = {
     client_id: change.client_id,
     audience: change.audience,
@@ -67,10 +77,10 @@ async function applyOne(change: Change, api: ManagementApi, liveByKey: Map<strin
   };
   switch (change.action) {
     case 'create':
-      return { change, ...(await ensure(key, change.after!, api, signal)) };
+      return { change, ...(await ensure(key, change.after!, api, stopped)) };
     case 'update': {
       const live = liveByKey.get(grantKeyString(key));
-      if (!live) return { change, ...(await ensure(key, change.after!, api, signal)) };
+      if (!live) return { change, ...(await ensure(key, change.after!, api, stopped)) };
       const have = normalizeState(live);
       try {
         const body = updateBody(have, change.after!);
@@ -79,7 +89,7 @@ async function applyOne(change: Change, api: ManagementApi, liveByKey: Map<strin
       } catch (error) {
         // Gone since the plan (someone deleted or re-created it): plan this key again.
         if (error instanceof ApiError && error.status === 404) {
-          const ensured = await ensure(key, change.after!, api, signal);
+          const ensured = await ensure(key, change.after!, api, stopped);
           return { change, kind: ensured.kind, note: `${ensured.note ?? 'created'}; the planned grant was gone` };
         }
         throw error;
@@ -95,7 +105,7 @@ async function applyOne(change: Change, api: ManagementApi, liveByKey: Map<strin
       return { change, kind: 'deleted', ...(live ? {} : { note: 'already gone' }) };
     }
     case 'replace': {
-      const ensured = await ensure(key, change.after!, api, signal);
+      const ensured = await ensure(key, change.after!, api, stopped);
       const oldKey: GrantKey = { ...key, subject_type: change.replaces_subject_type! };
       const old = liveByKey.get(grantKeyString(oldKey)) ?? (await api.findGrant(oldKey));
       if (old) refuseUnknown(old);
@@ -113,7 +123,7 @@ type Ensured = { kind: 'created' | 'adopted' | 'patched'; note?: string };
  * the grant found there is adopted (or patched to the wanted state). Associations
  * come after the grant exists: a new grant has none, an adopted one is read.
  */
-async function ensure(key: GrantKey, want: GrantState, api: ManagementApi, signal?: AbortSignal): Promise<Ensured> {
+async function ensure(key: GrantKey, want: GrantState, api: ManagementApi, stopped: () => boolean): Promise<Ensured> {
   for (let attempt = 0; ; attempt++) {
     try {
       const created = await api.createGrant(createBody(key, want));
@@ -126,7 +136,7 @@ async function ensure(key: GrantKey, want: GrantState, api: ManagementApi, signa
       const existing = await api.findGrant(key);
       if (existing) return adopt(existing, want, api, conflict);
       // Nothing there: the POST did not land. Try again, a bounded number of times.
-      if (attempt >= 2 || signal?.aborted) throw error;
+      if (attempt >= 2 || stopped()) throw error;
     }
   }
 }

@@ -15,6 +15,8 @@ export interface ReviewedPlan {
   /** The approved change set; undefined only when --allow-unreviewed let an unreviewed run go ahead. */
   digest?: string;
   pullRequest?: PullRequestRef;
+  /** A deletion budget the approved plan comment records (from the pull request's label). */
+  budget?: number;
 }
 
 const USE = { option: '--expect-from-pr', permission: 'pull-requests: write' };
@@ -41,7 +43,7 @@ export async function reviewedPlan(opts: { host: string; dir: string; allowUnrev
     throw new RefusedError(`pull request #${approval.pullRequest.number} merged commit ${sha}, but ${approval.why}; nothing was changed. Re-run the plan job on the pull request, or apply by hand after reviewing a plan.`);
   }
   io.err(`Applying the change set approved on pull request #${approval.pullRequest.number}: ${approval.digest}.\n`);
-  return { digest: approval.digest, pullRequest: approval.pullRequest };
+  return { digest: approval.digest, pullRequest: approval.pullRequest, ...(approval.budget !== undefined ? { budget: approval.budget } : {}) };
 }
 
 /** Tells the pull request that approved another plan what the plan is now; never fails the run twice. */

@@ -1,16 +1,25 @@
-// The one place that turns errors into messages and exit codes (design §4: 0 ok, 1 failure, 2 changes).
+// The one place that turns errors into messages and exit codes (design §4: 0 ok, 1 failure, 2 changes,
+// 3 plan --detailed-exitcode of a plan that apply would refuse).
 // Messages quote tenant and API text: control characters are shown visibly (io keeps lines that
 // could be workflow commands from being read as one).
 import { ApiError, GitHubError, InputError, NotConvergedError, RefusedError } from '../errors.js';
-import { visibleText } from '../util/escape.js';
+import { safeJson, visibleText } from '../util/escape.js';
 import { renderProblems } from '../render/problems.js';
 import type { Io } from './io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_CHANGES = 2;
+/** `plan --detailed-exitcode`: apply would refuse this plan (e.g. more removals than the budget). */
+export const EXIT_REFUSED = 3;
 
-export function reportError(error: unknown, io: Io, verbose: boolean): number {
+/**
+ * With `--format json` the errors are JSON on stdout too (`{"errors":[…]}`), so a script reading
+ * stdout gets JSON whatever happened; stderr says the same for a person.
+ */
+export function reportError(error: unknown, io: Io, verbose: boolean, format?: string): number {
+  // An unconverged apply has printed its JSON report already: stdout stays one document.
+  if (format === 'json' && !(error instanceof NotConvergedError)) io.out(`${safeJson(JSON.stringify({ errors: jsonErrors(error) }, null, 2))}\n`);
   if (error instanceof InputError) {
     io.err(renderProblems(error.problems));
     const n = error.problems.length;
@@ -30,4 +39,24 @@ export function reportError(error: unknown, io: Io, verbose: boolean): number {
     if (verbose && err.stack) io.err(`${visibleText(err.stack)}\n`);
   }
   return EXIT_FAILURE;
+}
+
+type JsonError = { kind: string; message: string; file?: string; line?: number; column?: number; hint?: string };
+
+function jsonErrors(error: unknown): JsonError[] {
+  if (error instanceof InputError) {
+    return error.problems.map((p) => ({
+      kind: 'input',
+      message: p.message,
+      ...(p.location ? { file: p.location.file, line: p.location.line, column: p.location.column } : {}),
+      ...(p.hint ? { hint: p.hint } : {}),
+    }));
+  }
+  const kind =
+    error instanceof RefusedError ? 'refused'
+    : error instanceof ApiError ? 'api'
+    : error instanceof GitHubError ? 'github'
+    : error instanceof NotConvergedError ? 'not-converged'
+    : 'bug';
+  return [{ kind, message: error instanceof Error ? error.message : String(error) }];
 }

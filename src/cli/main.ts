@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Redactor } from '../api/redact.js';
 import type { Format } from './commands/plan.js';
+import { NO_PROMPT, type Prompt } from './confirm.js';
 import type { Env } from './environment.js';
 import { EXIT_FAILURE, reportError } from './exit.js';
 import { redactingIo, type RawStreams } from './io.js';
@@ -14,6 +15,8 @@ export interface Process {
   /** Claims the first SIGINT/SIGTERM for a graceful stop; unclaimed, a signal ends the process. */
   onInterrupt(handler: () => void): void;
   version: string;
+  /** Where apply reads its confirmation; without one, there is no terminal and nothing to read. */
+  prompt?: Prompt;
 }
 
 const FORMATS: Format[] = ['text', 'markdown', 'json'];
@@ -25,6 +28,8 @@ export async function main(proc: Process): Promise<number> {
   const io = redactingIo(proc.streams, redactor);
   let exitCode = 0;
   let verbose = false;
+  /** The --format of the command that runs: with json, errors are JSON on stdout too. */
+  let runFormat: string | undefined;
 
   const program = new Command('grantsync')
     .description('Keep an Auth0 tenant\'s client grants equal to YAML files in git.')
@@ -46,7 +51,7 @@ Environment:
   NO_COLOR              no colour in text output
 
 Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverged apply),
-            2 plan --detailed-exitcode with changes.`,
+            2 plan --detailed-exitcode with changes, 3 plan --detailed-exitcode of a plan apply would refuse.`,
     );
 
   const common = (command: Command): Command =>
@@ -55,7 +60,6 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
       .option('-q, --quiet', 'no progress on stderr', false)
       .option('-v, --verbose', 'log every request (method, path, status, time, retries) on stderr', false)
       .option('--max-rps <n>', 'at most this many requests per second (default: as the tenant\'s rate-limit headers allow)', positiveNumber)
-      .option('--concurrency <n>', 'writes in flight at once (default 8)', positiveInteger)
       .option('--allow-outside', 'read grant files and includes that resolve outside the repository (symbolic links included)', false);
   const format = new Option('--format <format>', 'output format').choices(FORMATS).default('text');
 
@@ -79,12 +83,14 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
   common(program.command('plan').description('show what apply would change (read-only)'))
     .addOption(format)
     .option('--out <file>', 'also save the plan for `apply --plan`')
-    .option('--detailed-exitcode', 'exit 2 when the plan has changes', false)
+    .option('--detailed-exitcode', 'exit 2 when the plan has changes, 3 when apply would refuse it', false)
+    .option('--max-deletes <n>', 'plan against this deletion budget, as apply --max-deletes would (overrides max_deletes and a pull request\'s grantsync:max-deletes=N label)', nonNegativeInteger)
     .option('--comment', 'post the plan as one sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH)', false)
     .option('--drift-issue', 'open one issue while the plan has changes, update it, close it when there are none (GITHUB_TOKEN, GITHUB_REPOSITORY)', false)
     .option('--allow-write-credentials', 'run in a pull-request job (GITHUB_EVENT_NAME=pull_request*) even with create:/update:/delete: scopes', false)
     .action(async (opts) => {
       verbose = opts.verbose;
+      runFormat = opts.format;
       exitCode = await (await import('./commands/plan.js')).planCommand(opts, proc.env, io, redactor);
     });
 
@@ -95,14 +101,18 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--expect-from-pr', 'on the push of a merge: expect the change set of the plan comment on the merged pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_SHA)', false)
     .option('--allow-unreviewed', 'with --expect-from-pr: apply even when the run merged no pull request (a direct push, workflow_dispatch)', false)
     .option('--max-deletes <n>', 'allow up to this many deletes in this run (overrides max_deletes)', nonNegativeInteger)
+    // Only apply writes, so only apply offers the number of writes in flight.
+    .option('--concurrency <n>', 'writes in flight at once (default 8)', positiveInteger)
+    .option('--auto-approve', 'apply without asking: on a terminal apply asks for `yes`, and a plan flagged self-escalation is asked for even in CI', false)
     .action(async (opts) => {
       verbose = opts.verbose;
+      runFormat = opts.format;
       const controller = new AbortController();
       proc.onInterrupt(() => {
         io.err('\nInterrupted: finishing the requests in flight, starting no new ones…\n');
         controller.abort();
       });
-      exitCode = await (await import('./commands/apply.js')).applyCommand(opts, proc.env, io, redactor, controller.signal);
+      exitCode = await (await import('./commands/apply.js')).applyCommand(opts, proc.env, io, redactor, controller.signal, proc.prompt ?? NO_PROMPT);
     });
 
   program
@@ -140,7 +150,9 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'the PEM private key for --tls-cert')
     .action(async (opts) => {
-      exitCode = await (await import('./commands/emulator.js')).emulatorCommand(opts, io, new Promise((resolve) => proc.onInterrupt(resolve)));
+      // The demo secret is printed on purpose (it exists only in the local emulator), past the redactor.
+      const demoOut = (text: string): void => void proc.streams.stdout.write(text);
+      exitCode = await (await import('./commands/emulator.js')).emulatorCommand(opts, io, new Promise((resolve) => proc.onInterrupt(resolve)), demoOut);
     });
 
   try {
@@ -151,7 +163,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
       // --help and --version end with code 0; usage mistakes were already printed by commander.
       return error.exitCode === 0 ? 0 : EXIT_FAILURE;
     }
-    return reportError(error, io, verbose);
+    return reportError(error, io, verbose, runFormat);
   }
 }
 

@@ -5,7 +5,8 @@ import type { Io } from './io.js';
 export interface Progress {
   page(resource: string, items: number): void;
   request(event: RequestEvent): void;
-  change(done: number, total: number): void;
+  /** Changes applied (not merely attempted), failed, and in the plan. */
+  change(applied: number, total: number, failed?: number): void;
   /** Prints around the live line: clears it, writes, draws it again. */
   around(write: () => void): void;
   done(): void;
@@ -18,6 +19,7 @@ export function createProgress(io: Io, opts: { quiet: boolean; verbose: boolean;
   let items = 0;
   let requests = 0;
   let changesDone = 0;
+  let changesFailed = 0;
   let changesTotal = 0;
   let lastPrinted = started;
   let lineShown = false;
@@ -31,7 +33,7 @@ export function createProgress(io: Io, opts: { quiet: boolean; verbose: boolean;
     if (changesTotal > 0) {
       const left = changesTotal - changesDone;
       const eta = rate > 0 && changesDone > 0 ? ` ~${Math.ceil(left / (changesDone / seconds))}s left` : '';
-      text += `, ${changesDone}/${changesTotal} changes applied${eta}`;
+      text += `, ${changesDone}/${changesTotal} changes applied${changesFailed > 0 ? `, ${changesFailed} failed` : ''}${eta}`;
     }
     return text;
   }
@@ -63,8 +65,9 @@ export function createProgress(io: Io, opts: { quiet: boolean; verbose: boolean;
       }
       tick();
     },
-    change(done, total) {
-      changesDone = done;
+    change(applied, total, failed = 0) {
+      changesDone = applied;
+      changesFailed = failed;
       changesTotal = total;
       tick();
     },

@@ -3,7 +3,7 @@
 // rendered (escaping could hide a secret from it) and every text again before it leaves.
 import { parseDomain } from '../api/domain.js';
 import type { Redactor } from '../api/redact.js';
-import { digestLine } from '../github/approved-plan.js';
+import { budgetLine, digestLine } from '../github/approved-plan.js';
 import { commentMarker, githubContext, pullRequestNumber, upsertComment } from '../github/comment.js';
 import { GitHubError } from '../errors.js';
 import type { Plan, Problem } from '../model/types.js';
@@ -26,7 +26,8 @@ export async function publishPlan(unsafePlan: Plan, options: PublishOptions, env
   if (options.comment) {
     const marker = commentMarker(hostOf(env), options.dir);
     // The digest line comes first, so a cut plan still records what was approved (src/github/approved-plan.ts).
-    const digest = digestLine(plan.digest);
+    const budget = plan.budget?.source === 'label' ? `${budgetLine(plan.budget.maxDeletes)}\n` : '';
+    const digest = `${budget}${digestLine(plan.digest)}`;
     const body = renderMarkdown(plan, {
       maxLength: GITHUB_COMMENT_LIMIT - marker.length - digest.length - 2,
       truncatedPointer: 'The whole plan is in the job summary of this run.',

@@ -1,10 +1,11 @@
 // What plan and apply share: the environment, a client wired to progress, and the planned state.
 import { ManagementClient } from '../api/http.js';
 import type { Redactor } from '../api/redact.js';
+import type { Breaker } from '../apply/breaker.js';
 import type { DesiredState } from '../config/load.js';
 import { checkTenant, loadDirectory, planFromState, readTenant, type PlanResult } from '../engine.js';
 import { describeAssociationReads, readOrganizationAccess } from '../engine-organizations.js';
-import type { TenantSnapshot } from '../model/types.js';
+import type { Budget, TenantSnapshot } from '../model/types.js';
 import { renderProblems } from '../render/problems.js';
 import { readEnvironment, retryTuning, type Env, type Environment } from './environment.js';
 import type { Io } from './io.js';
@@ -26,11 +27,14 @@ export interface Session {
   progress: Progress;
   allowOutside: boolean;
   verbose: boolean;
+  /** Set by apply before its first write: it sees every request, and when open the client stops retrying. */
+  breaker?: Breaker;
 }
 
 export function openSession(env: Env, io: Io, redactor: Redactor, options: CommonOptions): Session {
   const environment = readEnvironment(env);
   const progress = createProgress(io, { quiet: options.quiet, verbose: options.verbose });
+  const session: Partial<Session> = {};
   const client = new ManagementClient({
     endpoint: environment.endpoint,
     credentials: environment.credentials,
@@ -39,10 +43,14 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     writeConcurrency: options.concurrency,
     retry: retryTuning(env),
     timeoutMs: timeoutMs(env),
-    onRequest: (event) => progress.request(event),
+    onRequest: (event) => {
+      progress.request(event);
+      session.breaker?.request(event.status);
+    },
     onPage: (resource, items) => progress.page(resource, items),
+    stopRetrying: () => session.breaker?.open === true,
   });
-  return { environment, client, progress, allowOutside: options.allowOutside ?? false, verbose: options.verbose };
+  return Object.assign(session, { environment, client, progress, allowOutside: options.allowOutside ?? false, verbose: options.verbose });
 }
 
 
@@ -61,7 +69,7 @@ export interface Planned extends PlanResult {
  * Files first (no network), then the tenant check, then `beforeReads` (plan and validate check their
  * token's scopes there), then the reads.
  */
-export async function planDirectory(session: Session, io: Io, dir: string, env: Env, beforeReads?: () => Promise<void>): Promise<Planned> {
+export async function planDirectory(session: Session, io: Io, dir: string, env: Env, beforeReads?: () => Promise<void>, budget?: Budget): Promise<Planned> {
   const state = await loadDirectory(dir, env, { allowOutside: session.allowOutside });
   checkTenant(state, session.environment.endpoint);
   await beforeReads?.();
@@ -76,6 +84,7 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
   const result = planFromState(state, tenant, {
     tenantName: state.settings.tenant ?? session.environment.endpoint.host,
     ownClientId: session.client.tokens.clientId,
+    ...(budget ? { budget } : {}),
   });
   if (result.warnings.length > 0) io.err(renderProblems(result.warnings, 'warning'));
   return { ...result, state, tenant };

@@ -3,7 +3,9 @@
 // `validate` look at the scopes of their own token and refuse to read anything with a write scope
 // in a pull-request job, unless --allow-write-credentials says the risk is known.
 import type { TokenSource } from '../api/token.js';
-import { InputError } from '../errors.js';
+import { InputError, RefusedError } from '../errors.js';
+import type { Change } from '../model/types.js';
+import { writeScopesNeeded } from '../plan/refusals.js';
 import type { Env } from './environment.js';
 
 const WRITE_SCOPE = /^(create|update|delete):/;
@@ -35,4 +37,23 @@ export async function refuseWriteCredentials(tokens: TokenSource, env: Env, allo
       { message: `this is a pull-request job (${event}), and its Management API credentials hold write scopes: ${writes.join(', ')}; refusing to run pull-request code with them`, hint },
     ]);
   }
+}
+
+/**
+ * apply, before its first write: the token must hold the client_grants write scopes the changes take
+ * (its scopes as the token answer or the JWT tell them). A token whose scopes cannot be told goes on:
+ * the breaker stops the apply at the first 403.
+ */
+export async function refuseMissingWriteScopes(tokens: TokenSource, changes: readonly Change[]): Promise<void> {
+  if (changes.length === 0) return;
+  await tokens.get();
+  const granted = tokens.scopes;
+  if (granted === undefined) return;
+  const missing = writeScopesNeeded(changes).filter((s) => !granted.includes(s));
+  if (missing.length === 0) return;
+  const who = tokens.clientId ? `client ${tokens.clientId}` : 'the client grantsync runs as';
+  throw new RefusedError(
+    `the Management API token of ${who} lacks ${missing.join(', ')}, which this plan needs (it has ${writeScopes(granted)!.join(', ') || 'no write scope'}); nothing was changed. ` +
+      'Authorise the application for these scopes (Auth0 Dashboard → APIs → Auth0 Management API → Machine to Machine Applications), or run apply with the apply application\'s credentials.',
+  );
 }

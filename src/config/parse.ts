@@ -145,19 +145,49 @@ function parseBounded(text: string, lineCounter: LineCounter): { doc: Document.P
 
 /** The first few syntax errors, each with a hint drawn from its line. */
 function syntaxProblems(errors: readonly YAMLError[], text: string, lineCounter: LineCounter, position: (offset: number) => SourceLocation): Problem[] {
-  const problems = errors.slice(0, MAX_SYNTAX_ERRORS).map((error): Problem => {
-    const location = position(error.pos[0]);
-    return {
-      location,
-      message: yamlErrorMessage(error.code, error.message),
-      hint: syntaxHint(error.code, lineAt(text, lineCounter, location.line)),
-    };
-  });
-  const more = errors.length - problems.length;
+  const all = indentationFirst(errors, text, lineCounter, position);
+  // One mistake often trips several checks at the same line: report each line once, at its first error.
+  const seen = new Set<number>();
+  const once = all.filter((p) => !seen.has(p.location!.line) && seen.add(p.location!.line));
+  const problems = once.slice(0, MAX_SYNTAX_ERRORS);
+  const more = once.length - problems.length;
   if (more > 0) {
     problems.push({ location: problems[problems.length - 1]!.location, message: `${more} more YAML syntax errors in this file`, hint: 'Fix the first ones; the rest often follow from them.' });
   }
   return problems;
+}
+
+/**
+ * A key indented further than the keys above it makes the yaml library report the value before it
+ * twice (BLOCK_AS_IMPLICIT_KEY and MULTILINE_IMPLICIT_KEY, both at the line above). The mistake is on
+ * the line where the multi-line key ends: report it there, once.
+ */
+function indentationFirst(errors: readonly YAMLError[], text: string, lineCounter: LineCounter, position: (offset: number) => SourceLocation): Problem[] {
+  const moved = new Set<number>();
+  const problems: Problem[] = [];
+  const implicitKey = (code: string): boolean => code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY';
+  // Lines with another error: there the implicit-key errors follow from it (say, a line indented too little).
+  const otherLines = new Set(errors.filter((e) => !implicitKey(e.code)).map((e) => position(e.pos[0]).line));
+  for (const error of errors) {
+    const start = position(error.pos[0]);
+    const end = position(Math.max(error.pos[0], error.pos[1] - 1));
+    if (error.code === 'MULTILINE_IMPLICIT_KEY' && end.line > start.line && !otherLines.has(start.line)) {
+      moved.add(error.pos[0]);
+      const line = lineAt(text, lineCounter, end.line);
+      problems.push({
+        location: { ...end, column: line.length - line.trimStart().length + 1 },
+        message: 'YAML syntax error: this line is indented further than the key above it',
+        hint: 'Line the key up with the other keys of its mapping (the same number of spaces).',
+      });
+    }
+  }
+  for (const error of errors) {
+    if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && moved.has(error.pos[0])) continue;
+    if (error.code === 'MULTILINE_IMPLICIT_KEY' && moved.has(error.pos[0])) continue;
+    const location = position(error.pos[0]);
+    problems.push({ location, message: yamlErrorMessage(error.code, error.message), hint: syntaxHint(error.code, lineAt(text, lineCounter, location.line)) });
+  }
+  return problems.sort((a, b) => a.location!.line - b.location!.line || a.location!.column - b.location!.column);
 }
 
 /** Line `line` (1-based) of `text`, found through the line starts the parser recorded. */

@@ -4,7 +4,7 @@ import type { DeclaredGrant, Problem, Settings, SourceLocation, SubjectType } fr
 import { excerpt, quoted } from '../util/excerpt.js';
 import { nearest } from '../util/suggest.js';
 import type { ParsedFile } from './parse.js';
-import { reservedVarProblems, resolveVars, substitute, type Vars } from './vars.js';
+import { hasPlaceholder, reservedVarProblems, resolveVars, substitute, type Vars } from './vars.js';
 
 export const DEFAULT_MAX_DELETES = 10;
 
@@ -88,11 +88,12 @@ export class Validator {
     }
     const schemaProblems = this.check(this.settingsSchema, parsed, SETTINGS_FIELDS);
     if (schemaProblems.length > 0) return { problems: schemaProblems };
-    // The settings may use their own vars (e.g. `tenant: ${TENANT}`), but not inside `vars:` itself.
+    // The settings may use their own vars, but not inside `vars:` itself, and never in `tenant:`: the
+    // pin is what keeps one directory's files off another tenant, so nothing in the environment may move it.
     const declared = (parsed.value as { vars?: Record<string, string> }).vars;
     const vars = resolveVars(declared, env);
-    const substituted = substitute(parsed.value, vars, parsed.locate, (path) => path[0] === 'vars');
-    const problems = [...reservedVarProblems(declared, (name) => parsed.locateKey(['vars'], name)), ...substituted.problems];
+    const substituted = substitute(parsed.value, vars, parsed.locate, (path) => path[0] === 'vars' || path[0] === 'tenant');
+    const problems = [...reservedVarProblems(declared, (name) => parsed.locateKey(['vars'], name)), ...tenantProblems(parsed), ...substituted.problems];
     const file: ParsedFile = { ...parsed, value: substituted.value };
     const raw = file.value as {
       tenant?: string;
@@ -122,6 +123,7 @@ export class Validator {
         sensitiveScopes: Object.fromEntries(Object.entries(raw.sensitive_scopes ?? {}).map(([api, scopes]) => [api, [...scopes]])),
         allowUndefinedScopes: raw.allow_undefined_scopes ?? false,
         vars: Object.fromEntries(vars),
+        varsFromEnvironment: [...vars.overridden],
         include: [...(raw.include ?? [])],
         source: file.locate([]),
         locations,
@@ -414,4 +416,17 @@ function grantShapeProblems(item: Record<string, unknown>, path: Path, file: Par
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `tenant:` takes the host itself, never a variable. */
+function tenantProblems(parsed: ParsedFile): Problem[] {
+  const tenant = (parsed.value as { tenant?: unknown }).tenant;
+  if (typeof tenant !== 'string' || !hasPlaceholder(tenant)) return [];
+  return [
+    {
+      location: parsed.locate(['tenant']),
+      message: '`tenant:` takes no variables: it pins this directory to one tenant, and a variable would let the environment move the pin',
+      hint: 'Write the host itself (tenant: acme.eu.auth0.com), with one directory (and one grantsync.yaml) per tenant.',
+    },
+  ];
 }

@@ -8,9 +8,9 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export type Vars = ReadonlyMap<string, string>;
 
 /**
- * Names grantsync, the GitHub runner or the Actions toolkit read themselves. A var is overridden
- * by the environment variable of its name, so `vars: {AUTH0_CLIENT_SECRET: x}` would put the
- * secret into every plan that uses it. Case-insensitive, as the environment is on Windows.
+ * Names grantsync, the GitHub runner or the Actions toolkit read themselves: a var of such a name
+ * would invite `${AUTH0_CLIENT_SECRET}`-style copies of a secret into every plan that uses it.
+ * Case-insensitive, as the environment is on Windows.
  */
 const RESERVED = /^(AUTH0_|GITHUB_|ACTIONS_|RUNNER_|GRANTSYNC_)/i;
 
@@ -33,13 +33,29 @@ function suggestedName(name: string): string {
   return `${name === name.toLowerCase() ? 'grants_' : 'GRANTS_'}${name.replace(RESERVED, '')}`;
 }
 
-/** Declared vars, each overridable by an environment variable of the same name (never a reserved one). */
-export function resolveVars(declared: Record<string, string> | undefined, env: Record<string, string | undefined>): Map<string, string> {
-  const vars = new Map<string, string>();
+/**
+ * The prefix of the environment variables that override vars: `GRANTSYNC_VAR_MAILER` overrides
+ * `MAILER`. A plain `MAILER` in the environment does not: any variable a shell, a runner or a
+ * colleague's profile happens to export could otherwise change a plan without anyone seeing it.
+ */
+export const VAR_ENV_PREFIX = 'GRANTSYNC_VAR_';
+
+/** Declared vars, each overridable by GRANTSYNC_VAR_<NAME>; `overridden` lists the names the environment set. */
+export function resolveVars(declared: Record<string, string> | undefined, env: Record<string, string | undefined>): Map<string, string> & { overridden: string[] } {
+  const vars = Object.assign(new Map<string, string>(), { overridden: [] as string[] });
   for (const [name, value] of Object.entries(declared ?? {})) {
-    if (!isReservedVar(name)) vars.set(name, env[name] ?? value);
+    if (isReservedVar(name)) continue;
+    const override = env[`${VAR_ENV_PREFIX}${name}`];
+    if (override !== undefined) vars.overridden.push(name);
+    vars.set(name, override ?? value);
   }
+  vars.overridden.sort();
   return vars;
+}
+
+/** True when a settings value uses a placeholder (`$${` is a literal and does not count). */
+export function hasPlaceholder(text: string): boolean {
+  return /(^|[^$])\$\{/.test(text);
 }
 
 /**
@@ -76,7 +92,7 @@ export function substitute(
           location: locate(path),
           message: NAME.test(name) ? `\${${excerpt(name)}} is not defined` : `\${${excerpt(name)}} is not a valid placeholder`,
           hint: NAME.test(name)
-            ? `Declare it under \`vars:\` in grantsync.yaml (an environment variable ${excerpt(name)} then overrides it), or write $\${${excerpt(name)}} for a literal.`
+            ? `Declare it under \`vars:\` in grantsync.yaml (the environment variable ${VAR_ENV_PREFIX}${excerpt(name)} then overrides it), or write $\${${excerpt(name)}} for a literal.`
             : 'Names are letters, digits and _, not starting with a digit.',
         });
         return whole;

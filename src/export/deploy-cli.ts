@@ -70,7 +70,7 @@ export function convertDeployCli(files: DeployCliFile[], format: 'yaml' | 'direc
   const vars = [...unresolved]
     .filter((name) => used.includes(`\${${name}}`))
     .sort()
-    .map((name) => ({ name, value: '', comment: `deploy-cli keyword ##${name}##: set it here or in the environment (${name}=…)` }));
+    .map((name) => ({ name, value: '', comment: `deploy-cli keyword ##${name}##: set it here, or per run with GRANTSYNC_VAR_${name}=… (a plain ${name}=… no longer overrides)` }));
   return { grants, vars, warnings, problems };
 }
 

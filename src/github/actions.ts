@@ -21,6 +21,10 @@ export async function publishPlanToActions(plan: Plan, markdown: string, io: Act
     delete: String(plan.summary.delete),
     replace: String(plan.summary.replace),
     ...riskOutputs(plan),
+    // What apply will do with this plan: refuse it (and why), under which deletion budget.
+    refused: (plan.refusals ?? []).length > 0 ? 'true' : 'false',
+    refusals: (plan.refusals ?? []).map((r) => `${r.reason}. ${r.advice}`).join('\n'),
+    max_deletes: plan.budget ? String(plan.budget.maxDeletes) : '',
   });
   await writeSummary(markdown, io);
 }

@@ -19,6 +19,22 @@ export function digestOf(body: string): string | undefined {
   return DIGEST_LINE.exec(body)?.[1];
 }
 
+const BUDGET_LINE = /^<!-- grantsync-max-deletes (\d{1,6}) -->$/m;
+
+/**
+ * The hidden line of the plan comment that records a deletion budget raised by the pull request's
+ * label: apply on merge uses that budget only when the comment reviewers saw records it.
+ */
+export function budgetLine(maxDeletes: number): string {
+  return `<!-- grantsync-max-deletes ${maxDeletes} -->`;
+}
+
+/** The label budget recorded in a plan comment, if any. */
+export function recordedBudgetOf(body: string): number | undefined {
+  const match = BUDGET_LINE.exec(body);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** The marker of the comment that says the plan changed after approval: never the plan marker. */
 export function changedPlanMarker(tenant: string, dir: string): string {
   return `<!-- grantsync-plan-changed tenant=${tenant} dir=${dir} -->`;
@@ -27,10 +43,12 @@ export function changedPlanMarker(tenant: string, dir: string): string {
 export interface PullRequestRef {
   number: number;
   url?: string;
+  /** The names of its labels, as the API listed them with the pull request. */
+  labels?: string[];
 }
 
 export type Approval =
-  | { kind: 'approved'; pullRequest: PullRequestRef; digest: string; identity: TokenIdentity }
+  | { kind: 'approved'; pullRequest: PullRequestRef; digest: string; identity: TokenIdentity; /** A label budget the comment records. */ budget?: number }
   | { kind: 'no-pull-request'; sha: string }
   | { kind: 'no-plan'; pullRequest: PullRequestRef; identity: TokenIdentity; why: string };
 
@@ -39,6 +57,7 @@ interface GitHubPull {
   html_url?: string;
   merged_at?: string | null;
   merge_commit_sha?: string | null;
+  labels?: { name?: unknown }[] | null;
 }
 
 interface GitHubComment {
@@ -55,7 +74,9 @@ export async function mergedPullRequest(api: GitHubApi, sha: string): Promise<Pu
   const pulls = await api.request<GitHubPull[]>('GET', `repos/${api.context.repository}/commits/${encodeURIComponent(sha)}/pulls`, { searchParams: { per_page: 100 } });
   const merged = pulls.filter((p) => typeof p.merged_at === 'string' && p.merged_at !== '');
   const pull = merged.find((p) => p.merge_commit_sha === sha) ?? merged.sort((a, b) => String(b.merged_at).localeCompare(String(a.merged_at)))[0];
-  return pull ? { number: pull.number, ...(pull.html_url ? { url: pull.html_url } : {}) } : undefined;
+  if (!pull) return undefined;
+  const labels = (pull.labels ?? []).map((l) => l.name).filter((n): n is string => typeof n === 'string');
+  return { number: pull.number, ...(pull.html_url ? { url: pull.html_url } : {}), labels };
 }
 
 /** What the reviewers of the commit's pull request approved, read from the plan comment on it. */
@@ -68,7 +89,8 @@ export async function approvedPlan(context: GitHubContext, sha: string, marker: 
   if (!comment) return { kind: 'no-plan', pullRequest, identity, why: `it has no plan comment by ${identity.login} for this tenant and directory` };
   const digest = digestOf(comment.body ?? '');
   if (!digest) return { kind: 'no-plan', pullRequest, identity, why: 'its plan comment shows no plan (the grant files had problems)' };
-  return { kind: 'approved', pullRequest, digest, identity };
+  const budget = recordedBudgetOf(comment.body ?? '');
+  return { kind: 'approved', pullRequest, digest, identity, ...(budget !== undefined ? { budget } : {}) };
 }
 
 /** The last comment on the pull request that starts with the marker and that this identity wrote. */

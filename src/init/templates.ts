@@ -57,6 +57,8 @@ export function planWorkflow(opts: InitTemplateOptions): string {
   return `${header('Every pull request that touches the grant files: a dry-run plan with READ-ONLY credentials, posted as one\n# sticky comment (with the change-set digest the apply on merge holds itself to) and the job summary.\n# Pull-request code never gets write credentials: grantsync refuses to plan with them here.', opts)}name: grants-plan
 on:
   pull_request:
+    # labeled/unlabeled: a grantsync:max-deletes=N label changes what the plan says apply will do.
+    types: [opened, synchronize, reopened, labeled, unlabeled]
     paths: ['${opts.dir}/**']
 permissions:
   contents: read
@@ -72,13 +74,13 @@ jobs:
       pull-requests: write
     env:
       AUTH0_DOMAIN: \${{ vars.AUTH0_DOMAIN }}
-      AUTH0_CLIENT_ID: \${{ secrets.AUTH0_PLAN_CLIENT_ID }}
-      AUTH0_CLIENT_SECRET: \${{ secrets.AUTH0_PLAN_CLIENT_SECRET }}
     steps:
       - name: Skip when there are no credentials (pull requests from forks)
         id: gate
+        env:
+          HAVE_CREDENTIALS: \${{ secrets.AUTH0_PLAN_CLIENT_ID != '' && secrets.AUTH0_PLAN_CLIENT_SECRET != '' }}
         run: |
-          if [ -z "$AUTH0_CLIENT_ID" ] || [ -z "$AUTH0_CLIENT_SECRET" ]; then
+          if [ "$HAVE_CREDENTIALS" != true ]; then
             echo "::notice title=grantsync::No plan: this pull request has no access to the read-only Auth0 credentials (a fork, or the secrets are not set)."
             echo "run=false" >> "$GITHUB_OUTPUT"
           else
@@ -90,6 +92,10 @@ jobs:
           persist-credentials: false
       - uses: ${uses(opts)}
         if: steps.gate.outputs.run == 'true'
+        # The credentials reach this step only.
+        env:
+          AUTH0_CLIENT_ID: \${{ secrets.AUTH0_PLAN_CLIENT_ID }}
+          AUTH0_CLIENT_SECRET: \${{ secrets.AUTH0_PLAN_CLIENT_SECRET }}
         with:
           command: plan
           directory: ${opts.dir}
@@ -98,7 +104,7 @@ jobs:
 }
 
 export function applyWorkflow(opts: InitTemplateOptions): string {
-  return `${header('On merge to main: apply the grant files with WRITE credentials, behind the "auth0-production"\n# environment, one run at a time. Only the change set approved on the merged pull request is applied\n# (its plan comment records it); when the plan changed since, the new plan is posted there and nothing\n# is written. A manual run applies without a reviewed plan only when allow-unreviewed is ticked.', opts)}name: grants-apply
+  return `${header('On merge to main: apply the grant files with WRITE credentials, behind the "auth0-production"\n# environment, one run at a time. Only the change set approved on the merged pull request is applied\n# (its plan comment records it, and a grantsync:max-deletes=N label on it raises\n# the deletion budget for this merge); when the plan changed since, the new plan is posted there and nothing\n# is written. A manual run applies without a reviewed plan only when allow-unreviewed is ticked.', opts)}name: grants-apply
 on:
   push:
     branches: [main]
@@ -125,13 +131,15 @@ jobs:
       pull-requests: write
     env:
       AUTH0_DOMAIN: \${{ vars.AUTH0_DOMAIN }}
-      AUTH0_CLIENT_ID: \${{ secrets.AUTH0_APPLY_CLIENT_ID }}
-      AUTH0_CLIENT_SECRET: \${{ secrets.AUTH0_APPLY_CLIENT_SECRET }}
     steps:
       - uses: ${CHECKOUT}
         with:
           persist-credentials: false
       - uses: ${uses(opts)}
+        # The write credentials reach this step only.
+        env:
+          AUTH0_CLIENT_ID: \${{ secrets.AUTH0_APPLY_CLIENT_ID }}
+          AUTH0_CLIENT_SECRET: \${{ secrets.AUTH0_APPLY_CLIENT_SECRET }}
         with:
           command: apply
           directory: ${opts.dir}
@@ -159,13 +167,14 @@ jobs:
       issues: write
     env:
       AUTH0_DOMAIN: \${{ vars.AUTH0_DOMAIN }}
-      AUTH0_CLIENT_ID: \${{ secrets.AUTH0_PLAN_CLIENT_ID }}
-      AUTH0_CLIENT_SECRET: \${{ secrets.AUTH0_PLAN_CLIENT_SECRET }}
     steps:
       - uses: ${CHECKOUT}
         with:
           persist-credentials: false
       - uses: ${uses(opts)}
+        env:
+          AUTH0_CLIENT_ID: \${{ secrets.AUTH0_PLAN_CLIENT_ID }}
+          AUTH0_CLIENT_SECRET: \${{ secrets.AUTH0_PLAN_CLIENT_SECRET }}
         with:
           command: plan
           directory: ${opts.dir}

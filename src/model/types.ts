@@ -31,8 +31,10 @@ export interface Settings {
   /** Per API identifier (or the Management API alias), scopes a review must flag as `sensitive`. */
   sensitiveScopes: Record<string, string[]>;
   allowUndefinedScopes: boolean;
-  /** Resolved ${NAME} values (declared in `vars:`, overridden from the environment). */
+  /** Resolved ${NAME} values (declared in `vars:`, overridden by GRANTSYNC_VAR_<NAME>). */
   vars: Record<string, string>;
+  /** The vars whose value came from the environment (GRANTSYNC_VAR_<NAME>), sorted: every plan lists them. */
+  varsFromEnvironment?: string[];
   /** Extra directories of grant files, relative to the grants directory. */
   include: string[];
   /** Where the settings came from, for messages. */
@@ -216,6 +218,30 @@ export interface Plan {
   changes: Change[];
   /** Unmanaged grants by reason; not part of the JSON contract, shown by text and markdown. */
   unmanagedByReason: Partial<Record<UnmanagedReason, number>>;
+  /** The deletion budget apply will hold this plan to (set by the engine, src/plan/refusals.ts). */
+  budget?: Budget;
+  /** Why apply would refuse this plan; empty when it would not (set by the engine). */
+  refusals?: Refusal[];
+  /** The vars whose value came from the environment (GRANTSYNC_VAR_<NAME>): a plan says where it came from. */
+  varsFromEnvironment?: string[];
+}
+
+/** How many removals one apply may make, and who said so. */
+export interface Budget {
+  maxDeletes: number;
+  /** `settings`: max_deletes in grantsync.yaml; `option`: --max-deletes; `label`: a reviewed pull-request label. */
+  source: 'settings' | 'option' | 'label';
+  /** For a label: the pull request that carries it. */
+  pullRequest?: number;
+}
+
+/** A rail apply will not pass, as data: the plan says it, apply throws it (src/plan/refusals.ts). */
+export interface Refusal {
+  rule: 'max-deletes' | 'unknown-client' | 'pipeline-lockout';
+  /** What is wrong, without "nothing was changed". */
+  reason: string;
+  /** What to do about it. */
+  advice: string;
 }
 
 /** What the HTTP client has seen so far: read round trips, the server's refill rate, the read pool. */

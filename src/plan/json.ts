@@ -1,6 +1,6 @@
 // The plan as JSON (design §4): tenant, fingerprint, digest, summary, changes. Shared by the JSON
 // renderer, saved plans and the apply report. Pure.
-import type { Change, GrantState, Plan } from '../model/types.js';
+import type { Budget, Change, GrantState, Plan, Refusal } from '../model/types.js';
 
 export interface JsonChange {
   action: Change['action'];
@@ -27,6 +27,12 @@ export interface JsonPlan {
   digest: string;
   summary: Plan['summary'];
   changes: JsonChange[];
+  /** The deletion budget apply holds this plan to (informative: apply recomputes it). */
+  budget?: { max_deletes: number; source: Budget['source']; pull_request?: number };
+  /** Why apply would refuse this plan; empty when it would not. */
+  refusals?: Refusal[];
+  /** The vars whose value came from the environment (GRANTSYNC_VAR_<NAME>). */
+  vars_from_environment?: string[];
 }
 
 export function toJsonPlan(plan: Plan): JsonPlan {
@@ -49,5 +55,10 @@ export function toJsonPlan(plan: Plan): JsonPlan {
       ...(change.replaces_subject_type ? { replaces_subject_type: change.replaces_subject_type } : {}),
       ...(change.organization_lines ? { organizations: change.organization_lines.map((o) => ({ change: o.sign, id: o.id, name: o.name })) } : {}),
     })),
+    ...(plan.budget
+      ? { budget: { max_deletes: plan.budget.maxDeletes, source: plan.budget.source, ...(plan.budget.pullRequest !== undefined ? { pull_request: plan.budget.pullRequest } : {}) } }
+      : {}),
+    ...(plan.refusals ? { refusals: plan.refusals.map((r) => ({ rule: r.rule, reason: r.reason, advice: r.advice })) } : {}),
+    ...(plan.varsFromEnvironment ? { vars_from_environment: [...plan.varsFromEnvironment] } : {}),
   };
 }

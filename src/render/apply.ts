@@ -16,7 +16,12 @@ export interface ApplyReport {
   verifyError?: Error;
   /** When the apply finished (ms since the epoch), for the time removals are fully effective. */
   finishedAt: number;
+  /** Why apply stopped starting changes (the circuit breaker), when it did. */
+  stopped?: string;
 }
+
+/** Changes not started are summarised, one line per this many, never one line each. */
+export const NOT_STARTED_PER_LINE = 50;
 
 export interface ApplyView {
   /** The plan, before any guard or write; undefined when the format prints it in the report. */
@@ -39,23 +44,27 @@ function humanView(quiet: boolean): ApplyView {
     plan: (plan, render) => render(plan),
     nothingToApply: () => 'Nothing to apply.\n',
     starting: (count) => `\nApplying ${count} change${count === 1 ? '' : 's'}…\n`,
-    outcome: (outcome) => (quiet ? undefined : `${formatOutcome(outcome)}\n`),
+    outcome: (outcome) => (quiet || outcome.kind === 'skipped' ? undefined : `${formatOutcome(outcome)}\n`),
     report: (report) => {
       const { failed, skipped } = tally(report.outcomes);
       const applied = report.outcomes.length - failed - skipped;
+      const why = report.stopped !== undefined ? `stopped: ${visible(report.stopped)}` : 'interrupted';
       const verdict =
         report.remaining === 0
           ? 'Verified: the tenant now matches the YAML.'
           : report.remaining !== undefined
             ? `Not converged: ${report.remaining} difference(s) remain after re-reading the tenant.`
-            : `Not verified: re-reading the tenant failed (${visible(String(report.verifyError?.message))}).`;
+            : report.stopped !== undefined
+              ? 'Not verified: the tenant was not re-read. Nothing already applied is lost; a re-run converges once the Management API is reachable.'
+              : `Not verified: re-reading the tenant failed (${visible(String(report.verifyError?.message))}).`;
       const removalsEnd = report.plan.review?.fully_effective_after;
       const revocation =
         removalsEnd !== undefined && applied > 0
           ? `Removed access is fully effective by ${new Date(report.finishedAt + removalsEnd * 1000).toISOString()}: tokens issued before the apply live up to ${duration(removalsEnd)}.\n`
           : '';
       return (
-        `\nApplied ${applied} of ${report.outcomes.length} changes${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} not started (interrupted)` : ''}.\n` +
+        `\nApplied ${applied} of ${report.outcomes.length} changes${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} not started (${why})` : ''}.\n` +
+        notStartedLines(report.outcomes) +
         `${verdict}\n${revocation}`
       );
     },
@@ -88,12 +97,27 @@ const jsonView: ApplyView = {
         })),
         converged: report.remaining === 0,
         remaining: report.remaining ?? null,
+        stopped: report.stopped ?? null,
       },
       null,
       2,
     ))}\n`,
   quietFailures: () => undefined,
 };
+
+/** One line per NOT_STARTED_PER_LINE changes not started: how many, by action. */
+export function notStartedLines(outcomes: readonly Outcome[]): string {
+  const skipped = outcomes.filter((o) => o.kind === 'skipped');
+  let text = '';
+  for (let i = 0; i < skipped.length; i += NOT_STARTED_PER_LINE) {
+    const chunk = skipped.slice(i, i + NOT_STARTED_PER_LINE);
+    const counts = new Map<string, number>();
+    for (const o of chunk) counts.set(o.change.action, (counts.get(o.change.action) ?? 0) + 1);
+    const parts = [...counts].map(([action, n]) => `${n} ${action}`).join(', ');
+    text += `  · not started: ${chunk.length} change${chunk.length === 1 ? '' : 's'} (${parts})\n`;
+  }
+  return text;
+}
 
 export function tally(outcomes: readonly Outcome[]): { failed: number; skipped: number } {
   let failed = 0;

@@ -6,7 +6,7 @@ import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
 import { diagramSection, MAX_DIAGRAM_CHARS } from './diagram.js';
 import { accessMarkdown, risksMarkdown } from './review.js';
-import { clientLabel, createdFields, fieldChanges, organizationTexts, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+import { varsNote, budgetNote, clientLabel, createdFields, fieldChanges, organizationTexts, refusalSentences, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 /** GitHub rejects comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -22,6 +22,11 @@ export interface MarkdownOptions {
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const head: string[] = [`### grantsync plan for ${tenantTitle(plan, codeSpan)}`, '', `**${verdict(plan.summary)}**`, ''];
+  for (const sentence of refusalSentences(plan)) head.push('> [!CAUTION]', `> **Apply will refuse this plan**: ${markdownMessage(sentence)}`, '');
+  const budget = budgetNote(plan);
+  if (budget !== undefined) head.push('> [!IMPORTANT]', `> ${markdownMessage(budget)}`, '');
+  const fromEnvironment = varsNote(plan);
+  if (fromEnvironment !== undefined) head.push('> [!NOTE]', `> ${markdownMessage(fromEnvironment)}`, '');
   // The privilege-increase section is for Management API access; wildcard and fleet-wide show on their change.
   const flagged = plan.changes.filter((c) => c.flags.includes('privilege-increase'));
   const rest = plan.changes.filter((c) => !c.flags.includes('privilege-increase'));

@@ -4,7 +4,7 @@ import { createColors } from 'picocolors';
 import type { Change, Plan } from '../model/types.js';
 import { neutralizeCommands, visible } from '../util/escape.js';
 import { accessText, risksText } from './review.js';
-import { clientLabel, createdFields, fieldChanges, organizationTexts, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
+import { varsNote, budgetNote, clientLabel, createdFields, fieldChanges, organizationTexts, refusalSentences, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 
@@ -45,5 +45,10 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
     c.dim(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged${unmanagedDetail(plan)}. Fingerprint ${visible(plan.fingerprint)}.`),
   );
   if (plan.changes.length > 0) lines.push(c.dim(`Change set ${visible(plan.digest)}.`));
+  const fromEnvironment = varsNote(plan);
+  if (fromEnvironment !== undefined) lines.push(c.bold(visible(fromEnvironment)));
+  const budget = budgetNote(plan);
+  if (budget !== undefined) lines.push(c.bold(visible(budget)));
+  for (const sentence of refusalSentences(plan)) lines.push(c.bold(c.red(`Apply will refuse this plan: ${visible(sentence)}`)));
   return neutralizeCommands(`${lines.join('\n')}\n`);
 }

@@ -2,6 +2,7 @@
 import type { Change, Plan, PlanSummary, UnmanagedReason } from '../model/types.js';
 import { diffArrays } from 'diff';
 import { visible } from '../util/escape.js';
+import { budgetSource } from '../plan/refusals.js';
 
 /** "demo.grantsync.local (at 127.0.0.1:4010)", or the address alone when the name is the same or unknown. */
 export function tenantTitle(plan: Pick<Plan, 'tenant' | 'tenantName'>, escape: (value: string) => string = visible): string {
@@ -101,4 +102,22 @@ export function clientLabel(change: Change): string {
 export function subjectLabel(change: Change, escape: (value: string) => string = visible): string {
   if (change.action === 'replace') return ` [subject_type ${escape(String(change.replaces_subject_type))} → ${escape(change.subject_type)}]`;
   return change.subject_type === 'client' ? '' : ` [subject_type ${escape(change.subject_type)}]`;
+}
+
+/** Why apply would refuse the plan, one sentence each (raw: the caller escapes them for its output). */
+export function refusalSentences(plan: Plan): string[] {
+  return (plan.refusals ?? []).map((r) => `${r.reason}. ${r.advice}`);
+}
+
+/** The deletion budget, when it is not max_deletes of the settings (raised for one run or one merge). */
+export function budgetNote(plan: Plan): string | undefined {
+  if (!plan.budget || plan.budget.source === 'settings') return undefined;
+  return `Deletion budget for this apply: ${plan.budget.maxDeletes}, from ${budgetSource(plan.budget)}.`;
+}
+
+/** "Variables from the environment: MAILER (GRANTSYNC_VAR_MAILER)." when any var was overridden. */
+export function varsNote(plan: Plan): string | undefined {
+  const names = plan.varsFromEnvironment ?? [];
+  if (names.length === 0) return undefined;
+  return `Variables from the environment: ${names.map((n) => `${n} (GRANTSYNC_VAR_${n})`).join(', ')}.`;
 }

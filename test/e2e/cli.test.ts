@@ -65,8 +65,9 @@ describe('plan → apply → plan', () => {
     const result = await runCli(['plan', '--dir', copyOfGrants(), '--format', 'json'], { env });
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout);
-    expect(Object.keys(plan)).toEqual(['tenant', 'tenant_name', 'fingerprint', 'digest', 'summary', 'changes', 'risks', 'access']);
-    expect(plan.tenant_name).toBe('demo.grantsync.local');
+    // Since issue 19: the format of the --out file, and what apply will make of the plan; since issue 12 the review.
+    expect(Object.keys(plan)).toEqual(['format', 'tenant', 'tenant_name', 'fingerprint', 'digest', 'summary', 'changes', 'budget', 'refusals', 'vars_from_environment', 'risks', 'access']);
+    expect(plan).toMatchObject({ format: 'grantsync-plan/2', tenant_name: 'demo.grantsync.local', budget: { max_deletes: 5, source: 'settings' }, refusals: [], vars_from_environment: [] });
     expect(plan.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(plan.summary).toEqual({ create: 1, update: 3, delete: 1, replace: 0, unchanged: 2, unmanaged: 3 });
     expect(plan.changes.find((c: { action: string }) => c.action === 'create')).toEqual({
@@ -264,10 +265,24 @@ describe('the command line', () => {
     expect((await runCli(['plan', '--format', 'yaml'])).code).toBe(1);
   });
 
-  it('validate checks the files without credentials', async () => {
+  it('validate checks the files without credentials, and says so', async () => {
     const result = await runCli(['validate', '--dir', REPO_GRANTS]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('6 grants are valid (files only');
+    expect(result.stderr).toBe(`Validating ${REPO_GRANTS} offline: the files only (AUTH0_DOMAIN is not set).\n`);
+    const online = await runCli(['validate', '--dir', REPO_GRANTS], { env: { AUTH0_DOMAIN: 'acme.eu.auth0.com' } });
+    expect(online.code).toBe(1);
+    expect(online.stderr).toContain('no Management API credentials in the environment');
+    const forced = await runCli(['validate', '--dir', REPO_GRANTS, '--offline'], { env: { AUTH0_DOMAIN: 'acme.eu.auth0.com' } });
+    expect(forced.stderr).toContain('offline: the files only (--offline)');
+  });
+
+  it('validate --offline finds a grant written twice in one file', async () => {
+    const dir = copyOfGrants();
+    writeFileSync(path.join(dir, 'twice.yaml'), 'grants:\n  - client: reporting-etl\n    audience: https://api.example.com/other\n    scope: [a]\n  - client: reporting-etl\n    audience: https://api.example.com/other\n    scope: [b]\n');
+    const result = await runCli(['validate', '--dir', dir, '--offline']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${dir}/twice.yaml:5:5: error: duplicate grant: client reporting-etl → https://api.example.com/other (client) is also declared at ${dir}/twice.yaml:2:5`);
   });
 
   it('--verbose logs each request without secrets', async () => {

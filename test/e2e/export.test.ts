@@ -162,8 +162,12 @@ describe('migrating from auth0-deploy-cli', () => {
     const unset = await runCli(['plan', '--dir', dir], { env });
     expect(unset.code).toBe(1);
     expect(unset.stderr).toContain('no API has the identifier "https:///payments"');
-    const plan = await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env: { ...env, API_HOST: 'api.example.com' } });
+    // Since issue 19 only the prefixed name overrides a var, and the plan says where the value came from.
+    expect((await runCli(['plan', '--dir', dir], { env: { ...env, API_HOST: 'api.example.com' } })).code).toBe(1);
+    const plan = await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env: { ...env, GRANTSYNC_VAR_API_HOST: 'api.example.com' } });
     expect(plan.stdout).toContain('No changes.');
+    expect(plan.stdout).toContain('Variables from the environment: API_HOST (GRANTSYNC_VAR_API_HOST).');
     expect(plan.code).toBe(0);
+    expect(readFileSync(settingsFile, 'utf8')).toContain('per run with GRANTSYNC_VAR_API_HOST=…');
   });
 });

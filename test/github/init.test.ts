@@ -57,6 +57,9 @@ describe('grantsync init --github', () => {
       expect(ours).toHaveLength(1);
       expect(ours[0]!.uses).toBe(`${ACTION_REPOSITORY}@v${VERSION}`);
       for (const key of Object.keys(ours[0]!.with ?? {})) expect(ACTION_INPUTS, `${workflow}: with.${key}`).toContain(key);
+      // The client secret reaches the step that uses the action only, never the job's env (checkout's, say).
+      expect(JSON.stringify((ours[0] as { env?: unknown }).env ?? {}), workflow).toMatch(/AUTH0_CLIENT_SECRET":"\$\{\{ secrets\.AUTH0_(PLAN|APPLY)_CLIENT_SECRET \}\}/);
+      for (const job of Object.values((parse(text) as { jobs: Record<string, { env?: unknown }> }).jobs)) expect(JSON.stringify(job.env ?? {}), workflow).not.toContain('secrets.');
       for (const step of stepsOf(text)) if (step.uses && !step.uses.startsWith(`${ACTION_REPOSITORY}@`)) expect(step.uses).toMatch(/@[0-9a-f]{40}$/);
     }
     const plan = readFileSync(path.join(repo, '.github/workflows/grants-plan.yml'), 'utf8');

@@ -53,8 +53,25 @@ describe('workflows', () => {
     }
   });
 
+  it('hands the Auth0 credentials only to the step that runs grantsync, never to a job (npm ci, checkout and the build never see them)', () => {
+    for (const file of ['grants-plan.yml', 'grants-apply.yml', 'grants-drift.yml']) {
+      const workflow = load(file);
+      for (const job of Object.values(workflow.jobs)) {
+        expect(JSON.stringify(job.env ?? {}), file).not.toMatch(/secrets\./);
+        const holders = job.steps.filter((s) => Object.values((s as { env?: Record<string, string> }).env ?? {}).some((v) => /secrets\.\w*CLIENT_SECRET \}\}$/.test(String(v))));
+        expect(holders.map((s) => s.run ?? ''), file).toEqual([expect.stringMatching(/node dist\/cli\.js /)]);
+      }
+    }
+  });
+
+  it('the plan job runs again when a label changes, and fails when apply would refuse the plan (exit 3)', () => {
+    const plan = load('grants-plan.yml') as unknown as { on: { pull_request: { types: string[] } }; jobs: { plan: { steps: { run?: string }[] } } };
+    expect(plan.on.pull_request.types).toEqual(expect.arrayContaining(['labeled', 'unlabeled', 'synchronize']));
+    expect(plan.jobs.plan.steps.map((s) => s.run ?? '').join('\n')).toContain('if [ "$code" -eq 1 ] || [ "$code" -eq 3 ]; then exit "$code"; fi');
+  });
+
   it('the apply on merge holds itself to the approved change set', () => {
-    expect(readFileSync(path.join(WORKFLOWS, 'grants-apply.yml'), 'utf8')).toContain('args=(apply --dir grants --expect-from-pr)');
+    expect(readFileSync(path.join(WORKFLOWS, 'grants-apply.yml'), 'utf8')).toContain('args=(apply --dir grants --expect-from-pr --auto-approve)');
   });
 });
 
@@ -85,6 +102,25 @@ describe('action.yml', () => {
     for (const step of action.runs.steps) if (step.uses) expect(step.uses).toMatch(/@[0-9a-f]{40}$/);
   });
 
+  it('has the inputs and outputs the README lists: the budget, --out, --plan, --format, replace and refused', () => {
+    const outputs = (parse(text) as { outputs: Record<string, { value: string }> }).outputs;
+    for (const input of ['max-deletes', 'out', 'plan', 'format']) expect(Object.keys(action.inputs)).toContain(input);
+    for (const output of ['has_changes', 'create', 'update', 'delete', 'replace', 'refused', 'refusals', 'max_deletes']) {
+      expect(outputs[output]?.value).toBe(`\${{ steps.run.outputs.${output} }}`);
+    }
+    const script = action.runs.steps.find((s) => s.id === 'run')!.run!;
+    expect(script).toContain('args+=(--max-deletes "$GRANTSYNC_MAX_DELETES")');
+    expect(script).toContain('args+=(--out "$GRANTSYNC_OUT")');
+    expect(script).toContain('args+=(--plan "$GRANTSYNC_PLAN")');
+    expect(script).toContain('args+=(--format "$GRANTSYNC_FORMAT")');
+    // The merge was reviewed: a plan flagged self-escalation must not wait for a `yes` nobody gives.
+    expect(script).toContain('if [ "$GRANTSYNC_COMMAND" = apply ]; then args+=(--expect-from-pr --auto-approve); fi');
+    // Each documented where the action is: its table of inputs and its list of outputs.
+    const doc = readFileSync('docs/github-actions.md', 'utf8');
+    for (const name of Object.keys(action.inputs)) expect(doc, name).toContain(`| \`${name}\` |`);
+    for (const name of Object.keys(outputs)) expect(doc, name).toContain(`\`${name}\``);
+  });
+
   it('release-please writes the released version into action.yml and keeps the manifest in step', () => {
     const config = JSON.parse(readFileSync('release-please-config.json', 'utf8')) as { packages: Record<string, { 'release-type': string; 'extra-files': { type: string; path: string }[] }> };
     expect(config.packages['.']!['release-type']).toBe('node');
@@ -103,5 +139,6 @@ describe('documented workflows', () => {
     const block = /<!-- matrix-workflow -->\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(block).toBeDefined();
     expect(await actionlint(block!, 'grants-plan-all.yml')).toEqual([]);
+    for (const job of Object.values((parse(block!) as Workflow).jobs)) expect(JSON.stringify(job.env ?? {})).not.toContain('secrets.');
   });
 });

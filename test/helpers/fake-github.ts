@@ -37,6 +37,8 @@ export interface FakePull {
   commits: string[];
   mergeCommitSha?: string;
   mergedAt?: string;
+  /** Label names, listed with the pull request as GitHub does. */
+  labels?: string[];
 }
 
 export interface FakeGitHub {
@@ -121,7 +123,7 @@ function route(fake: FakeGitHub, user: FakeUser, req: IncomingMessage, url: URL,
   if (m && method === 'GET') {
     const sha = m[1]!;
     const pulls = fake.pulls.filter((p) => p.commits.includes(sha) || p.mergeCommitSha === sha);
-    return send(res, 200, pulls.map((p) => ({ number: p.number, html_url: `https://github.test/pull/${p.number}`, merged_at: p.mergedAt ?? null, merge_commit_sha: p.mergeCommitSha ?? null })));
+    return send(res, 200, pulls.map((p) => ({ number: p.number, html_url: `https://github.test/pull/${p.number}`, merged_at: p.mergedAt ?? null, merge_commit_sha: p.mergeCommitSha ?? null, labels: (p.labels ?? []).map((name) => ({ name })) })));
   }
   m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname);
   if (m && method === 'GET') return send(res, 200, page(fake.comments.filter((c) => c.issue === Number(m![1])), url).map(commentJson));

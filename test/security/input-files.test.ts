@@ -61,7 +61,7 @@ describe('pathological lines are handled in linear time', { timeout: 60_000 }, (
 
   it('a 1 MB value of `${${${…` without a closing brace (the placeholder scan was quadratic)', async () => {
     const { dir } = project({ 'grantsync.yaml': SETTINGS, 'a.yaml': `grants:\n  - client: "${'${'.repeat(MB / 2)}"\n    audience: x\n    scope: []\n` });
-    const result = await validate(dir);
+    const result = await validate(dir, '--quiet');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });
@@ -116,10 +116,13 @@ describe('reads are capped and stay inside the repository', { timeout: 60_000 },
   it('includes and symbolic links inside the repository still work; --allow-outside reaches further', async () => {
     const { root, dir } = project({ 'grantsync.yaml': `${SETTINGS}include: [../shared]\n`, 'a.yaml': 'grants: []\n' });
     mkdirSync(path.join(root, 'shared'));
+    mkdirSync(path.join(root, 'elsewhere-in-repo'));
     writeFileSync(path.join(root, 'shared', 'payments.yaml'), GRANT);
-    symlinkSync(path.join(root, 'shared', 'payments.yaml'), path.join(dir, 'linked.yaml'));
+    // Another grant than the include's: validate --offline reports a grant declared twice (issue 19).
+    writeFileSync(path.join(root, 'elsewhere-in-repo', 'mailer.yaml'), GRANT.replace('billing-worker', 'invoice-mailer'));
+    symlinkSync(path.join(root, 'elsewhere-in-repo', 'mailer.yaml'), path.join(dir, 'linked.yaml'));
     const inside = await validate(dir);
-    // The include and the link both hold the grant: two grants, so both were read.
+    // The include and the link each hold a grant: two grants, so both were read.
     expect(inside.stdout).toContain('2 grants are valid');
     expect(inside.code).toBe(0);
 

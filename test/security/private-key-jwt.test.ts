@@ -103,7 +103,11 @@ describe('Private Key JWT', () => {
     const runnerTemp = mkdtempSync(path.join(tmpdir(), 'grantsync-runner-temp-'));
     const action = parse(readFileSync('action.yml', 'utf8')) as { runs: { steps: { id?: string; run?: string }[] } };
     // The action's own script, running the built CLI instead of the published package.
-    const script = action.runs.steps.find((s) => s.id === 'run')!.run!.replace('npx --yes "grantsync@$GRANTSYNC_VERSION"', `node ${JSON.stringify(CLI)}`);
+    // (and lists the key file while grantsync's run still holds it).
+    const script = action.runs.steps
+      .find((s) => s.id === 'run')!
+      .run!.replace('npx --yes "grantsync@$GRANTSYNC_VERSION" "${args[@]}"', `{ node ${JSON.stringify(CLI)} "\${args[@]}"; status=$?; ls -l "$AUTH0_CLIENT_SIGNING_KEY_PATH" >&2; (exit "$status"); }`);
+    expect(script).toContain('ls -l "$AUTH0_CLIENT_SIGNING_KEY_PATH"');
     const stepEnv = {
       ...env,
       PATH: process.env.PATH,
@@ -113,11 +117,12 @@ describe('Private Key JWT', () => {
       GRANTSYNC_DIR: dir,
       GRANTSYNC_SIGNING_KEY: registered.privateKey,
       GRANTSYNC_SIGNING_ALGORITHM: '',
+      GRANTSYNC_FORMAT: 'text',
       // What `${{ secrets.AUTH0_CLIENT_SECRET }}` gives when the repository has no such secret.
       AUTH0_CLIENT_SECRET: '',
     };
     const result = await new Promise<CliResult>((resolve) => {
-      const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', `${script}\nls -l "$AUTH0_CLIENT_SIGNING_KEY_PATH" >&2`], { env: stepEnv });
+      const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { env: stepEnv });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -82,8 +82,8 @@ describe('a secret in a variable', () => {
       'grants/grantsync.yaml': 'manage: all\nexclude:\n  clients: [legacy-batch]\nvars:\n  EXTRA_SCOPE: read:refunds\n',
       'grants/a.yaml': `grants:\n  - client: billing-worker\n    audience: ${PAY}\n    scope: ["\${EXTRA_SCOPE}"]\n`,
     });
-    // The CI job happens to export the same value under the var's name.
-    const run = await runCli(['plan', '--dir', dir, '--comment'], { env: { ...env, EXTRA_SCOPE: DEPLOYER.clientSecret } });
+    // The CI job happens to export the same value as the var's override (GRANTSYNC_VAR_<NAME> since issue 19).
+    const run = await runCli(['plan', '--dir', dir, '--comment'], { env: { ...env, GRANTSYNC_VAR_EXTRA_SCOPE: DEPLOYER.clientSecret } });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error title=grantsync,file=.*a\.yaml,line=4,col=13::scope "\[REDACTED\]" is not defined/m);
     expect(github.comments[0]!.body).toContain('scope "\\[REDACTED\\]" is not defined');
@@ -96,7 +96,7 @@ describe('a secret in a variable', () => {
       'grants/grantsync.yaml': 'manage: { audiences: [https://api.example.com/payments] }\nallow_undefined_scopes: true\nvars:\n  EXTRA_SCOPE: read:refunds\n',
       'grants/a.yaml': `grants:\n  - client: billing-worker\n    audience: ${PAY}\n    scope: ["\${EXTRA_SCOPE}", "\${EXTRA_SCOPE}_2"]\n`,
     });
-    const secretEnv = { ...env, EXTRA_SCOPE: DEPLOYER.clientSecret };
+    const secretEnv = { ...env, GRANTSYNC_VAR_EXTRA_SCOPE: DEPLOYER.clientSecret };
     const runs = [
       await runCli(['plan', '--dir', dir, '--comment', '--out', files.plan], { env: secretEnv }),
       await runCli(['plan', '--dir', dir, '--format', 'markdown'], { env: secretEnv }),

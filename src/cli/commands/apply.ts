@@ -1,22 +1,25 @@
 // `grantsync apply`: plan (or read a saved plan), pass the guards, write, re-read, verify.
 import { open } from 'node:fs/promises';
 import type { Redactor } from '../../api/redact.js';
-import { applyAndVerify, checkGuards, systemAudiences } from '../../engine.js';
+import { applyAndVerify, refuseIfAny, systemAudiences } from '../../engine.js';
 import { InputError, NotConvergedError, RefusedError } from '../../errors.js';
-import type { Change, DesiredGrant, LiveGrant, OrganizationSummary, Ownership, Plan } from '../../model/types.js';
+import type { Budget, Change, DesiredGrant, LiveGrant, OrganizationSummary, Ownership, Plan } from '../../model/types.js';
 import { loadSavedPlanSchema } from '../../config/schemas.js';
-import { pipelineLockouts } from '../../plan/pipeline-lockout.js';
 import { compareWithSaved, parseSavedPlan } from '../../plan/saved.js';
 import { describeMismatch } from '../../render/mismatch.js';
 import { toJsonPlan } from '../../plan/json.js';
 import { applyView, describeVerifyReads, tally } from '../../render/apply.js';
 import type { Env } from '../environment.js';
 import { reportChangedPlan, reviewedPlan, type ReviewedPlan } from '../approval.js';
+import { applyBudget } from '../budget.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 import { publishPlan, publishProblems } from '../publish.js';
 import { openSession, planDirectory, type CommonOptions, type Session } from '../session.js';
 import { renderPlan, type Format } from './plan.js';
+import { Breaker } from '../../apply/breaker.js';
+import { refuseMissingWriteScopes } from '../write-credentials.js';
+import { confirmApply, NO_PROMPT, type Prompt } from '../confirm.js';
 
 export interface ApplyOptions extends CommonOptions {
   format: Format;
@@ -28,6 +31,8 @@ export interface ApplyOptions extends CommonOptions {
   /** With --expect-from-pr: apply even when the commit merged no pull request (a direct push, workflow_dispatch). */
   allowUnreviewed?: boolean;
   maxDeletes?: number;
+  /** Apply without asking for `yes` (on a terminal, or for a plan flagged self-escalation). */
+  autoApprove?: boolean;
 }
 
 interface Work {
@@ -38,12 +43,11 @@ interface Work {
   snapshot: LiveGrant[];
   desired: DesiredGrant[];
   ownership: Ownership;
-  maxDeletes: number;
   systemAudiences: Set<string>;
   organizations?: OrganizationSummary[];
 }
 
-export async function applyCommand(options: ApplyOptions, env: Env, io: Io, redactor: Redactor, signal?: AbortSignal): Promise<number> {
+export async function applyCommand(options: ApplyOptions, env: Env, io: Io, redactor: Redactor, signal?: AbortSignal, prompt: Prompt = NO_PROMPT): Promise<number> {
   if (options.expect !== undefined && !/^sha256:[0-9a-f]{64}$/.test(options.expect.trim())) {
     throw new InputError([{ message: '--expect takes a change set digest (sha256: and 64 hex digits)', hint: 'Copy the "Change set" line of the approved plan.' }]);
   }
@@ -54,9 +58,10 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   const reviewed: ReviewedPlan = options.expectFromPr
     ? await reviewedPlan({ ...where, allowUnreviewed: options.allowUnreviewed === true }, env, io, redactor)
     : { digest: options.expect?.trim() };
+  const budget = applyBudget(options.maxDeletes, reviewed, io);
   let work: Work;
   try {
-    work = options.plan ? await fromSavedPlan(session, io, options, env, options.plan) : await fromDirectory(session, io, options, env);
+    work = options.plan ? await fromSavedPlan(session, io, options, env, options.plan, budget) : await fromDirectory(session, io, options, env, budget);
   } catch (error) {
     if (error instanceof InputError) await publishProblems(error.problems, publishing, env, io, redactor);
     throw error;
@@ -73,19 +78,21 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     );
   }
 
-  checkGuards(work.changes, {
-    maxDeletes: options.maxDeletes ?? work.maxDeletes,
-    ownClientKnown: work.ownership.ownClientId !== undefined,
-    systemAudiences: work.systemAudiences,
-  });
-  refuseLockout(work);
+  // The same refusals the plan showed (src/plan/refusals.ts): the plan and the apply cannot disagree.
+  refuseIfAny(work.plan.refusals ?? []);
   if (work.changes.length === 0) {
     io.out(view.nothingToApply(work.plan));
     return EXIT_OK;
   }
 
+  await refuseMissingWriteScopes(session.client.tokens, work.changes);
+  await confirmApply(work.changes, session.environment.endpoint.host, prompt, io, options.autoApprove === true);
+
   const starting = view.starting(work.changes.length);
   if (starting !== undefined) io.out(starting);
+  const breaker = (session.breaker = new Breaker());
+  let applied = 0;
+  let failedSoFar = 0;
   const result = await applyAndVerify(session.client, work.changes, {
     live: work.live,
     snapshot: work.snapshot,
@@ -93,9 +100,13 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     ownership: work.ownership,
     organizations: work.organizations,
     signal,
+    breaker,
     concurrency: options.concurrency,
-    onOutcome: (outcome, done, total) => {
-      session.progress.change(done, total);
+    onOutcome: (outcome, _done, total) => {
+      if (outcome.kind === 'failed') failedSoFar++;
+      else if (outcome.kind !== 'skipped') applied++;
+      // The progress line counts what was applied, not what was attempted.
+      session.progress.change(applied, total, failedSoFar);
       const line = view.outcome(outcome);
       if (line !== undefined) session.progress.around(() => io.out(line));
     },
@@ -104,30 +115,25 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
     },
   });
   session.progress.done();
-  io.out(view.report({ plan: work.plan, outcomes: result.outcomes, remaining: result.remaining?.length, verifyError: result.verifyError, finishedAt: Date.now() }));
+  io.out(view.report({ plan: work.plan, outcomes: result.outcomes, remaining: result.remaining?.length, verifyError: result.verifyError, stopped: breaker.reason, finishedAt: Date.now() }));
   const failures = view.quietFailures(result.outcomes);
   if (failures !== undefined) io.err(failures);
   const { failed, skipped } = tally(result.outcomes);
   const converged = result.remaining?.length === 0;
   if (failed > 0 || skipped > 0 || !converged) {
     throw new NotConvergedError(
-      `${failed ? `${failed} change(s) failed. ` : ''}${skipped ? `${skipped} change(s) were not started. ` : ''}` +
-        'Nothing already applied is lost: run apply again to converge.',
+      `${breaker.reason ? `apply stopped: ${breaker.reason}. ` : ''}` +
+        `${failed ? `${failed} change(s) failed. ` : ''}${skipped ? `${skipped} change(s) were not started. ` : ''}` +
+        (breaker.reason
+          ? 'Nothing already applied is lost: run apply again once the Management API is reachable and accepts these credentials; it converges.'
+          : 'Nothing already applied is lost: run apply again to converge.'),
     );
   }
   return EXIT_OK;
 }
 
-/** No plan may take the pipeline's read access away (see src/plan/pipeline-lockout.ts). */
-function refuseLockout(work: Work): void {
-  const lockouts = pipelineLockouts(work.changes, work.ownership, work.systemAudiences);
-  if (lockouts.length === 0) return;
-  const what = lockouts.map(({ change, lost }) => `${lost.join(', ')} from ${change.client_name ?? change.client_id}`).join('; ');
-  throw new RefusedError(`the plan removes ${what}, which the pipeline needs to plan and validate; nothing was changed. Change the pipeline applications' grants by hand.`);
-}
-
-async function fromDirectory(session: Session, io: Io, options: ApplyOptions, env: Env): Promise<Work> {
-  const planned = await planDirectory(session, io, options.dir, env);
+async function fromDirectory(session: Session, io: Io, options: ApplyOptions, env: Env, budget: Budget | undefined): Promise<Work> {
+  const planned = await planDirectory(session, io, options.dir, env, undefined, budget);
   return {
     plan: planned.plan,
     changes: planned.plan.changes,
@@ -135,7 +141,6 @@ async function fromDirectory(session: Session, io: Io, options: ApplyOptions, en
     snapshot: planned.tenant.grants,
     desired: planned.desired,
     ownership: planned.ownership,
-    maxDeletes: planned.state.settings.maxDeletes,
     systemAudiences: systemAudiences(planned.tenant),
     organizations: planned.tenant.organizations,
   };
@@ -146,13 +151,13 @@ async function fromDirectory(session: Session, io: Io, options: ApplyOptions, en
  * again, exactly as without --plan, and apply goes ahead only when it equals the saved one. Every
  * rail (ownership, budgets, flags) comes from the recomputation; the file only has to match it.
  */
-async function fromSavedPlan(session: Session, io: Io, options: ApplyOptions, env: Env, file: string): Promise<Work> {
+async function fromSavedPlan(session: Session, io: Io, options: ApplyOptions, env: Env, file: string, budget: Budget | undefined): Promise<Work> {
   const saved = parseSavedPlan(await readPlanFile(file), file, loadSavedPlanSchema());
   const host = session.environment.endpoint.host;
   if (saved.host.toLowerCase() !== host.toLowerCase()) {
     throw new RefusedError(`the plan in ${file} was made for ${saved.host}, but AUTH0_DOMAIN points at ${host}; nothing was changed.`);
   }
-  const work = await fromDirectory(session, io, options, env);
+  const work = await fromDirectory(session, io, options, env, budget);
   const mismatch = compareWithSaved(saved, toJsonPlan(work.plan), host);
   if (mismatch) throw new RefusedError(describeMismatch(mismatch, file));
   return work;

@@ -1,4 +1,5 @@
 // `grantsync emulator`: the local Management API emulator, until interrupted.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DEMO_DEPLOYER, DEMO_SEED } from '../../demo/tenant.js';
 import { InputError } from '../../errors.js';
@@ -6,6 +7,7 @@ import type { Problem } from '../../model/types.js';
 import { parseSeed, type Seed } from '../../emulator/seed.js';
 import { EmulatorStartError, startEmulator, StateFileError, type Emulator, type EmulatorOptions, type RateLimitOptions } from '../../emulator/server.js';
 import type { Io } from '../io.js';
+import { visible } from '../../util/escape.js';
 
 export interface EmulatorCommandOptions {
   seed?: string;
@@ -24,9 +26,14 @@ export interface EmulatorCommandOptions {
 /** The environment variable name under which the admin token is printed. */
 export const ADMIN_TOKEN_VARIABLE = 'GRANTSYNC_EMULATOR_ADMIN_TOKEN';
 
-export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, stop: Promise<void>): Promise<number> {
+/**
+ * Prints ready-to-paste `export` lines on stdout. `demoOut` writes past the redactor, for the demo
+ * tenant's secret only: it is public (it exists only in this local emulator), and a newcomer needs it.
+ */
+export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, stop: Promise<void>, demoOut: (text: string) => void = (text) => io.out(text)): Promise<number> {
   const seed = options.seed ? await readSeed(options.seed) : DEMO_SEED;
   const tls = await readTls(options);
+  const stateExisted = options.state !== undefined && existsSync(options.state);
   const emulator = await start(options, {
     seed,
     tls,
@@ -36,14 +43,46 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, s
     latencyMs: options.latency,
     faults: { seed: options.faultSeed, serverErrorRate: options.errorRate, resetRate: options.resetRate, lostReplyRate: options.lostReplyRate },
   });
-  io.err(`Auth0 Management API emulator for ${seed.tenant} listening on ${emulator.url}\n`);
+  io.err(`Auth0 Management API emulator for ${visible(seed.tenant)} listening on ${emulator.url}\n`);
+  const tenantFrom = whichTenant(options, stateExisted);
+  if (tenantFrom) io.err(`${tenantFrom}\n`);
   io.out(`export AUTH0_DOMAIN=${emulator.url}\n`);
-  if (!options.seed) io.out(`export AUTH0_CLIENT_ID=${DEMO_DEPLOYER.clientId}   # the demo tenant's deployer; its secret is DEMO_DEPLOYER in src/demo/tenant.ts (dist/demo/tenant.js when installed)\n`);
+  if (!options.seed) {
+    io.out(`export AUTH0_CLIENT_ID=${DEMO_DEPLOYER.clientId}   # the demo tenant's deployer (grantsync-deployer)\n`);
+    demoOut(`export AUTH0_CLIENT_SECRET=${DEMO_DEPLOYER.clientSecret}   # a demo secret: it exists only in this local emulator\n`);
+  } else {
+    io.out(seededDeployer(seed, options.seed));
+  }
   io.out(`export ${ADMIN_TOKEN_VARIABLE}=${emulator.adminToken}   # for the /__emulator/ endpoints; new at every start\n`);
   io.err(`Counters: curl -H "Authorization: Bearer $${ADMIN_TOKEN_VARIABLE}" ${emulator.url}/__emulator/stats. Stop with Ctrl-C.\n`);
   await stop;
   await emulator.close();
   return 0;
+}
+
+/** With --state, which tenant is served: the saved one (the seed is then unused) or the seed's. */
+function whichTenant(options: EmulatorCommandOptions, stateExisted: boolean): string | undefined {
+  if (!options.state) return undefined;
+  const seed = options.seed ? `--seed ${options.seed}` : 'the demo tenant';
+  return stateExisted
+    ? `Serving the tenant saved in --state ${options.state}; ${seed} is not used (it seeds only a state file that does not exist yet: delete the file to start again from it).`
+    : `Serving ${seed}; changes are saved to --state ${options.state}, which later starts load instead of the seed.`;
+}
+
+/**
+ * With --seed: the seeded applications that can log in (a client_secret) and hold a Management API
+ * grant, the first as a ready export line, with where their secret is (never printed: it is the user's).
+ */
+function seededDeployer(seed: Seed, file: string): string {
+  const mapi = `https://${seed.tenant}/api/v2/`;
+  const withAccess = new Set((seed.client_grants ?? []).filter((g) => g.audience === mapi).flatMap((g) => [g.client_id, g.client].filter((v): v is string => !!v)));
+  const deployers = (seed.clients ?? []).filter((c) => c.client_secret && (withAccess.has(c.client_id) || withAccess.has(c.name)));
+  if (deployers.length === 0) return `# No client in ${file} can log in to the Management API: give one a client_secret and a grant to ${mapi}.\n`;
+  const [first, ...others] = deployers;
+  const lines = [`export AUTH0_CLIENT_ID=${first!.client_id}   # ${visible(first!.name)}, seeded from ${file}`];
+  lines.push(`# Its secret (export it as AUTH0_CLIENT_SECRET) is the client_secret of ${first!.client_id} in ${file}.`);
+  for (const other of others) lines.push(`# also: ${other.client_id} (${visible(other.name)})`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Start-up failures are the user's to fix (a port in use, an unreadable state file): say which, keep the cause. */

@@ -9,7 +9,8 @@ import { renderJson } from '../../render/json.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import { renderText } from '../../render/text.js';
 import { useColor, type Env } from '../environment.js';
-import { EXIT_CHANGES, EXIT_OK } from '../exit.js';
+import { EXIT_CHANGES, EXIT_OK, EXIT_REFUSED } from '../exit.js';
+import { planBudget } from '../budget.js';
 import type { Io } from '../io.js';
 import { publishPlan, publishProblems } from '../publish.js';
 import { openSession, planDirectory, type CommonOptions } from '../session.js';
@@ -25,6 +26,8 @@ export interface PlanOptions extends CommonOptions {
   driftIssue: boolean;
   /** Run in a pull-request job even with create:/update:/delete: scopes. */
   allowWriteCredentials?: boolean;
+  /** The deletion budget to plan against (as apply --max-deletes would). */
+  maxDeletes?: number;
 }
 
 /** Values are redacted before rendering: an escaped value (markdown) could hide a secret from io's redactor. */
@@ -39,7 +42,8 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
   const session = openSession(env, io, redactor, options);
   let planned: Awaited<ReturnType<typeof planDirectory>>;
   try {
-    planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true));
+    const budget = await planBudget(options.maxDeletes, env, io);
+    planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true), budget);
   } catch (error) {
     // Bad input still reaches the reviewer: annotations, the job summary and the PR comment.
     if (error instanceof InputError) await publishProblems(error.problems, options, env, io, redactor);
@@ -54,7 +58,13 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
     });
     if (!options.quiet) io.err(`Saved the plan to ${options.out}; apply exactly it with \`grantsync apply --plan ${options.out}\`.\n`);
   }
-  return options.detailedExitcode && planned.plan.changes.length > 0 ? EXIT_CHANGES : EXIT_OK;
+  return options.detailedExitcode ? detailedExitCode(planned.plan) : EXIT_OK;
+}
+
+/** --detailed-exitcode: 3 when apply would refuse the plan, 2 when it has changes, 0 when none. */
+export function detailedExitCode(plan: Plan): number {
+  if ((plan.refusals ?? []).length > 0) return EXIT_REFUSED;
+  return plan.changes.length > 0 ? EXIT_CHANGES : EXIT_OK;
 }
 
 /**

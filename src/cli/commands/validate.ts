@@ -1,6 +1,8 @@
 // `grantsync validate`: the files alone, or the files against the tenant when AUTH0_DOMAIN is set.
 import type { Redactor } from '../../api/redact.js';
+import { offlineDuplicates } from '../../config/duplicates.js';
 import { loadDirectory } from '../../engine.js';
+import { InputError } from '../../errors.js';
 import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
@@ -14,13 +16,18 @@ export interface ValidateOptions extends CommonOptions {
   allowWriteCredentials?: boolean;
 }
 
+/** Says which mode validate runs in, and why, before anything is read: online needs credentials too. */
 export async function validateCommand(options: ValidateOptions, env: Env, io: Io, redactor: Redactor): Promise<number> {
   if (options.offline || !env.AUTH0_DOMAIN) {
+    if (!options.quiet) io.err(`Validating ${options.dir} offline: the files only (${options.offline ? '--offline' : 'AUTH0_DOMAIN is not set'}).\n`);
     const state = await loadDirectory(options.dir, env, { allowOutside: options.allowOutside ?? false });
+    const duplicates = offlineDuplicates(state.grants);
+    if (duplicates.length > 0) throw new InputError(duplicates);
     io.out(`${options.dir}: ${state.grants.length} grants are valid (files only; set AUTH0_DOMAIN to check names and scopes against the tenant).\n`);
     return EXIT_OK;
   }
   const session = openSession(env, io, redactor, options);
+  if (!options.quiet) io.err(`Validating ${options.dir} online, against ${session.environment.endpoint.host} (AUTH0_DOMAIN is set; --offline checks the files only).\n`);
   const planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true));
   io.out(`${options.dir}: ${planned.state.grants.length} grants are valid against ${tenantTitle(planned.plan)}.\n`);
   return EXIT_OK;
