@@ -21,25 +21,7 @@ export interface Process {
 
 const FORMATS: Format[] = ['text', 'markdown', 'json'];
 
-export async function main(proc: Process): Promise<number> {
-  const redactor = new Redactor();
-  redactor.add(proc.env.AUTH0_CLIENT_SECRET);
-  redactor.add(proc.env.AUTH0_ACCESS_TOKEN);
-  const io = redactingIo(proc.streams, redactor);
-  let exitCode = 0;
-  let verbose = false;
-  /** The --format of the command that runs: with json, errors are JSON on stdout too. */
-  let runFormat: string | undefined;
-
-  const program = new Command('grantsync')
-    .description('Keep an Auth0 tenant\'s client grants equal to YAML files in git.')
-    .version(proc.version)
-    .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .addHelpText(
-      'after',
-      `
+const HELP_AFTER = `
 Environment:
   AUTH0_DOMAIN          tenant host (acme.eu.auth0.com) or a loopback emulator URL (http://127.0.0.1:4010)
   AUTH0_CLIENT_ID       client-credentials login (with AUTH0_CLIENT_SECRET) …
@@ -51,37 +33,75 @@ Environment:
   NO_COLOR              no colour in text output
 
 Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverged apply),
-            2 plan --detailed-exitcode with changes, 3 plan --detailed-exitcode of a plan apply would refuse.`,
-    );
+            2 plan --detailed-exitcode with changes, 3 plan --detailed-exitcode of a plan apply would refuse.`;
 
-  const common = (command: Command): Command =>
-    command
-      .option('--dir <path>', 'the grants directory', 'grants')
-      .option('-q, --quiet', 'no progress on stderr', false)
-      .option('-v, --verbose', 'log every request (method, path, status, time, retries) on stderr', false)
-      .option('--max-rps <n>', 'at most this many requests per second (default: as the tenant\'s rate-limit headers allow)', positiveNumber)
-      .option('--allow-outside', 'read grant files and includes that resolve outside the repository (symbolic links included)', false);
-  const format = new Option('--format <format>', 'output format').choices(FORMATS).default('text');
+export async function main(proc: Process): Promise<number> {
+  const redactor = new Redactor();
+  redactor.add(proc.env.AUTH0_CLIENT_SECRET);
+  redactor.add(proc.env.AUTH0_ACCESS_TOKEN);
+  const io = redactingIo(proc.streams, redactor);
+  const run: RunState = { exitCode: 0, verbose: false };
+
+  const program = new Command('grantsync')
+    .description('Keep an Auth0 tenant\'s client grants equal to YAML files in git.')
+    .version(proc.version)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .addHelpText('after', HELP_AFTER);
+
+  registerReadCommands(program, { proc, io, redactor, run });
+  registerWriteCommands(program, { proc, io, redactor, run });
+
+  try {
+    await program.parseAsync(proc.argv, { from: 'user' });
+    return run.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with code 0; usage mistakes were already printed by commander.
+      return error.exitCode === 0 ? 0 : EXIT_FAILURE;
+    }
+    return reportError(error, io, run.verbose, run.format);
+  }
+}
+
+/** What the command that runs reports back to main(): its exit code, and how to print an error. */
+interface RunState {
+  exitCode: number;
+  verbose: boolean;
+  /** The --format of the command that runs: with json, errors are JSON on stdout too. */
+  format?: string;
+}
+
+interface CommandContext {
+  proc: Process;
+  io: ReturnType<typeof redactingIo>;
+  redactor: Redactor;
+  run: RunState;
+}
+
+/** The read-only commands; each action imports its command lazily and records its exit code in `run`. */
+function registerReadCommands(program: Command, { proc, io, redactor, run }: CommandContext): void {
 
   common(program.command('validate').description('check the grant files (and, when AUTH0_DOMAIN is set, names, APIs and scopes against the tenant)'))
     .option('--offline', 'check the files only, even when credentials are set', false)
     .option('--allow-write-credentials', 'run in a pull-request job (GITHUB_EVENT_NAME=pull_request*) even with create:/update:/delete: scopes', false)
     .action(async (opts) => {
-      verbose = opts.verbose;
-      exitCode = await (await import('./commands/validate.js')).validateCommand(opts, proc.env, io, redactor);
+      run.verbose = opts.verbose;
+      run.exitCode = await (await import('./commands/validate.js')).validateCommand(opts, proc.env, io, redactor);
     });
 
   common(program.command('access').description('who can call which API with which scopes once the YAML is applied (read-only, for audits)'))
-    .addOption(format)
+    .addOption(formatOption())
     .option('--client <name-or-id>', 'only this client')
     .option('--api <identifier>', 'only this API')
     .action(async (opts) => {
-      verbose = opts.verbose;
-      exitCode = await (await import('./commands/access.js')).accessCommand(opts, proc.env, io, redactor);
+      run.verbose = opts.verbose;
+      run.exitCode = await (await import('./commands/access.js')).accessCommand(opts, proc.env, io, redactor);
     });
 
   common(program.command('plan').description('show what apply would change (read-only)'))
-    .addOption(format)
+    .addOption(formatOption())
     .option('--out <file>', 'also save the plan for `apply --plan`')
     .option('--detailed-exitcode', 'exit 2 when the plan has changes, 3 when apply would refuse it', false)
     .option('--max-deletes <n>', 'plan against this deletion budget, as apply --max-deletes would (overrides max_deletes and a pull request\'s grantsync:max-deletes=N label)', nonNegativeInteger)
@@ -89,11 +109,14 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--drift-issue', 'open one issue while the plan has changes, update it, close it when there are none (GITHUB_TOKEN, GITHUB_REPOSITORY)', false)
     .option('--allow-write-credentials', 'run in a pull-request job (GITHUB_EVENT_NAME=pull_request*) even with create:/update:/delete: scopes', false)
     .action(async (opts) => {
-      verbose = opts.verbose;
-      runFormat = opts.format;
-      exitCode = await (await import('./commands/plan.js')).planCommand(opts, proc.env, io, redactor);
+      run.verbose = opts.verbose;
+      run.format = opts.format;
+      run.exitCode = await (await import('./commands/plan.js')).planCommand(opts, proc.env, io, redactor);
     });
+}
 
+/** The commands that write: to the tenant (apply), to files (init, export), or serve (emulator). */
+function registerWriteCommands(program: Command, { proc, io, redactor, run }: CommandContext): void {
   common(program.command('apply').description('make the tenant match the YAML, then verify it does'))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--plan <file>', 'apply only if the plan computed now equals this saved one (from plan --out); else refuse')
@@ -105,14 +128,14 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--concurrency <n>', 'writes in flight at once (default 8)', positiveInteger)
     .option('--auto-approve', 'apply without asking: on a terminal apply asks for `yes`, and a plan flagged self-escalation is asked for even in CI', false)
     .action(async (opts) => {
-      verbose = opts.verbose;
-      runFormat = opts.format;
+      run.verbose = opts.verbose;
+      run.format = opts.format;
       const controller = new AbortController();
       proc.onInterrupt(() => {
         io.err('\nInterrupted: finishing the requests in flight, starting no new ones…\n');
         controller.abort();
       });
-      exitCode = await (await import('./commands/apply.js')).applyCommand(opts, proc.env, io, redactor, controller.signal, proc.prompt ?? NO_PROMPT);
+      run.exitCode = await (await import('./commands/apply.js')).applyCommand(opts, proc.env, io, redactor, controller.signal, proc.prompt ?? NO_PROMPT);
     });
 
   program
@@ -122,7 +145,7 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--github', 'also write .github/workflows/grants-{plan,apply,drift}.yml, calling the grantsync action at this version', false)
     .option('--force', 'overwrite files that already exist', false)
     .action(async (opts) => {
-      exitCode = await (await import('./commands/init.js')).initCommand(opts, proc.env, io, proc.version);
+      run.exitCode = await (await import('./commands/init.js')).initCommand(opts, proc.env, io, proc.version);
     });
 
   common(program.command('export').description('write today\'s grants (or an auth0-deploy-cli configuration) as grant files'))
@@ -131,8 +154,8 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .option('--force', 'write into a directory that holds other YAML', false)
     .option('--pipeline-client <name-or-id>', 'another application the pipeline runs as (repeatable); written to pipeline_clients with the one export runs as', (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (opts) => {
-      verbose = opts.verbose;
-      exitCode = await (await import('./commands/export.js')).exportCommand(opts, proc.env, io, redactor);
+      run.verbose = opts.verbose;
+      run.exitCode = await (await import('./commands/export.js')).exportCommand(opts, proc.env, io, redactor);
     });
 
   program
@@ -152,19 +175,24 @@ Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverg
     .action(async (opts) => {
       // The demo secret is printed on purpose (it exists only in the local emulator), past the redactor.
       const demoOut = (text: string): void => void proc.streams.stdout.write(text);
-      exitCode = await (await import('./commands/emulator.js')).emulatorCommand(opts, io, new Promise((resolve) => proc.onInterrupt(resolve)), demoOut);
+      run.exitCode = await (await import('./commands/emulator.js')).emulatorCommand(opts, io, new Promise((resolve) => proc.onInterrupt(resolve)), demoOut);
     });
+}
 
-  try {
-    await program.parseAsync(proc.argv, { from: 'user' });
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end with code 0; usage mistakes were already printed by commander.
-      return error.exitCode === 0 ? 0 : EXIT_FAILURE;
-    }
-    return reportError(error, io, verbose, runFormat);
-  }
+/** The options every command that reads a grants directory shares. */
+function common(command: Command): Command {
+  return (
+    command
+      .option('--dir <path>', 'the grants directory', 'grants')
+      .option('-q, --quiet', 'no progress on stderr', false)
+      .option('-v, --verbose', 'log every request (method, path, status, time, retries) on stderr', false)
+      .option('--max-rps <n>', 'at most this many requests per second (default: as the tenant\'s rate-limit headers allow)', positiveNumber)
+      .option('--allow-outside', 'read grant files and includes that resolve outside the repository (symbolic links included)', false)
+  );
+}
+
+function formatOption(): Option {
+  return new Option('--format <format>', 'output format').choices(FORMATS).default('text');
 }
 
 function positiveNumber(value: string): number {
