@@ -1,9 +1,11 @@
 // Runs grantsync's main() in this process with captured output: the same code path as the bin,
 // over real HTTP to the emulator, without paying a Node start-up per run (the fault suite runs hundreds).
 import { main } from '../../src/cli/main.js';
+import type { Prompt } from '../../src/cli/confirm.js';
 import type { CliResult } from './cli.js';
 
-export async function runInProcess(argv: string[], env: Record<string, string>): Promise<CliResult> {
+/** `prompt` stands for a terminal that apply may ask for confirmation; without it there is none. */
+export async function runInProcess(argv: string[], env: Record<string, string>, prompt?: Prompt): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main({
@@ -12,6 +14,7 @@ export async function runInProcess(argv: string[], env: Record<string, string>):
     streams: { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
     onInterrupt: () => undefined,
     version: 'test',
+    ...(prompt ? { prompt } : {}),
   });
   return { code, stdout, stderr };
 }

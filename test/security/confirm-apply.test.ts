@@ -3,7 +3,7 @@
 // refused there without --auto-approve. A second Ctrl-C says it exits now and what may be half done.
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/inprocess.js';
 import type { Prompt } from '../../src/cli/confirm.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { CLI, runCli, type CliResult } from '../helpers/cli.js';
@@ -37,19 +37,7 @@ function plainGrants(): string {
   });
 }
 
-async function inProcess(argv: string[], env: Record<string, string>, prompt: Prompt): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main({
-    argv,
-    env: { NO_COLOR: '1', ...env },
-    streams: { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
-    onInterrupt: () => undefined,
-    version: 'test',
-    prompt,
-  });
-  return { code, stdout, stderr };
-}
+const inProcess = (argv: string[], env: Record<string, string>, prompt: Prompt): Promise<CliResult> => runInProcess(argv, env, prompt);
 
 const terminal = (answer: string | undefined): Prompt => ({ isTTY: true, readLine: async () => answer });
 
