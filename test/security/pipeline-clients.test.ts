@@ -7,23 +7,19 @@ import type { Emulator } from '../../src/emulator/server.js';
 import type { Seed } from '../../src/emulator/seed.js';
 import { runCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/directory.js';
-import { DEMO_DEPLOYER, DEMO_SEED, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { asApplyApp, asPlanApp, MAPI, PIPELINE_SEED, PLAN_APP } from '../helpers/pipeline-apps.js';
+import { SECRETS } from '../helpers/secrets.js';
 
-const MAPI = 'https://demo.grantsync.local/api/v2/';
-const PLAN_APP = { clientId: 'gsPlanApp0000000000000000000000P', clientSecret: 'plan-app-secret-for-the-local-emulator' };
 const OUTSIDER = { clientId: 'gsOutsider000000000000000000000O', clientSecret: 'outsider-secret-for-the-local-emulator' };
+if (!SECRETS.includes(OUTSIDER.clientSecret)) SECRETS.push(OUTSIDER.clientSecret);
 
-/** The demo tenant with a second pipeline application (read-only) and an unlisted deployer. */
+/** The two-application pipeline of the docs, plus an unlisted client that can also write grants. */
 const SEED: Seed = {
-  ...DEMO_SEED,
-  clients: [
-    ...DEMO_SEED.clients!,
-    { client_id: PLAN_APP.clientId, name: 'grantsync-plan', app_type: 'non_interactive', client_secret: PLAN_APP.clientSecret },
-    { client_id: OUTSIDER.clientId, name: 'other-deployer', app_type: 'non_interactive', client_secret: OUTSIDER.clientSecret },
-  ],
+  ...PIPELINE_SEED,
+  clients: [...PIPELINE_SEED.clients!, { client_id: OUTSIDER.clientId, name: 'other-deployer', app_type: 'non_interactive', client_secret: OUTSIDER.clientSecret }],
   client_grants: [
-    ...DEMO_SEED.client_grants!,
-    { client: 'grantsync-plan', audience: MAPI, scope: ['read:client_grants', 'read:clients', 'read:resource_servers'] },
+    ...PIPELINE_SEED.client_grants!,
     { client: 'other-deployer', audience: MAPI, scope: ['read:client_grants', 'read:clients', 'read:resource_servers', 'create:client_grants', 'delete:client_grants'] },
   ],
 };
@@ -37,10 +33,8 @@ afterEach(async () => {
 async function twoApps() {
   const { emulator, env } = await withEmulator({ seed: SEED });
   running.push(emulator);
-  const asPlanApp = { ...env, AUTH0_CLIENT_ID: PLAN_APP.clientId, AUTH0_CLIENT_SECRET: PLAN_APP.clientSecret };
-  const asApplyApp = { ...env, AUTH0_CLIENT_ID: DEMO_DEPLOYER.clientId, AUTH0_CLIENT_SECRET: DEMO_DEPLOYER.clientSecret };
   const asOutsider = { ...env, AUTH0_CLIENT_ID: OUTSIDER.clientId, AUTH0_CLIENT_SECRET: OUTSIDER.clientSecret };
-  return { emulator, asPlanApp, asApplyApp, asOutsider };
+  return { emulator, asPlanApp: asPlanApp(env), asApplyApp: asApplyApp(env), asOutsider };
 }
 
 const pipelineGrants = (emulator: Emulator) =>
