@@ -20,9 +20,10 @@ export function duration(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
   if (seconds <= 2 * 86_400) return `${Math.round(seconds / 3600)} h`;
-  const days = Math.floor(seconds / 86_400);
-  const hours = Math.round((seconds % 86_400) / 3600);
-  if (days === 0) return `${hours} h`;
+  // Rounded to the hour first: 2 d 23 h 59 min 59 s reads "3 d", not "2 d 24 h".
+  const totalHours = Math.round(seconds / 3600);
+  const days = Math.floor(totalHours / 24);
+  const hours = totalHours % 24;
   return hours === 0 ? `${days} d` : `${days} d ${hours} h`;
 }
 
