@@ -1,5 +1,26 @@
 // The in-process tests only, for `npm run mutate`: no suite here builds or spawns the CLI.
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Stryker runs the test files that cover a mutant and stops at the first failure. Vitest's own order
+ * (longest file first) makes every killed mutant pay for the slowest file; here the file that failed
+ * last goes first (it likely kills the next mutant too), then the quickest.
+ */
+class QuickestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const result = (file: TestSpecification) =>
+      this.ctx.cache.getFileTestResults(`${file.project.name}:${relative(this.ctx.config.root, file.moduleId)}`);
+    return [...files].sort((a, b) => {
+      const x = result(a);
+      const y = result(b);
+      if (!x || !y) return 0;
+      if (x.failed !== y.failed) return x.failed ? -1 : 1;
+      return x.duration - y.duration;
+    });
+  }
+}
 
 export default defineConfig({
   test: {
@@ -10,5 +31,6 @@ export default defineConfig({
     testTimeout: 30_000,
     restoreMocks: true,
     maxWorkers: 1,
+    sequence: { sequencer: QuickestFirst },
   },
 });

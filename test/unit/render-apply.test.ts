@@ -2,6 +2,7 @@
 // the JSON report, and the --verbose line on how the tenant is re-read. Pure, so in-process.
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/apply/apply.js';
+import type { VerifyReads } from '../../src/apply/verify-reads.js';
 import type { Change, Plan } from '../../src/model/types.js';
 import { applyView, describeVerifyReads, formatOutcome, NOT_STARTED_PER_LINE, notStartedLines, tally, type ApplyReport } from '../../src/render/apply.js';
 
@@ -160,11 +161,11 @@ describe('the JSON view', () => {
 });
 
 describe('describeVerifyReads', () => {
-  it.each([
-    [{ by: 'all', pages: 1, estimateMs: 99 } as const, 'Verifying: re-reading every grant in one listing (1 page, under 0.1 s)'],
-    [{ by: 'all', pages: 30, estimateMs: 100 } as const, 'Verifying: re-reading every grant in one listing (30 pages, about 0.1 s)'],
-    [{ by: 'audience', audiences: ['a'], pages: 2, estimateMs: 4500 } as const, 'Verifying: re-reading the grants of 1 API side by side (2 pages, about 4.5 s)'],
-    [{ by: 'audience', audiences: ['a', 'b'], pages: 2, estimateMs: 1234 } as const, 'Verifying: re-reading the grants of 2 APIs side by side (2 pages, about 1.2 s)'],
+  it.each<[VerifyReads, string]>([
+    [{ by: 'all', pages: 1, estimateMs: 99 }, 'Verifying: re-reading every grant in one listing (1 page, under 0.1 s)'],
+    [{ by: 'all', pages: 30, estimateMs: 100 }, 'Verifying: re-reading every grant in one listing (30 pages, about 0.1 s)'],
+    [{ by: 'audience', audiences: ['a'], pages: 2, estimateMs: 4500 }, 'Verifying: re-reading the grants of 1 API side by side (2 pages, about 4.5 s)'],
+    [{ by: 'audience', audiences: ['a', 'b'], pages: 2, estimateMs: 1234 }, 'Verifying: re-reading the grants of 2 APIs side by side (2 pages, about 1.2 s)'],
   ])('%o', (reads, line) => {
     expect(describeVerifyReads(reads)).toBe(line);
   });

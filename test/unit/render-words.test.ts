@@ -79,7 +79,7 @@ describe('scopeLines', () => {
   });
 
   it('property: applying the lines to before gives after', () => {
-    const scopes = fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 6 }).map((xs) => [...xs].sort());
+    const scopes = fc.uniqueArray(fc.constantFrom<string>('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 6 }).map((xs) => [...xs].sort());
     fc.assert(
       fc.property(scopes, scopes, (before, after) => {
         const lines = scopeLines(change('update', s(...before), s(...after)));
