@@ -1,9 +1,13 @@
 // The mutation score per file and overall from Stryker's JSON report, as a Markdown table
-// (the weekly workflow appends it to the job summary; docs/reliability.md quotes it).
+// (the weekly workflow appends it to the job summary; docs/reliability.md quotes it). Usage:
+// node scripts/mutation-summary.mjs [report.json ...]
 /* global process, console */
 import { readFileSync } from 'node:fs';
 
-const report = JSON.parse(readFileSync(process.argv[2] ?? 'reports/mutation/mutation.json', 'utf8'));
+// Several reports (one per module run) are merged file by file, a later report's file winning.
+const paths = process.argv.length > 2 ? process.argv.slice(2) : ['reports/mutation/mutation.json'];
+const report = { files: {} };
+for (const path of paths) Object.assign(report.files, JSON.parse(readFileSync(path, 'utf8')).files);
 const DETECTED = new Set(['Killed', 'Timeout']);
 const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 
