@@ -73,7 +73,9 @@ export class RateLimiter {
     private readonly clock: Clock,
     maxRequestsPerSecond?: number,
   ) {
-    this.minIntervalMs = maxRequestsPerSecond && maxRequestsPerSecond > 0 ? 1000 / maxRequestsPerSecond : 0;
+    // One comparison (0, negative and absent all mean no cap): `x && x > 0` hid its `>` from any test.
+    const cap = maxRequestsPerSecond ?? 0;
+    this.minIntervalMs = cap > 0 ? 1000 / cap : 0;
   }
 
   /** Waits for a token. Every acquire must be followed by one `settle`. */
