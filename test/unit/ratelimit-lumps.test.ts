@@ -108,3 +108,38 @@ describe('spending lumps', () => {
     expect(result.sent).toBe(30);
   });
 });
+
+describe('slow buckets: too few long windows to vote', () => {
+  /**
+   * Two requests a second against 2 tokens a second added at each reset (limit 10): 5 then 4 left.
+   * Then, half a second into the next second, `refused` 429s (each naming the next reset) empty it.
+   */
+  async function slow(seconds: number, refused: number) {
+    const clock = { at: 0, slept: [] as number[] };
+    const limiter = new RateLimiter({ now: () => clock.at, sleep: async (ms) => void (clock.slept.push(ms), (clock.at += ms)) });
+    for (let second = 0; second < seconds; second++) {
+      for (const [offset, remaining] of [[0, 5], [500, 4]] as const) {
+        clock.at = second * 1000 + offset;
+        await limiter.acquire();
+        limiter.settle({ limit: 10, remaining, resetAt: (second + 1) * 1000 });
+      }
+    }
+    expect(limiter.requestsPerSecond()).toBeCloseTo(2, 6);
+    clock.at = seconds * 1000 + 500;
+    for (let i = 0; i < refused; i++) limiter.exhausted((seconds + 1) * 1000);
+    await limiter.acquire();
+    return clock.slept[0];
+  }
+
+  it.each([
+    // Three 429s the learned rate does not explain, and answers that share their reset: lumps.
+    [3, 3, 510],
+    [4, 5, 510],
+    // Two 429s are not enough: one token's time at the slowed rate (2/s × 0.7 × 0.7).
+    [3, 2, 1000 / (2 * 0.49)],
+    // Two seconds share only two resets.
+    [2, 3, 1000 / (2 * 0.343)],
+  ])('%i seconds, %i 429s: an empty bucket waits %d ms', async (seconds, refused, wait) => {
+    expect(await slow(seconds, refused)).toBeCloseTo(wait, 6);
+  });
+});
