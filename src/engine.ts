@@ -68,13 +68,14 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
   const clientNames = new Map(tenant.clients.map((c) => [c.client_id, c.name]));
+  const organizationNames = new Map((tenant.organizations ?? []).map((o) => [o.id, o.name]));
   const built = buildPlan({
     tenant: opts.tenantName,
     tenantName: tenantNameOf(tenant),
     diff,
     clientNames,
     systemAudiences: systemAudiences(tenant),
-    organizationNames: new Map((tenant.organizations ?? []).map((o) => [o.id, o.name])),
+    organizationNames,
   });
   const budget = opts.budget ?? { maxDeletes: state.settings.maxDeletes, source: 'settings' };
   const refusals = applyRefusals(built.changes, {
@@ -87,6 +88,7 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     changes: built.changes,
     live: tenant.grants,
     clientNames,
+    organizationNames,
     resourceServers: tenant.resourceServers,
     sensitiveScopes: sensitiveByIdentifier(state.settings.sensitiveScopes, tenant),
   });

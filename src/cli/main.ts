@@ -165,6 +165,7 @@ function registerWriteCommands(program: Command, { proc, io, redactor, run }: Co
     .option('--port <n>', 'port on 127.0.0.1', nonNegativeInteger, 4010)
     .option('--state <file>', 'persist the tenant in this file between runs')
     .option('--rate-limit <burst:rps>', 'token-bucket rate limit, e.g. 50:16; 50:16:lumps refills at the top of each second, as Auth0 documents')
+    .option('--organization-rate-limit <burst:rps>', 'the organization client-grant endpoints\' own bucket, e.g. 10:1.67 (Auth0 Enterprise: burst 10, 100/minute); unlimited when absent')
     .option('--latency <ms>', 'added latency per request', nonNegativeInteger)
     .option('--error-rate <0..1>', 'share of requests answered 503', rate)
     .option('--reset-rate <0..1>', 'share of requests whose connection is reset', rate)

@@ -19,6 +19,11 @@ const names = new Map([
   ['deployer', 'ci-deployer'],
   ['partner', 'partner-portal'],
   ['old', 'old-exporter'],
+  ['reseller', 'reseller-sync'],
+]);
+const organizationNames = new Map([
+  ['org_acme', 'acme'],
+  ['org_globex', 'globex'],
 ]);
 const resourceServers = [
   { identifier: PAY, scopes: ['read:invoices', 'write:refunds', 'refund:override'], token_lifetime: 7200 },
@@ -29,6 +34,7 @@ const live: LiveGrant[] = [
   { id: 'g2', client_id: 'old', audience: PAY, scope: ['read:invoices', 'write:refunds'] },
   { id: 'g3', client_id: 'deployer', audience: MAPI, scope: ['read:clients'] },
   { id: 'g4', client_id: 'partner', audience: PAY, scope: ['read:invoices'], organization_usage: 'allow' },
+  { id: 'g5', client_id: 'reseller', audience: PAY, scope: ['read:invoices'], organization_usage: 'require', organizations: ['org_globex'] },
 ];
 const want = (client_id: string, audience: string, state: Parameters<typeof normalizeState>[0]): DesiredGrant => ({
   client_id, audience, subject_type: 'client', client_name: names.get(client_id), state: normalizeState(state),
@@ -36,8 +42,8 @@ const want = (client_id: string, audience: string, state: Parameters<typeof norm
 
 function reviewed(desired: DesiredGrant[], grants = live): Plan {
   const diff = diffGrants(desired, grants, { manage: 'all', excludedClientIds: [] });
-  const plan = buildPlan({ tenant: 'acme.eu.auth0.com', diff, clientNames: names, systemAudiences: new Set([MAPI]) });
-  plan.review = reviewAccess({ changes: plan.changes, live: grants, clientNames: names, resourceServers, sensitiveScopes: { [PAY]: ['refund:override'] } });
+  const plan = buildPlan({ tenant: 'acme.eu.auth0.com', diff, clientNames: names, systemAudiences: new Set([MAPI]), organizationNames });
+  plan.review = reviewAccess({ changes: plan.changes, live: grants, clientNames: names, organizationNames, resourceServers, sensitiveScopes: { [PAY]: ['refund:override'] } });
   return plan;
 }
 
@@ -46,6 +52,10 @@ const everyRisk = reviewed([
   want('deployer', MAPI, { scope: ['create:client_grants', 'read:clients'] }),
   want('mailer', PAY, { allow_all_scopes: true }),
   want('partner', PAY, { scope: ['read:invoices'], organization_usage: 'allow', allow_any_organization: true }),
+  // A partner moved from one organization to another: globex's already-issued tokens still work for a while.
+  want('reseller', PAY, { scope: ['read:invoices'], organization_usage: 'require', organizations: ['org_acme'] }),
+  // A default grant: every third-party client, including ones registered later, gets write:refunds.
+  { client_id: '', default_for: 'third_party_clients', audience: PAY, subject_type: 'client', state: normalizeState({ scope: ['read:invoices', 'write:refunds'] }) },
 ]);
 
 describe('access review renderers', () => {
@@ -54,20 +64,24 @@ describe('access review renderers', () => {
     const text = renderText(everyRisk, { color: false });
     expect(text.indexOf('Risks, most serious first:')).toBeLessThan(text.indexOf('https://api.example.com/payments\n'));
     expect(text).toContain('old-exporter → https://api.example.com/payments: the grant, until at most 2 h after apply');
+    expect(text).toContain('reseller-sync → https://api.example.com/payments: organization globex, until at most 2 h after apply');
+    expect(text).toContain('reseller-sync can call https://api.example.com/payments with read:invoices, only for organizations acme (new), globex (removed)');
+    expect(text).toContain('every third-party client (default grant) can call https://api.example.com/payments with read:invoices, write:refunds (new grant)');
+    expect(text).toContain('write:refunds: every third-party client (default grant) (new), billing-worker (new)');
   });
 
   it('markdown: a CAUTION block with every class, folded access sections', async () => {
     const md = renderMarkdown(everyRisk);
     await expect(md).toMatchFileSnapshot('../fixtures/render/review.md');
     expect(md).toContain('> [!CAUTION]');
-    for (const risk of ['self-escalation', 'privilege-increase', 'wildcard', 'any-organization', 'sensitive']) expect(md).toContain(`\`${risk}\``);
+    for (const risk of ['self-escalation', 'privilege-increase', 'wildcard', 'fleet-wide', 'any-organization', 'sensitive']) expect(md).toContain(`\`${risk}\``);
     expect(md).toContain('<details><summary>Removed access ends at most 2 h after apply</summary>');
   });
 
   it('json: risks and access keys', async () => {
     await expect(renderJson(everyRisk)).toMatchFileSnapshot('../fixtures/render/review.json');
     const json = JSON.parse(renderJson(everyRisk)) as { risks: { class: string }[]; access: { fully_effective_after: number } };
-    expect(json.risks.map((r) => r.class)).toEqual(['self-escalation', 'privilege-increase', 'wildcard', 'any-organization', 'sensitive']);
+    expect(json.risks.map((r) => r.class)).toEqual(['self-escalation', 'privilege-increase', 'wildcard', 'fleet-wide', 'any-organization', 'sensitive']);
     expect(json.access.fully_effective_after).toBe(7200);
   });
 
