@@ -4,7 +4,7 @@
 // could be workflow commands from being read as one).
 import { ApiError, GitHubError, InputError, NotConvergedError, RefusedError } from '../errors.js';
 import { safeJson, visibleText } from '../util/escape.js';
-import { renderProblems } from '../render/problems.js';
+import { problemJson, renderProblems, type JsonProblem } from '../render/problems.js';
 import type { Io } from './io.js';
 
 export const EXIT_OK = 0;
@@ -41,17 +41,10 @@ export function reportError(error: unknown, io: Io, verbose: boolean, format?: s
   return EXIT_FAILURE;
 }
 
-type JsonError = { kind: string; message: string; file?: string; line?: number; column?: number; hint?: string };
+type JsonError = { kind: string; message: string } & Partial<JsonProblem>;
 
 function jsonErrors(error: unknown): JsonError[] {
-  if (error instanceof InputError) {
-    return error.problems.map((p) => ({
-      kind: 'input',
-      message: p.message,
-      ...(p.location ? { file: p.location.file, line: p.location.line, column: p.location.column } : {}),
-      ...(p.hint ? { hint: p.hint } : {}),
-    }));
-  }
+  if (error instanceof InputError) return error.problems.map((p) => ({ kind: 'input', ...problemJson(p) }));
   const kind =
     error instanceof RefusedError ? 'refused'
     : error instanceof ApiError ? 'api'

@@ -220,7 +220,7 @@ function toProblem(error: ErrorObject, file: ParsedFile, fields: FieldCatalogue)
       return {
         location: file.locateKey(path, extra),
         message: `unknown key \`${extra}\`${path.length ? ` in ${where}` : ''}`,
-        hint: suggestion ? `Did you mean \`${suggestion}\`?` : `Allowed keys here: ${known.map((k) => `\`${k}\``).join(', ')}.`,
+        ...(suggestion ? { suggestions: [suggestion] } : { hint: `Allowed keys here: ${known.map((k) => `\`${k}\``).join(', ')}.` }),
       };
     }
     case 'type': {
@@ -244,7 +244,7 @@ function toProblem(error: ErrorObject, file: ParsedFile, fields: FieldCatalogue)
       return {
         location: file.locate(path),
         message: `${where} is ${describe(value)}, which is not one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
-        hint: suggestion ? `Did you mean \`${suggestion}\`?` : `Use one of ${allowed.join(', ')}.`,
+        ...(suggestion ? { suggestions: [suggestion] } : { hint: `Use one of ${allowed.join(', ')}.` }),
       };
     }
     case 'uniqueItems': {

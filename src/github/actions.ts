@@ -5,7 +5,7 @@
 import * as core from '@actions/core';
 import { RISK_CLASSES } from '../model/review.js';
 import type { Plan, Problem } from '../model/types.js';
-import { workflowCommand } from '../util/escape.js';
+import { problemAnnotation } from '../render/problems.js';
 
 /** Where annotations go (stdout) and the redactor every output shares: the CLI's Io fits. */
 export interface ActionsOutput {
@@ -43,11 +43,9 @@ export async function publishProblemsToActions(problems: readonly Problem[], mar
   await writeSummary(markdown, io);
 }
 
-/** `::error title=grantsync,file=…,line=…,col=…::message. hint`, the order @actions/core uses. */
+/** `::error title=grantsync,file=…,line=…,col=…::message. hint` (`::warning`, `::notice` by severity): see render/problems.ts. */
 export function annotation(problem: Problem): string {
-  const message = problem.hint ? `${problem.message}. ${problem.hint}` : problem.message;
-  const where = problem.location;
-  return workflowCommand('error', { title: 'grantsync', file: where?.file, line: where?.line, col: where?.column }, message);
+  return problemAnnotation(problem);
 }
 
 function setOutputs(io: ActionsOutput, outputs: Record<string, string>): void {

@@ -8,12 +8,30 @@ export interface SourceLocation {
   column: number;
 }
 
-/** A problem with the user's input: always has a message, and a location where one exists. */
+/**
+ * How serious a problem is. `error` stops the run (bad input: nothing is read or written);
+ * `warning` is reported and the run goes on (`--strict` fails on it); `info` is only reported.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * A problem with the user's input (or, as a warning, with what it asks for): always has a message,
+ * and a location where one exists. Rendered by one formatter, src/render/problems.ts.
+ */
 export interface Problem {
+  /** Absent means `error`: most problems are input errors, and a warning is always marked. */
+  severity?: Severity;
   location?: SourceLocation;
   message: string;
   /** One sentence on what to do about it. */
   hint?: string;
+  /**
+   * Known values close to the one written ("Did you mean …?"), closest first. When there are some, they
+   * are the advice; `hint` is then usually absent.
+   */
+  suggestions?: string[];
+  /** For a least-privilege finding: which check found it (src/lint/least-privilege.ts). */
+  rule?: string;
 }
 
 export type SubjectType = 'client' | 'user';

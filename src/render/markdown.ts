@@ -2,6 +2,7 @@
 // Values from the tenant or the files go only into code spans (escape.ts makes them safe for any
 // backtick count), into diff fences as visible text, or into escaped plain text: a client name can
 // open no HTML, no `<!--`, no @mention and no second code span.
+import { problemMarkdownItem } from './problems.js';
 import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
 import { diagramSection, MAX_DIAGRAM_CHARS } from './diagram.js';
@@ -108,10 +109,7 @@ export function renderProblemsMarkdown(problems: readonly Problem[], tenant: str
     `**The grant files have ${problems.length} problem${problems.length === 1 ? '' : 's'}; no plan was made and nothing was changed.**`,
     '',
   ];
-  for (const p of problems) {
-    const where = p.location ? `${codeSpan(`${p.location.file}:${p.location.line}:${p.location.column}`)} ` : '';
-    lines.push(`- ${where}${markdownMessage(p.message)}${p.hint ? `<br>${markdownMessage(p.hint)}` : ''}`);
-  }
+  for (const p of problems) lines.push(problemMarkdownItem(p));
   lines.push('');
   return lines.join('\n');
 }
