@@ -1,4 +1,5 @@
-// What a run inside GitHub Actions adds: the job summary, step outputs and `::error` annotations.
+// What a run inside GitHub Actions adds: the job summary, step outputs and annotations (`::error` for
+// bad input, `::warning`/`::notice` for the least-privilege checks).
 // @actions/core writes the summary and output files (it reads GITHUB_STEP_SUMMARY/GITHUB_OUTPUT
 // itself); annotations are written through the CLI's stdout, escaped by render/escape.ts. Every
 // text is redacted here, whatever the caller did: these are outputs like stdout.
@@ -14,6 +15,8 @@ export interface ActionsOutput {
 }
 
 export async function publishPlanToActions(plan: Plan, markdown: string, io: ActionsOutput): Promise<void> {
+  // Least-privilege findings at their YAML lines: `::warning`, and `::notice` for unheld scopes.
+  for (const finding of plan.lint ?? []) io.command(annotation(finding));
   setOutputs(io, {
     has_changes: plan.changes.length > 0 ? 'true' : 'false',
     create: String(plan.summary.create),

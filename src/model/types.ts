@@ -89,7 +89,12 @@ export interface ClientSummary {
   name: string;
   app_type?: string;
   global?: boolean;
+  /** The flows the client may use; a machine-to-machine grant needs `client_credentials` (least-privilege checks). */
+  grant_types?: string[];
 }
+
+/** An API's access policy per subject type: whether a grant is needed (`require_client_grant`), or not (`allow_all`), or no use (`deny_all`). */
+export type SubjectTypeAuthorization = Partial<Record<SubjectType, { policy?: string }>>;
 
 export interface ResourceServerSummary {
   id?: string;
@@ -99,6 +104,8 @@ export interface ResourceServerSummary {
   scopes: string[];
   /** Seconds an access token for this API lives (already-issued tokens keep their access that long). */
   token_lifetime?: number;
+  /** Whether grants decide access to the API, per subject type; absent when the tenant does not say. */
+  subject_type_authorization?: SubjectTypeAuthorization;
 }
 
 /** A grant as the Management API returns it. Unset keys are absent. */
@@ -228,6 +235,8 @@ export interface Plan {
   tenantName?: string;
   /** What the plan means for access (risk classes, effective access, revocation timing); absent when not computed. */
   review?: AccessReview;
+  /** Least-privilege findings (warnings, and info for unheld scopes) at their YAML lines; absent when not computed. */
+  lint?: Problem[];
   /** A hash of the live managed grants the plan was computed from (changes when the tenant does). */
   fingerprint: string;
   /** A hash of the change set (actions, identities, before and after): what a reviewer approves. */

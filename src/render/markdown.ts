@@ -2,10 +2,11 @@
 // Values from the tenant or the files go only into code spans (escape.ts makes them safe for any
 // backtick count), into diff fences as visible text, or into escaped plain text: a client name can
 // open no HTML, no `<!--`, no @mention and no second code span.
-import { problemMarkdownItem } from './problems.js';
 import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
 import { diagramSection, MAX_DIAGRAM_CHARS } from './diagram.js';
+import { lintMarkdown } from './lint.js';
+import { problemMarkdownItem } from './problems.js';
 import { accessMarkdown, risksMarkdown } from './review.js';
 import { varsNote, budgetNote, clientLabel, createdFields, fieldChanges, organizationTexts, refusalSentences, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
@@ -66,6 +67,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     blocks.push({ text: `${flagged.length > 0 ? '\n' : ''}#### Changes\n`, change: false });
     blocks.push(...rest.map((c) => ({ text: renderChange(c), change: true })));
   }
+  const lint = lintMarkdown(plan.lint);
+  if (lint) blocks.push({ text: `\n${lint}\n`, change: false });
   const access = plan.review ? accessMarkdown(plan.review) : '';
   if (access) blocks.push({ text: `\n${access}\n`, change: false });
   const max = options.maxLength ?? Infinity;
