@@ -151,7 +151,7 @@ function unheldScopes(input: LintInput): Problem[] {
       rule: 'unheld-scopes',
       ...(first.source ? { location: first.source } : {}),
       message: `no grant holds ${unheld.length === 1 ? 'scope' : 'scopes'} ${unheld.map((s) => `\`${s}\``).join(', ')} of \`${api.identifier}\``,
-      hint: 'Nothing to do if they are kept for later; otherwise remove them from the API (APIs → Permissions).',
+      hint: 'Nothing to do if they are kept on purpose; otherwise remove them from the API (APIs → Permissions) or grant them.',
     });
   }
   return problems;
