@@ -68,7 +68,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     blocks.push(...rest.map((c) => ({ text: renderChange(c), change: true })));
   }
   const lint = lintMarkdown(plan.lint);
-  if (lint) blocks.push({ text: `\n${lint}\n`, change: false });
+  if (lint) blocks.push({ text: `\n${lint}`, change: false });
   const access = plan.review ? accessMarkdown(plan.review) : '';
   if (access) blocks.push({ text: `\n${access}\n`, change: false });
   const max = options.maxLength ?? Infinity;
