@@ -4,7 +4,7 @@
 // desired grants, the plan's changes and what was already read (clients with `grant_types` and
 // `app_type`, APIs with `subject_type_authorization`): no request of its own. Pure.
 // The rules and the decisions behind them: docs/least-privilege.md.
-import type { Change, ClientSummary, DesiredGrant, LiveGrant, Ownership, Problem, ResourceServerSummary, SubjectType } from '../model/types.js';
+import type { Change, ClientSummary, DesiredGrant, LiveGrant, Ownership, Problem, ResourceServerSummary, SourceLocation, SubjectType } from '../model/types.js';
 
 export const LINT_RULES = ['client-cannot-use-grant', 'api-policy-ignores-grant', 'empty-scope-grant', 'unheld-scopes'] as const;
 export type LintRule = (typeof LINT_RULES)[number];
@@ -31,7 +31,19 @@ export function lintGrants(input: LintInput): Problem[] {
     problems.push(...found.filter((p): p is Problem => p !== undefined));
   }
   problems.push(...unheldScopes(input));
-  return problems;
+  return ordered(problems);
+}
+
+/** Warnings first, then notes; in each, by file and line: the order every form of the plan shows. */
+function ordered(findings: readonly Problem[]): Problem[] {
+  const rank = (p: Problem): number => (p.severity === 'info' ? 1 : 0);
+  return [...findings].sort((a, b) => rank(a) - rank(b) || comparePlaces(a.location, b.location));
+}
+
+/** By file, then line; no place last. */
+function comparePlaces(a: SourceLocation | undefined, b: SourceLocation | undefined): number {
+  if (!a || !b) return (a ? 0 : 1) - (b ? 0 : 1);
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
 }
 
 function warning(rule: LintRule, grant: DesiredGrant, message: string, hint: string): Problem {
@@ -162,9 +174,7 @@ function isManaged(audience: string, ownership: Pick<Ownership, 'manage'>): bool
 }
 
 function firstGrantOn(desired: readonly DesiredGrant[], audience: string): DesiredGrant | undefined {
-  const on = desired.filter((g) => g.audience === audience);
-  const order = (g: DesiredGrant): string => `${g.source?.file ?? '\uffff'}\u0000${String(g.source?.line ?? 0).padStart(9, '0')}`;
-  return on.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))[0];
+  return desired.filter((g) => g.audience === audience).sort((a, b) => comparePlaces(a.source, b.source))[0];
 }
 
 /** Per audience, the scopes some grant holds after the apply (`all` when one has allow_all_scopes). */

@@ -1,5 +1,6 @@
 // The least-privilege findings of a plan (src/lint/least-privilege.ts) as a section of the text and
-// markdown plans. Pure. Each finding goes through the one problem formatter (render/problems.ts).
+// markdown plans, in the order the checks give them (warnings first). Pure. Each finding goes
+// through the one problem formatter (render/problems.ts).
 import type { Problem } from '../model/types.js';
 import { formatProblem, problemMarkdownItem, severityOf } from './problems.js';
 
@@ -14,24 +15,17 @@ export function lintCounts(findings: readonly Problem[]): string {
   return parts.filter(Boolean).join(', ');
 }
 
-/** Warnings first, then notes; in each, by file and line. */
-function ordered(findings: readonly Problem[]): Problem[] {
-  const rank = (p: Problem): number => (severityOf(p) === 'info' ? 1 : 0);
-  const place = (p: Problem): string => `${p.location?.file ?? '\uffff'}\u0000${String(p.location?.line ?? 0).padStart(9, '0')}`;
-  return [...findings].sort((a, b) => rank(a) - rank(b) || (place(a) < place(b) ? -1 : place(a) > place(b) ? 1 : 0));
-}
-
 export function lintText(findings: readonly Problem[] | undefined): string[] {
   if (!findings?.length) return [];
   const lines = [`Least-privilege checks (${lintCounts(findings)}):`];
-  for (const finding of ordered(findings)) lines.push(...formatProblem(finding).split('\n').map((line) => `  ${line}`));
+  for (const finding of findings) lines.push(...formatProblem(finding).split('\n').map((line) => `  ${line}`));
   lines.push('');
   return lines;
 }
 
 export function lintMarkdown(findings: readonly Problem[] | undefined): string {
   if (!findings?.length) return '';
-  const shown = ordered(findings).slice(0, MAX_MARKDOWN_FINDINGS);
+  const shown = findings.slice(0, MAX_MARKDOWN_FINDINGS);
   const more = findings.length - shown.length;
   return [
     `#### Least-privilege checks (${lintCounts(findings)})`,

@@ -108,5 +108,8 @@ describe('least-privilege checks', () => {
     expect(lint([first], { ownership: { manage: { audiences: ['https://other'] } } })).toEqual([]);
     // A grant with allow_all_scopes holds every scope.
     expect(lint([grant({ state: { scope: [], allow_all_scopes: true } })])).toEqual([]);
+    // Warnings come first, then notes, each by file and line.
+    const spa = grant({ client_id: 'spa', state: { scope: ['read:invoices'] }, source: { file: 'grants/z.yaml', line: 1, column: 5 } });
+    expect(lint([first, spa]).map((p) => [p.severity, p.location?.file])).toEqual([['warning', 'grants/z.yaml'], ['info', 'grants/a.yaml']]);
   });
 });
