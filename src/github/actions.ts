@@ -14,9 +14,9 @@ export interface ActionsOutput {
   redact(text: string): string;
 }
 
-export async function publishPlanToActions(plan: Plan, markdown: string, io: ActionsOutput): Promise<void> {
+export async function publishPlanToActions(plan: Plan, markdown: string, io: ActionsOutput, options: { annotate: boolean }): Promise<void> {
   // Least-privilege findings at their YAML lines: `::warning`, and `::notice` for unheld scopes.
-  for (const finding of plan.lint ?? []) io.command(annotation(finding));
+  if (options.annotate) for (const finding of plan.lint ?? []) io.command(annotation(finding));
   setOutputs(io, {
     has_changes: plan.changes.length > 0 ? 'true' : 'false',
     create: String(plan.summary.create),

@@ -103,5 +103,10 @@ describe('least-privilege checks', () => {
     expect(github.comments[0]!.body).toContain('#### Least-privilege checks (1 warning, 2 notes)');
     expect(github.comments[0]!.body).toContain(item);
     expect(readFileSync(path.join(work, 'summary.md'), 'utf8')).toContain(item);
+
+    // With --format json stdout stays one JSON document: the findings are in it, not annotated beside it.
+    const json = await runCli(['plan', '--dir', dir, '--format', 'json', '--quiet', '--allow-write-credentials'], { env: actions });
+    expect(json.code, json.stderr).toBe(0);
+    expect((JSON.parse(json.stdout) as { warnings: { rule: string }[] }).warnings[0]!.rule).toBe('client-cannot-use-grant');
   });
 });
