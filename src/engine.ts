@@ -18,6 +18,7 @@ import { associationCandidates, attachAssociations } from './engine-organization
 import { applyRefusals, describeRefusal } from './plan/refusals.js';
 import { buildPlan } from './plan/plan.js';
 import { reviewAccess } from './review/access.js';
+import { lintGrants } from './lint/least-privilege.js';
 import { tenantNameOf } from './model/tenant.js';
 import { resolveDesiredState } from './resolve/resolve.js';
 
@@ -92,7 +93,15 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     resourceServers: tenant.resourceServers,
     sensitiveScopes: sensitiveByIdentifier(state.settings.sensitiveScopes, tenant),
   });
-  const plan: Plan = { ...built, budget, refusals, review, varsFromEnvironment: [...(state.settings.varsFromEnvironment ?? [])] };
+  const lint = lintGrants({
+    desired: resolution.desired,
+    changes: built.changes,
+    live: tenant.grants,
+    clients: tenant.clients,
+    resourceServers: tenant.resourceServers,
+    ownership: resolution.ownership,
+  });
+  const plan: Plan = { ...built, budget, refusals, review, lint, varsFromEnvironment: [...(state.settings.varsFromEnvironment ?? [])] };
   const warnings = [...resolution.warnings, ...unknownFieldWarnings(tenant.grants)];
   return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings };
 }

@@ -68,8 +68,13 @@ describe('plan → apply → plan', () => {
     const result = await runCli(['plan', '--dir', copyOfGrants(), '--format', 'json'], { env });
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout);
-    // Since issue 19: the format of the --out file, and what apply will make of the plan; since issue 12 the review.
-    expect(Object.keys(plan)).toEqual(['format', 'tenant', 'tenant_name', 'fingerprint', 'digest', 'summary', 'changes', 'budget', 'refusals', 'vars_from_environment', 'risks', 'access']);
+    // Since issue 19: the format of the --out file, and what apply will make of the plan; since issue 12 the review
+    // and the least-privilege checks (`warnings`).
+    expect(Object.keys(plan)).toEqual(['format', 'tenant', 'tenant_name', 'fingerprint', 'digest', 'summary', 'changes', 'budget', 'refusals', 'vars_from_environment', 'risks', 'access', 'warnings']);
+    expect(plan.warnings.map((w: { severity: string; rule: string; line: number }) => [w.severity, w.rule, w.line])).toEqual([
+      ['info', 'unheld-scopes', 4],
+      ['info', 'unheld-scopes', 4],
+    ]);
     expect(plan).toMatchObject({ format: 'grantsync-plan/2', tenant_name: 'demo.grantsync.local', budget: { max_deletes: 5, source: 'settings' }, refusals: [], vars_from_environment: [] });
     expect(plan.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(plan.summary).toEqual({ create: 2, update: 4, delete: 1, replace: 0, unchanged: 2, unmanaged: 3 });

@@ -1,10 +1,12 @@
 // The access review as reviewers see it: snapshots of text, markdown and JSON on a plan with every
-// risk class, a removal under a 2-hour token lifetime, and a size check on a 2,000-change plan.
+// risk class, a removal under a 2-hour token lifetime and a least-privilege warning, and a size check
+// on a 2,000-change plan.
 import { describe, expect, it } from 'vitest';
 import { diffGrants } from '../../src/diff/diff.js';
 import { normalizeState } from '../../src/model/grant.js';
 import type { DesiredGrant, LiveGrant, Plan } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/plan.js';
+import { lintGrants } from '../../src/lint/least-privilege.js';
 import { reviewAccess } from '../../src/review/access.js';
 import { renderJson } from '../../src/render/json.js';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../src/render/markdown.js';
@@ -36,6 +38,10 @@ const live: LiveGrant[] = [
   { id: 'g4', client_id: 'partner', audience: PAY, scope: ['read:invoices'], organization_usage: 'allow' },
   { id: 'g5', client_id: 'reseller', audience: PAY, scope: ['read:invoices'], organization_usage: 'require', organizations: ['org_globex'] },
 ];
+/** The partner portal is a single-page application: it cannot use a machine-to-machine grant. */
+const clients = [...names].map(([client_id, name]) =>
+  client_id === 'partner' ? { client_id, name, app_type: 'spa', grant_types: ['authorization_code'] } : { client_id, name, app_type: 'non_interactive', grant_types: ['client_credentials'] },
+);
 const want = (client_id: string, audience: string, state: Parameters<typeof normalizeState>[0]): DesiredGrant => ({
   client_id, audience, subject_type: 'client', client_name: names.get(client_id), state: normalizeState(state),
 });
@@ -44,6 +50,7 @@ function reviewed(desired: DesiredGrant[], grants = live): Plan {
   const diff = diffGrants(desired, grants, { manage: 'all', excludedClientIds: [] });
   const plan = buildPlan({ tenant: 'acme.eu.auth0.com', diff, clientNames: names, systemAudiences: new Set([MAPI]), organizationNames });
   plan.review = reviewAccess({ changes: plan.changes, live: grants, clientNames: names, organizationNames, resourceServers, sensitiveScopes: { [PAY]: ['refund:override'] } });
+  plan.lint = lintGrants({ desired, changes: plan.changes, live: grants, clients, resourceServers, ownership: { manage: 'all' } });
   return plan;
 }
 
@@ -51,7 +58,7 @@ const everyRisk = reviewed([
   want('billing', PAY, { scope: ['read:invoices', 'refund:override', 'write:refunds'] }),
   want('deployer', MAPI, { scope: ['create:client_grants', 'read:clients'] }),
   want('mailer', PAY, { allow_all_scopes: true }),
-  want('partner', PAY, { scope: ['read:invoices'], organization_usage: 'allow', allow_any_organization: true }),
+  { ...want('partner', PAY, { scope: ['read:invoices'], organization_usage: 'allow', allow_any_organization: true }), source: { file: 'grants/payments.yaml', line: 12, column: 5 } },
   // A partner moved from one organization to another: globex's already-issued tokens still work for a while.
   want('reseller', PAY, { scope: ['read:invoices'], organization_usage: 'require', organizations: ['org_acme'] }),
   // A default grant: every third-party client, including ones registered later, gets write:refunds.
@@ -83,6 +90,7 @@ describe('access review renderers', () => {
     const json = JSON.parse(renderJson(everyRisk)) as { risks: { class: string }[]; access: { fully_effective_after: number } };
     expect(json.risks.map((r) => r.class)).toEqual(['self-escalation', 'privilege-increase', 'wildcard', 'fleet-wide', 'any-organization', 'sensitive']);
     expect(json.access.fully_effective_after).toBe(7200);
+    expect((JSON.parse(renderJson(everyRisk)) as { warnings: { rule: string; line: number }[] }).warnings.map((w) => [w.rule, w.line])).toEqual([['client-cannot-use-grant', 12]]);
   });
 
   it('a 2,000-change plan stays under the comment limit with its review', () => {
