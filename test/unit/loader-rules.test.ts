@@ -3,6 +3,7 @@
 // scope, RAR types, organizations), the settings' `manage`, `tenant:` without variables. Then what a
 // valid grant and valid settings load into. Through the public loader only.
 import { describe, expect, it } from 'vitest';
+import { adviceOf } from '../../src/render/problems.js';
 import { load, SETTINGS } from '../helpers/directory.js';
 
 /** One grant, its keys one per line. */
@@ -11,7 +12,7 @@ const S = (settings: string) => ({ 'grantsync.yaml': settings, 'a.yaml': 'grants
 
 function problems(files: Record<string, string>): string[] {
   const result = load(files);
-  return result.ok ? [] : result.problems.map((p) => `${p.location?.file}:${p.location?.line}:${p.location?.column} ${p.message} | ${p.hint}`);
+  return result.ok ? [] : result.problems.map((p) => `${p.location?.file}:${p.location?.line}:${p.location?.column} ${p.message} | ${adviceOf(p)}`);
 }
 
 const A = 'grants/a.yaml';
@@ -35,7 +36,7 @@ describe('grant problems and their hints', () => {
     ['scope as a long text, shortened', G(`client: a\naudience: x\nscope: ${'y'.repeat(50)}`), [
       `${A}:4:12 \`grants[0].scope\` must be a list, but it is the text "${'y'.repeat(40)}…" | Write the scopes as a list: \`scope: [read:invoices, write:refunds]\`.`,
     ]],
-    ['an enum value near one', G('client: a\naudience: x\nscope: []\nsubject_type: clint'), [`${A}:5:19 \`grants[0].subject_type\` is "clint", which is not one of \`client\`, \`user\` | Did you mean \`client\`?`]],
+    ['an enum value near one', G('client: a\naudience: x\nscope: []\nsubject_type: clint'), [`${A}:5:19 \`grants[0].subject_type\` is "clint", which is not one of \`client\`, \`user\` | Did you mean "client"?`]],
     ['an enum value near none', G('client: a\naudience: x\nscope: []\nsubject_type: 5'), [`${A}:5:19 \`grants[0].subject_type\` is 5, which is not one of \`client\`, \`user\` | Use one of client, user.`]],
     ['an organization twice', G('client: a\naudience: x\nscope: []\norganization_usage: allow\norganizations: [o, o]'), [`${A}:6:24 \`grants[0].organizations\` lists "o" twice (items 1 and 2) | Organizations are a set: remove the duplicate.`]],
     ['a RAR type twice', G('client: a\naudience: x\nscope: []\nsubject_type: user\nauthorization_details_types: [t, t]'), [`${A}:6:38 \`grants[0].authorization_details_types\` lists "t" twice (items 1 and 2) | Types are a set: remove the duplicate.`]],
@@ -118,7 +119,7 @@ describe('settings problems and their hints', () => {
     ['manage without audiences', 'manage: {}\n', [`${ST}:1:9 \`manage\` is missing \`audiences\` | List the audiences this directory owns: \`audiences: [https://api.example.com]\`.`]],
     ['manage.audiences empty', 'manage:\n  audiences: []\n', [`${ST}:2:14 \`manage.audiences\` is an empty list | List at least one audience, or use \`manage: all\`.`]],
     ['no manage', 'max_deletes: 3\n', [`${ST}:1:1 the file is missing \`manage\` | Declare what this directory owns: \`manage: all\` or \`manage: { audiences: [...] }\`.`]],
-    ['exclude with a near key', 'manage: all\nexclude: {client: [a]}\n', [`${ST}:2:11 unknown key \`client\` in \`exclude\` | Did you mean \`clients\`?`]],
+    ['exclude with a near key', 'manage: all\nexclude: {client: [a]}\n', [`${ST}:2:11 unknown key \`client\` in \`exclude\` | Did you mean "clients"?`]],
     ['exclude with a key near none', 'manage: all\nexclude: {zzzzzzzz: [a]}\n', [`${ST}:2:11 unknown key \`zzzzzzzz\` in \`exclude\` | Allowed keys here: \`clients\`.`]],
     ['include a text', 'manage: all\ninclude: x\n', [`${ST}:2:10 \`include\` must be a list, but it is the text "x" | Write a list here.`]],
     ['sensitive_scopes a list', 'manage: all\nsensitive_scopes: [a]\n', [`${ST}:2:19 \`sensitive_scopes\` must be a mapping, but it is a list | Write a mapping here.`]],

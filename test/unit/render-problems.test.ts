@@ -16,7 +16,7 @@ describe('formatProblem', () => {
   });
 
   it('as a warning', () => {
-    expect(formatProblem({ location: at, message: 'odd' }, 'warning')).toBe('grants/a.yaml:4:12: warning: odd');
+    expect(formatProblem({ location: at, message: 'odd', severity: 'warning' })).toBe('grants/a.yaml:4:12: warning: odd');
   });
 
   it('a message or hint cannot start a workflow command', () => {
@@ -30,6 +30,6 @@ describe('renderProblems', () => {
   it('one line each, ending in a newline; nothing for none', () => {
     expect(renderProblems([])).toBe('');
     expect(renderProblems([{ message: 'a' }, { location: at, message: 'b' }])).toBe('error: a\ngrants/a.yaml:4:12: error: b\n');
-    expect(renderProblems([{ message: 'a' }], 'warning')).toBe('warning: a\n');
+    expect(renderProblems([{ message: 'a', severity: 'warning' }])).toBe('warning: a\n');
   });
 });

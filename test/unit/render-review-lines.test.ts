@@ -119,9 +119,9 @@ describe('writers and revocations', () => {
       { audience: 'https://none', scopes: [] },
     ],
     revocations: [
-      { client_id: 'o', client_name: 'old', audience: PAY, scopes: [], grant_removed: true, token_lifetime: 7200 },
-      { client_id: 'b', client_name: null, audience: PAY, scopes: ['write', 'refund'], grant_removed: false, token_lifetime: 60 },
-      { client_id: 'c', client_name: 'c', audience: PAY, scopes: [], grant_removed: false, token_lifetime: 86_400 },
+      { client_id: 'o', client_name: 'old', audience: PAY, scopes: [], organizations: [], grant_removed: true, token_lifetime: 7200 },
+      { client_id: 'b', client_name: null, audience: PAY, scopes: ['write', 'refund'], organizations: [], grant_removed: false, token_lifetime: 60 },
+      { client_id: 'c', client_name: 'c', audience: PAY, scopes: [], organizations: [], every_scope: true, grant_removed: false, token_lifetime: 86_400 },
     ],
     fully_effective_after: 86_400,
   };
@@ -161,7 +161,7 @@ describe('writers and revocations', () => {
     const many: AccessReview = {
       ...empty,
       apis: Array.from({ length: 52 }, (_, i) => ({ audience: `https://a${i}`, scopes: [{ scope: 'w', holders: [{ client_id: 'x', client_name: 'x', new: false }] }] })),
-      revocations: Array.from({ length: 52 }, (_, i) => ({ client_id: 'x', client_name: `r${i}`, audience: PAY, scopes: [], grant_removed: true, token_lifetime: 60 })),
+      revocations: Array.from({ length: 52 }, (_, i) => ({ client_id: 'x', client_name: `r${i}`, audience: PAY, scopes: [], organizations: [], grant_removed: true, token_lifetime: 60 })),
       fully_effective_after: 60,
     };
     const text = accessText(many);

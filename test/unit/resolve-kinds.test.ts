@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeclaredGrant, Problem, Settings, SourceLocation, TenantSnapshot } from '../../src/model/types.js';
 import { resolveDesiredState } from '../../src/resolve/resolve.js';
+import { adviceOf } from '../../src/render/problems.js';
 import { formatLocation } from '../../src/resolve/words.js';
 
 const MAPI = 'https://acme.eu.auth0.com/api/v2/';
@@ -44,7 +45,7 @@ function grant(fields: Partial<DeclaredGrant> & { audience: string }, locations:
   line += 10;
   return { scope: [], subject_type: 'client', source: at(line), fieldLocations: locations, ...fields };
 }
-const messages = (problems: Problem[]) => problems.map((p) => `${formatLocation(p.location)}: ${p.message} | ${p.hint ?? ''}`);
+const messages = (problems: Problem[]) => problems.map((p) => `${formatLocation(p.location)}: ${p.message} | ${adviceOf(p) ?? ''}`);
 const resolve = (declared: DeclaredGrant[], s: Partial<Settings> = {}) => resolveDesiredState({ settings: settings(s), declared, tenant });
 
 describe('default grants', () => {
