@@ -19,6 +19,8 @@ export interface CommonOptions {
   concurrency?: number;
   /** Read grant files and includes that resolve outside the repository (`--allow-outside`). */
   allowOutside?: boolean;
+  /** Today (YYYY-MM-DD, UTC) for `expires:` entries: main() reads the clock and passes it in. */
+  today?: string;
 }
 
 export interface Session {
@@ -27,6 +29,8 @@ export interface Session {
   progress: Progress;
   allowOutside: boolean;
   verbose: boolean;
+  /** Today (YYYY-MM-DD, UTC); undefined leaves the engine to read the clock. */
+  today?: string;
   /** Set by apply before its first write: it sees every request, and when open the client stops retrying. */
   breaker?: Breaker;
 }
@@ -50,7 +54,7 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     onPage: (resource, items) => progress.page(resource, items),
     stopRetrying: () => session.breaker?.open === true,
   });
-  return Object.assign(session, { environment, client, progress, allowOutside: options.allowOutside ?? false, verbose: options.verbose });
+  return Object.assign(session, { environment, client, progress, allowOutside: options.allowOutside ?? false, verbose: options.verbose, today: options.today });
 }
 
 
@@ -85,6 +89,7 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     tenantName: state.settings.tenant ?? session.environment.endpoint.host,
     ownClientId: session.client.tokens.clientId,
     ...(budget ? { budget } : {}),
+    ...(session.today ? { today: session.today } : {}),
   });
   if (result.warnings.length > 0) io.err(renderProblems(result.warnings, 'warning'));
   return { ...result, state, tenant };

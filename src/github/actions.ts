@@ -26,6 +26,11 @@ export async function publishPlanToActions(plan: Plan, markdown: string, io: Act
     refusals: (plan.refusals ?? []).map((r) => `${r.reason}. ${r.advice}`).join('\n'),
     max_deletes: plan.budget ? String(plan.budget.maxDeletes) : '',
   });
+  // "expires in N days" on the YAML line, in the pull request's Files view.
+  for (const e of plan.expiring ?? []) {
+    const what = e.scope === null ? 'this grant' : `scope ${e.scope}`;
+    io.command(workflowCommand('warning', { title: 'grantsync', file: e.location.file, line: e.location.line, col: e.location.column }, `${what} expires in ${e.days} day${e.days === 1 ? '' : 's'} (${e.expires}); from that day grantsync removes it`));
+  }
   await writeSummary(markdown, io);
 }
 

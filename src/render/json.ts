@@ -6,13 +6,28 @@ import { safeJson } from '../util/escape.js';
 
 /**
  * The JSON plan, with the same `format` as the `plan --out` file; with a review, also `risks` (most
- * serious first) and `access` (see the README).
+ * serious first) and `access`; `expired` on changes that remove an expired entry and `expiring`
+ * when entries expire within 14 days (see the README).
  */
 export function renderJson(plan: Plan): string {
   const review = plan.review;
+  const json = toJsonPlan(plan);
   const value = {
     format: SAVED_PLAN_FORMAT,
-    ...toJsonPlan(plan),
+    ...json,
+    // `expired` on a change and `expiring` are for readers: a saved plan (toJsonPlan) carries neither.
+    changes: json.changes.map((change, i) => {
+      const expired = plan.changes[i]?.expired;
+      return expired ? { ...change, expired: expired.map((l) => ({ scope: l.scope, expired_on: l.expired_on })) } : change;
+    }),
+    ...((plan.expiring ?? []).length > 0
+      ? {
+          expiring: plan.expiring!.map((e) => ({
+            file: e.location.file, line: e.location.line, column: e.location.column,
+            client: e.client, audience: e.audience, scope: e.scope, expires: e.expires, days: e.days,
+          })),
+        }
+      : {}),
     ...(review
       ? {
           risks: review.risks,
