@@ -55,7 +55,7 @@ export function readGrantExpiry(item: Record<string, unknown>, path: Path, locat
     if (earlier !== undefined && (isRecord(entry) || isRecord(entries[earlier]))) {
       result.problems.push({
         location: locate([...path, 'scope', i]),
-        message: `${describe([...path, 'scope'])} lists ${quoted(name)} twice (items ${earlier + 1} and ${i + 1})`,
+        message: `\`${describe([...path, 'scope'])}\` lists ${quoted(name)} twice (items ${earlier + 1} and ${i + 1})`,
         hint: 'Scopes are a set: keep one entry, with `expires` if the scope should expire.',
       });
       return;
