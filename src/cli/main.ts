@@ -166,6 +166,19 @@ function registerWriteCommands(program: Command, { proc, io, redactor, run, toda
     });
 
   program
+    .command('expire')
+    .description('list the grant and scope entries whose `expires` day has come (offline); --write deletes them, --open-pr keeps one pull request that does')
+    .option('--dir <path>', 'the grants directory', 'grants')
+    .option('--write', 'delete the expired entries from the files here', false)
+    .option('--open-pr', 'open (or update) one pull request that deletes them; nothing when nothing expired (GITHUB_TOKEN, GITHUB_REPOSITORY)', false)
+    .option('--base <branch>', 'the branch the pull request merges into (default: GITHUB_REF_NAME, else main)')
+    .option('-q, --quiet', 'no messages on stderr', false)
+    .option('--allow-outside', 'read grant files and includes that resolve outside the repository', false)
+    .action(async (opts) => {
+      run.exitCode = await (await import('./commands/expire.js')).expireCommand({ ...opts, today }, proc.env, io, redactor);
+    });
+
+  program
     .command('emulator')
     .description('run the local Auth0 Management API emulator (seeded with the demo tenant by default)')
     .option('--seed <file>', 'seed tenant (YAML or JSON)')
