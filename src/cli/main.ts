@@ -147,9 +147,9 @@ function registerWriteCommands(program: Command, { proc, io, redactor, run, toda
 
   program
     .command('init')
-    .description('start using grantsync in this repository: <dir>/grantsync.yaml and, with --github, the plan, apply and drift workflows')
+    .description('start using grantsync in this repository: <dir>/grantsync.yaml and, with --github, the plan, apply, drift and expire workflows')
     .option('--dir <path>', 'the grants directory, inside the repository', 'grants')
-    .option('--github', 'also write .github/workflows/grants-{plan,apply,drift}.yml, calling the grantsync action at this version', false)
+    .option('--github', 'also write .github/workflows/grants-{plan,apply,drift,expire}.yml, calling the grantsync action at this version', false)
     .option('--force', 'overwrite files that already exist', false)
     .action(async (opts) => {
       run.exitCode = await (await import('./commands/init.js')).initCommand(opts, proc.env, io, proc.version);

@@ -1,11 +1,11 @@
 // `grantsync init [--dir grants] [--github] [--force]`: start using grantsync in any repository.
-// Writes <dir>/grantsync.yaml and, with --github, the plan, apply and drift workflows that call the
+// Writes <dir>/grantsync.yaml and, with --github, the plan, apply, drift and expire workflows that call the
 // reusable action at this version. Never overwrites a file without --force.
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDomain } from '../../api/domain.js';
 import { InputError } from '../../errors.js';
-import { applyWorkflow, driftWorkflow, nextSteps, planWorkflow, settingsFile, type InitTemplateOptions } from '../../init/templates.js';
+import { applyWorkflow, driftWorkflow, expireWorkflow, nextSteps, planWorkflow, settingsFile, type InitTemplateOptions } from '../../init/templates.js';
 import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
@@ -26,6 +26,7 @@ export async function initCommand(options: InitOptions, env: Env, io: Io, versio
       [path.join(workflows, 'grants-plan.yml'), planWorkflow(templates)],
       [path.join(workflows, 'grants-apply.yml'), applyWorkflow(templates)],
       [path.join(workflows, 'grants-drift.yml'), driftWorkflow(templates)],
+      [path.join(workflows, 'grants-expire.yml'), expireWorkflow(templates)],
     );
   }
   const existing: string[] = [];
