@@ -3,18 +3,10 @@
 // (YYYY-MM-DD); this module checks that the day exists and reads the entries into a DeclaredGrant.
 // What a day means (absent from it on) is resolve/expiry.ts. Pure.
 import type { Problem, SourceLocation } from '../model/types.js';
+import { isCalendarDay } from '../util/day.js';
 import { quoted } from '../util/excerpt.js';
 
 type Path = (string | number)[];
-
-/** True for a day of the calendar written YYYY-MM-DD (2027-02-29 is not one). */
-export function isCalendarDay(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
 
 /** The schema's `pattern` failed: only `expires` has one, so the message speaks of days. */
 export function dayFormatProblem(where: string, value: unknown, location: SourceLocation): Problem {

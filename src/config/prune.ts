@@ -4,7 +4,7 @@
 // is cut at those ranges, and the result is checked against the same edit made on the Document; where
 // the two disagree (a layout the cutting does not know), the Document's own rendering is used. Pure.
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
-import { daysUntil } from '../resolve/expiry.js';
+import { daysUntil } from '../util/day.js';
 
 export interface PrunedEntry {
   /** 1-based line of the removed grant or scope entry in the original text. */

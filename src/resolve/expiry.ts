@@ -3,7 +3,10 @@
 // `today` comes in from the CLI (YYYY-MM-DD, UTC): this module has no clock. Pure.
 import { MANAGEMENT_API_ALIAS } from '../model/grant.js';
 import type { Change, DeclaredGrant, ExpiredLabel, ExpiringEntry, Problem, SourceLocation, TenantSnapshot } from '../model/types.js';
+import { daysUntil } from '../util/day.js';
 import { quoted } from '../util/excerpt.js';
+
+export { daysUntil, utcDay } from '../util/day.js';
 
 /** How many days ahead an `expires:` day is announced. */
 export const EXPIRY_WARNING_DAYS = 14;
@@ -21,16 +24,6 @@ export interface ExpiryResult {
   grants: DeclaredGrant[];
   expired: ExpiredEntry[];
   expiring: ExpiringEntry[];
-}
-
-/** Whole days from `today` to `day` (both YYYY-MM-DD, UTC); negative when `day` is past. */
-export function daysUntil(day: string, today: string): number {
-  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
-}
-
-/** The UTC day of an instant, YYYY-MM-DD: what the CLI passes as `today`. */
-export function utcDay(instant: Date): string {
-  return instant.toISOString().slice(0, 10);
 }
 
 /**
