@@ -89,6 +89,7 @@ async function openPullRequest(files: ExpiryFile[], removed: RemovedEntry[], opt
     marker: expiryMarker(options.dir),
     ...text,
     body: redactor.redact(text.body),
+    commitMessage: redactor.redact(text.commitMessage),
     branch: `grantsync/expire-${options.dir.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '')}-${options.today}`,
     base,
     // The files were read at the checked-out commit: the edit is made on that commit, never on a newer one.
