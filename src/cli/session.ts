@@ -91,6 +91,6 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     ...(budget ? { budget } : {}),
     ...(session.today ? { today: session.today } : {}),
   });
-  if (result.warnings.length > 0) io.err(renderProblems(result.warnings, 'warning'));
+  if (result.warnings.length > 0) io.err(renderProblems(result.warnings));
   return { ...result, state, tenant };
 }

@@ -1,10 +1,12 @@
-// What a run inside GitHub Actions adds: the job summary, step outputs and `::error` annotations.
+// What a run inside GitHub Actions adds: the job summary, step outputs and annotations (`::error` for
+// bad input, `::warning`/`::notice` for the least-privilege checks).
 // @actions/core writes the summary and output files (it reads GITHUB_STEP_SUMMARY/GITHUB_OUTPUT
 // itself); annotations are written through the CLI's stdout, escaped by render/escape.ts. Every
 // text is redacted here, whatever the caller did: these are outputs like stdout.
 import * as core from '@actions/core';
 import { RISK_CLASSES } from '../model/review.js';
-import type { Plan, Problem } from '../model/types.js';
+import type { ExpiringEntry, Plan, Problem } from '../model/types.js';
+import { problemAnnotation } from '../render/problems.js';
 import { workflowCommand } from '../util/escape.js';
 
 /** Where annotations go (stdout) and the redactor every output shares: the CLI's Io fits. */
@@ -13,7 +15,11 @@ export interface ActionsOutput {
   redact(text: string): string;
 }
 
-export async function publishPlanToActions(plan: Plan, markdown: string, io: ActionsOutput): Promise<void> {
+export async function publishPlanToActions(plan: Plan, markdown: string, io: ActionsOutput, options: { annotate: boolean }): Promise<void> {
+  // Least-privilege findings at their YAML lines: `::warning`, and `::notice` for unheld scopes.
+  if (options.annotate) for (const finding of plan.lint ?? []) io.command(annotation(finding));
+  // "expires in N days" on the YAML line, in the pull request's Files view.
+  if (options.annotate) for (const entry of plan.expiring ?? []) io.command(expiringAnnotation(entry));
   setOutputs(io, {
     has_changes: plan.changes.length > 0 ? 'true' : 'false',
     create: String(plan.summary.create),
@@ -26,12 +32,13 @@ export async function publishPlanToActions(plan: Plan, markdown: string, io: Act
     refusals: (plan.refusals ?? []).map((r) => `${r.reason}. ${r.advice}`).join('\n'),
     max_deletes: plan.budget ? String(plan.budget.maxDeletes) : '',
   });
-  // "expires in N days" on the YAML line, in the pull request's Files view.
-  for (const e of plan.expiring ?? []) {
-    const what = e.scope === null ? 'this grant' : `scope ${e.scope}`;
-    io.command(workflowCommand('warning', { title: 'grantsync', file: e.location.file, line: e.location.line, col: e.location.column }, `${what} expires in ${e.days} day${e.days === 1 ? '' : 's'} (${e.expires}); from that day grantsync removes it`));
-  }
   await writeSummary(markdown, io);
+}
+
+function expiringAnnotation(e: ExpiringEntry): string {
+  const what = e.scope === null ? 'this grant' : `scope ${e.scope}`;
+  const message = `${what} expires in ${e.days} day${e.days === 1 ? '' : 's'} (${e.expires}); from that day grantsync removes it`;
+  return workflowCommand('warning', { title: 'grantsync', file: e.location.file, line: e.location.line, col: e.location.column }, message);
 }
 
 /** `risk_<class>` (dashes as underscores) with the count of each risk class, and `risks` in all: a workflow can require another reviewer. */
@@ -48,11 +55,9 @@ export async function publishProblemsToActions(problems: readonly Problem[], mar
   await writeSummary(markdown, io);
 }
 
-/** `::error title=grantsync,file=…,line=…,col=…::message. hint`, the order @actions/core uses. */
+/** `::error title=grantsync,file=…,line=…,col=…::message. hint` (`::warning`, `::notice` by severity): see render/problems.ts. */
 export function annotation(problem: Problem): string {
-  const message = problem.hint ? `${problem.message}. ${problem.hint}` : problem.message;
-  const where = problem.location;
-  return workflowCommand('error', { title: 'grantsync', file: where?.file, line: where?.line, col: where?.column }, message);
+  return problemAnnotation(problem);
 }
 
 function setOutputs(io: ActionsOutput, outputs: Record<string, string>): void {

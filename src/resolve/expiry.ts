@@ -59,6 +59,7 @@ export function applyExpiry(declared: readonly DeclaredGrant[], today: string): 
 export function expiryWarnings(result: Pick<ExpiryResult, 'expired' | 'expiring'>): Problem[] {
   const expiring = result.expiring.map(
     (e): Problem => ({
+      severity: 'warning',
       location: e.location,
       message: `${what(e.scope, e.client, e.audience)} expires in ${e.days} day${e.days === 1 ? '' : 's'} (${e.expires}); from that day grantsync treats it as absent and removes it`,
       hint: 'Move the `expires` day (or remove it) in a pull request if the access is still needed.',
@@ -66,6 +67,7 @@ export function expiryWarnings(result: Pick<ExpiryResult, 'expired' | 'expiring'
   );
   const expired = result.expired.map(
     (e): Problem => ({
+      severity: 'warning',
       location: e.location,
       message: `${what(e.scope, clientAsWritten(e.grant), e.grant.audience)} expired on ${e.expired_on}: it is treated as absent, and the plan removes it from the tenant`,
       hint: 'Delete the entry from the file (the nightly `grantsync expire --open-pr` job opens a pull request that does).',

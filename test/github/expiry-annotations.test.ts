@@ -36,7 +36,7 @@ const plan: Plan = {
 describe('expiry annotations', () => {
   it('one ::warning per expiring entry, at its file, line and column', async () => {
     const commands: string[] = [];
-    await publishPlanToActions(plan, '', { command: (line) => commands.push(line), redact: (text) => text });
+    await publishPlanToActions(plan, '', { command: (line) => commands.push(line), redact: (text) => text }, { annotate: true });
     expect(commands).toEqual([
       '::warning title=grantsync,file=grants/payments.yaml,line=6,col=57::scope write:refunds expires in 1 day (2027-01-31); from that day grantsync removes it',
       '::warning title=grantsync,file=grants/ledger.yaml,line=7,col=14::this grant expires in 6 days (2027-02-05); from that day grantsync removes it',

@@ -80,7 +80,7 @@ describe('what a day means', () => {
     expect(applyExpiry(grants, '2027-01-05').expiring).toEqual([]);
     expect(applyExpiry(grants, '2027-01-06').expiring.map((e) => e.days)).toEqual([14]);
     expect(applyExpiry(grants, '2027-01-19').expiring.map((e) => [e.scope, e.days])).toEqual([['write:refunds', 12], [null, 1]]);
-    const lines = expiryWarnings(applyExpiry(grants, '2027-01-30')).map((p) => formatProblem({ ...p, hint: undefined }, 'warning'));
+    const lines = expiryWarnings(applyExpiry(grants, '2027-01-30')).map((p) => formatProblem({ ...p, hint: undefined }));
     expect(lines).toEqual([
       'grants/pay.yaml:8:14: warning: the grant "old-exporter" → "https://api.example.com/payments" expired on 2027-01-20: it is treated as absent, and the plan removes it from the tenant',
       'grants/pay.yaml:4:59: warning: scope "write:refunds" of "billing-worker" → "https://api.example.com/payments" expires in 1 day (2027-01-31); from that day grantsync treats it as absent and removes it',

@@ -4,10 +4,11 @@ import { offlineDuplicates } from '../../config/duplicates.js';
 import { loadDirectory } from '../../engine.js';
 import { InputError } from '../../errors.js';
 import type { Env } from '../environment.js';
-import { EXIT_OK } from '../exit.js';
+import { EXIT_OK, strictExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { openSession, planDirectory, type CommonOptions } from '../session.js';
 import { refuseWriteCredentials } from '../write-credentials.js';
+import { lintText } from '../../render/lint.js';
 import { tenantTitle } from '../../render/words.js';
 import { renderProblems } from '../../render/problems.js';
 import { applyExpiry, expiryWarnings, utcDay } from '../../resolve/expiry.js';
@@ -16,6 +17,8 @@ export interface ValidateOptions extends CommonOptions {
   offline: boolean;
   /** Run in a pull-request job even with create:/update:/delete: scopes. */
   allowWriteCredentials?: boolean;
+  /** Online: exit 1 when the least-privilege checks warn. */
+  strict?: boolean;
 }
 
 /** Says which mode validate runs in, and why, before anything is read: online needs credentials too. */
@@ -27,13 +30,15 @@ export async function validateCommand(options: ValidateOptions, env: Env, io: Io
     if (duplicates.length > 0) throw new InputError(duplicates);
     // Online, the plan warns (src/engine.ts); offline, the files alone say what expires.
     const warnings = expiryWarnings(applyExpiry(state.grants, options.today ?? utcDay(new Date())));
-    if (warnings.length > 0) io.err(renderProblems(warnings, 'warning'));
+    if (warnings.length > 0) io.err(renderProblems(warnings));
     io.out(`${options.dir}: ${state.grants.length} grants are valid (files only; set AUTH0_DOMAIN to check names and scopes against the tenant).\n`);
     return EXIT_OK;
   }
   const session = openSession(env, io, redactor, options);
   if (!options.quiet) io.err(`Validating ${options.dir} online, against ${session.environment.endpoint.host} (AUTH0_DOMAIN is set; --offline checks the files only).\n`);
   const planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true));
+  // The least-privilege checks need the tenant, so only online validation has them.
+  io.err(lintText(planned.plan.lint).join('\n'));
   io.out(`${options.dir}: ${planned.state.grants.length} grants are valid against ${tenantTitle(planned.plan)}.\n`);
-  return EXIT_OK;
+  return (options.strict ? strictExitCode(planned.plan.lint, io) : undefined) ?? EXIT_OK;
 }
