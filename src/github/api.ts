@@ -2,7 +2,7 @@
 // Redirects are never followed: the token goes only to GITHUB_API_URL (got would drop the
 // authorization header on a cross-host redirect, but the request body would still travel).
 import { got, type Got } from 'got';
-import { redirectTarget } from '../api/http.js';
+import { redirectTarget } from '../api/failures.js';
 import { GitHubError } from '../errors.js';
 
 export interface GitHubContext {
