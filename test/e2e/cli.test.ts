@@ -60,7 +60,7 @@ describe('plan → apply → plan', () => {
     expect(grants.find((g) => g.client_id === 'legBatch6666666666666666666666F')?.scope).toEqual(['write:entries']);
   });
 
-  it('prints the JSON contract of design §4', async () => {
+  it('prints the JSON contract', async () => {
     const { env } = await tenant();
     const result = await runCli(['plan', '--dir', copyOfGrants(), '--format', 'json'], { env });
     expect(result.code).toBe(0);
