@@ -2,18 +2,16 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { runCli, transcript } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 import { writeTree } from '../helpers/directory.js';
 
 const REPO_GRANTS = path.resolve('grants');
-let running: Emulator[] = [];
+const withEmulator = emulatorsClosedAfterEach();
 
 async function tenant(options: Parameters<typeof withEmulator>[0] = {}) {
   const started = await withEmulator(options);
-  running.push(started.emulator);
   return started;
 }
 
@@ -22,11 +20,6 @@ function copyOfGrants(): string {
   cpSync(REPO_GRANTS, dir, { recursive: true });
   return dir;
 }
-
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
 
 describe('plan → apply → plan', () => {
   it('converges the demo tenant and the second plan is empty', async () => {

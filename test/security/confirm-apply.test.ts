@@ -1,23 +1,18 @@
 // Issue 19: on a terminal apply shows the plan and asks for `yes`; --auto-approve skips it; in CI
 // (stdin not a terminal) it does not ask, except for a plan flagged self-escalation, which is
 // refused there without --auto-approve. A second Ctrl-C says it exits now and what may be half done.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../helpers/inprocess.js';
 import type { Prompt } from '../../src/cli/confirm.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { writeTree } from '../helpers/directory.js';
-import { DEMO_DEPLOYER, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 async function tenant(latencyMs?: number): Promise<{ emulator: Emulator; env: Record<string, string> }> {
   const started = await withEmulator(latencyMs ? { latencyMs } : {});
-  running.push(started.emulator);
   return started;
 }
 
