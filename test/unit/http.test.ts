@@ -258,6 +258,13 @@ describe('errors', () => {
     );
   });
 
+  it('name the token request as the POST it is', async () => {
+    nock(BASE).post('/oauth/token').reply(200, { token_type: 'Bearer' });
+    await expect(client().listGrants()).rejects.toThrow(/^POST \/oauth\/token: unexpected answer: no access_token in the answer$/);
+    nock(BASE).post('/oauth/token').reply(200, '<html>a proxy</html>');
+    await expect(client().listGrants()).rejects.toThrow(/^POST \/oauth\/token: the answer is not JSON \(status 200\)$/);
+  });
+
   it('never contain the secret or a token, even when the API echoes them', async () => {
     const redactor = new Redactor();
     tokenEndpoint(1, 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl');
