@@ -13,9 +13,6 @@ export interface CliResult {
 
 export { SECRETS };
 
-/** Every output any test produced, for the secret scan. */
-export const transcript: CliResult[] = [];
-
 export interface StartedCli {
   child: ChildProcess;
   /** Resolves when the process exits, with all it printed. */
@@ -72,8 +69,6 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
       const found = findSecret(text);
       if (found) throw new Error(`grantsync ${args.join(' ')} printed ${found}`);
     }
-    const result = { code, stdout, stderr };
-    transcript.push(result);
-    return result;
+    return { code, stdout, stderr };
   });
 }
