@@ -82,7 +82,7 @@ export class ManagementClient implements ManagementApi {
 
   async listClients(): Promise<ClientSummary[]> {
     const clients = await this.checkpointList<ClientSummary>('api/v2/clients', 'clients', {
-      fields: 'client_id,name,app_type,global',
+      fields: 'client_id,name,app_type,global,grant_types',
       include_fields: true,
       is_global: false,
     });
@@ -90,9 +90,10 @@ export class ManagementClient implements ManagementApi {
   }
 
   async listResourceServers(): Promise<ResourceServerSummary[]> {
-    type Raw = { id?: string; identifier: string; name?: string; is_system?: boolean; scopes?: { value: string }[]; token_lifetime?: number };
+    type Raw = Omit<ResourceServerSummary, 'scopes'> & { scopes?: { value: string }[] };
+    // The same one listing as before, asking for the fields the review and the least-privilege checks need.
     const raw = await this.offsetList<Raw>('api/v2/resource-servers', 'resource_servers', {
-      fields: 'id,identifier,name,is_system,scopes,token_lifetime',
+      fields: 'id,identifier,name,is_system,scopes,token_lifetime,subject_type_authorization',
       include_fields: true,
     });
     return raw.map((rs) => ({
@@ -102,6 +103,7 @@ export class ManagementClient implements ManagementApi {
       ...(rs.is_system ? { is_system: true } : {}),
       scopes: (rs.scopes ?? []).map((s) => s.value),
       ...(typeof rs.token_lifetime === 'number' ? { token_lifetime: rs.token_lifetime } : {}),
+      ...(typeof rs.subject_type_authorization === 'object' && rs.subject_type_authorization !== null ? { subject_type_authorization: rs.subject_type_authorization } : {}),
     }));
   }
 

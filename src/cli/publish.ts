@@ -18,11 +18,13 @@ export interface PublishOptions {
   /** Open, update or close the drift issue (see src/github/drift-issue.ts). */
   driftIssue?: boolean;
   quiet: boolean;
+  /** With `json`, stdout is one JSON document: the least-privilege findings are not annotated there (the JSON has them). */
+  format?: string;
 }
 
 export async function publishPlan(unsafePlan: Plan, options: PublishOptions, env: Env, io: Io, redactor: Redactor): Promise<void> {
   const plan = redactor.redactValues(unsafePlan);
-  if (inGitHubActions(env)) await (await import('../github/actions.js')).publishPlanToActions(plan, renderMarkdown(plan), io);
+  if (inGitHubActions(env)) await (await import('../github/actions.js')).publishPlanToActions(plan, renderMarkdown(plan), io, { annotate: options.format !== 'json' });
   if (options.comment) {
     const marker = commentMarker(hostOf(env), options.dir);
     // The digest line comes first, so a cut plan still records what was approved (src/github/approved-plan.ts).

@@ -79,6 +79,6 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     ownClientId: session.client.tokens.clientId,
     ...(budget ? { budget } : {}),
   });
-  if (result.warnings.length > 0) io.err(renderProblems(result.warnings, 'warning'));
+  if (result.warnings.length > 0) io.err(renderProblems(result.warnings));
   return { ...result, state, tenant };
 }

@@ -47,7 +47,7 @@ function fixturesPinnedTo(hosts: { dev: string; prod: string }): string {
 }
 
 describe('one repository, several tenants', () => {
-  it('plans and applies dev and prod from shared files, each with its own values', async () => {
+  it('plans and applies dev and prod from shared files, each with its own values', { timeout: 90_000 }, async () => {
     const dev = await environment(tenantSeed('dev.example.com', 'api.dev.example.com', 'invoice-mailer-dev', [{ client_id: 'debugDev', name: 'debug-console' }]));
     const prod = await environment(tenantSeed('prod.example.com', 'api.example.com', 'invoice-mailer'));
     const ROOT = fixturesPinnedTo({ dev: dev.host, prod: prod.host });

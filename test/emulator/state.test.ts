@@ -36,7 +36,9 @@ describe('emulator state and counters', () => {
       const stats = (await adminRequest(emulator, 'GET', 'stats')).body as { requests: number; byRoute: Record<string, number>; tokensIssued: number };
       expect(stats.byRoute['GET /api/v2/client-grants']).toBe(1);
       expect(stats.tokensIssued).toBe(1);
-      expect(stats.requests).toBe(4);
+      // A token, the three listings, and partner-sync's organizations: the list of organizations and
+      // that grant's associations (one grant, so per grant is cheaper than per organization).
+      expect(stats.requests).toBe(6);
 
       expect((await adminRequest(emulator, 'POST', 'faults', { body: JSON.stringify({ serverErrorRate: 1 }) })).status).toBe(200);
       const failing = await runCli(['plan', '--dir', 'grants', '--quiet'], { env: { ...env(emulator.url), GRANTSYNC_RETRY_BASE_MS: '1' } });

@@ -66,7 +66,7 @@ describe('Private Key JWT', () => {
     const keyEnv = { ...env, AUTH0_CLIENT_SIGNING_KEY_PATH: 'deployer.pem' };
     const plan = await runCli(['plan', '--dir', dir, '--verbose'], { env: keyEnv, cwd: work });
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
+    expect(plan.stdout).toContain('Plan: 2 to create, 4 to update, 1 to delete.');
     const apply = await runCli(['apply', '--dir', dir, '--verbose'], { env: keyEnv, cwd: work });
     expect(apply.code, apply.stderr).toBe(0);
     const again = await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env: keyEnv, cwd: work });
@@ -87,7 +87,7 @@ describe('Private Key JWT', () => {
       const { work, dir } = workspace({ 'key.pem': key });
       const plan = await runCli(['plan', '--dir', dir], { env: { ...env, AUTH0_CLIENT_SIGNING_KEY_PATH: path.join(work, 'key.pem'), AUTH0_CLIENT_SIGNING_ALGORITHM: alg } });
       expect(plan.code, `${alg}: ${plan.stderr}`).toBe(0);
-      expect(plan.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
+      expect(plan.stdout).toContain('Plan: 2 to create, 4 to update, 1 to delete.');
     }
   });
 
@@ -124,7 +124,7 @@ describe('Private Key JWT', () => {
       child.on('exit', (code) => resolve({ code, stdout, stderr }));
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
+    expect(result.stdout).toContain('Plan: 2 to create, 4 to update, 1 to delete.');
     // While grantsync ran the key file was there, readable by its owner only.
     expect(result.stderr).toMatch(/^-rw------- .*grantsync-key\./m);
     expect(readdirSync(runnerTemp)).toEqual([]);

@@ -119,7 +119,7 @@ describe('apply --plan recomputes and compares (a saved plan is a promise)', () 
     });
     const untouched = await runCli(['apply', '--dir', setup.dir, '--plan', setup.planFile], { env: setup.env });
     expect(untouched.code).toBe(1);
-    expect(untouched.stderr).toContain('the plan deletes 1 grants, more than max_deletes (0); nothing was changed.');
+    expect(untouched.stderr).toContain('the plan deletes 1 grant and removes 1 organization association (2 removals), more than max_deletes (0); nothing was changed.');
 
     const result = await applyTampered(setup, (s) => {
       s.max_deletes = 99;

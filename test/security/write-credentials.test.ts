@@ -22,7 +22,7 @@ const apiRequests = (emulator: Emulator): number =>
     .filter(([route]) => / \/api\/v2\//.test(route))
     .reduce((n, [, count]) => n + count, 0);
 
-const WRITE_SCOPES = 'create:client_grants, delete:client_grants, update:client_grants';
+const WRITE_SCOPES = 'create:client_grants, create:organization_client_grants, delete:client_grants, delete:organization_client_grants, update:client_grants';
 
 describe('write credentials in a pull-request job', () => {
   it.each(['pull_request', 'pull_request_target', 'pull_request_review'])('plan and validate refuse them when GITHUB_EVENT_NAME=%s, before reading the tenant', async (event) => {
@@ -41,7 +41,7 @@ describe('write credentials in a pull-request job', () => {
     const { env, dir } = await setUp();
     const plan = await runCli(['plan', '--dir', dir], { env: { ...asPlanApp(env), GITHUB_EVENT_NAME: 'pull_request' } });
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
+    expect(plan.stdout).toContain('Plan: 2 to create, 4 to update, 1 to delete.');
     const validate = await runCli(['validate', '--dir', dir], { env: { ...asPlanApp(env), GITHUB_EVENT_NAME: 'pull_request' } });
     expect(validate.code, validate.stderr).toBe(0);
   });

@@ -75,7 +75,7 @@ describe('pagination', () => {
     tokenEndpoint();
     const rs = (n: number) => ({ id: `rs${n}`, identifier: `https://api/${n}`, scopes: [{ value: 'read' }] });
     const full = Array.from({ length: 100 }, (_, i) => rs(i));
-    const fields = { fields: 'id,identifier,name,is_system,scopes,token_lifetime', include_fields: 'true', per_page: '100', include_totals: 'true' };
+    const fields = { fields: 'id,identifier,name,is_system,scopes,token_lifetime,subject_type_authorization', include_fields: 'true', per_page: '100', include_totals: 'true' };
     nock(BASE).get('/api/v2/resource-servers').query({ ...fields, page: '0' }).reply(200, { total: 100, start: 0, limit: 100, resource_servers: full });
     nock(BASE).get('/api/v2/resource-servers').query({ ...fields, page: '1' }).reply(200, { total: 100, start: 100, limit: 100, resource_servers: [rs(100)] });
     const servers = await client().listResourceServers();
@@ -87,7 +87,7 @@ describe('pagination', () => {
     tokenEndpoint();
     nock(BASE)
       .get('/api/v2/clients')
-      .query({ fields: 'client_id,name,app_type,global', include_fields: 'true', is_global: 'false', take: '100' })
+      .query({ fields: 'client_id,name,app_type,global,grant_types', include_fields: 'true', is_global: 'false', take: '100' })
       .reply(200, { clients: [{ client_id: 'a', name: 'A', global: false }, { client_id: 'g', name: 'All Applications', global: true }] });
     expect(await client().listClients()).toEqual([{ client_id: 'a', name: 'A', global: false }]);
   });

@@ -38,7 +38,7 @@ export async function exportCommand(options: ExportOptions, env: Env, io: Io, re
     const source = await readDeployCli(options.fromDeployCli);
     const converted = convertDeployCli(source.files, source.format, parseKeywords(options.keyword));
     if (converted.problems.length > 0) throw new InputError(converted.problems);
-    if (converted.warnings.length > 0) io.err(renderProblems(converted.warnings, 'warning'));
+    if (converted.warnings.length > 0) io.err(renderProblems(converted.warnings));
     files = layoutFiles(converted.grants, (audience) =>
       audience === MANAGEMENT_API_ALIAS ? { slug: 'auth0-management-api', title: 'Auth0 Management API' } : { slug: slug(audience), title: audience },
     );
@@ -53,7 +53,7 @@ export async function exportCommand(options: ExportOptions, env: Env, io: Io, re
       ownClientId: session.client.tokens.clientId,
       pipelineClients: options.pipelineClient,
     });
-    if (exported.warnings.length > 0) io.err(renderProblems(exported.warnings, 'warning'));
+    if (exported.warnings.length > 0) io.err(renderProblems(exported.warnings));
     files = exported.files;
     settings = exported.settings;
     summary = `Exported ${exported.grants} grants of ${session.environment.endpoint.host}`;

@@ -9,7 +9,7 @@ import { renderJson } from '../../render/json.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import { renderText } from '../../render/text.js';
 import { useColor, type Env } from '../environment.js';
-import { EXIT_CHANGES, EXIT_OK, EXIT_REFUSED } from '../exit.js';
+import { EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, strictExitCode } from '../exit.js';
 import { planBudget } from '../budget.js';
 import type { Io } from '../io.js';
 import { publishPlan, publishProblems } from '../publish.js';
@@ -29,6 +29,8 @@ export interface PlanOptions extends CommonOptions {
   allowWriteCredentials?: boolean;
   /** The deletion budget to plan against (as apply --max-deletes would). */
   maxDeletes?: number;
+  /** Exit 1 when the least-privilege checks warn. */
+  strict?: boolean;
 }
 
 /** Values are redacted before rendering: an escaped value (markdown) could hide a secret from io's redactor. */
@@ -58,7 +60,8 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
     await onUserFile('write the plan to', out, () => writeFile(out, savedPlanText(saved, out, io)));
     if (!options.quiet) io.err(`Saved the plan to ${options.out}; apply exactly it with \`grantsync apply --plan ${options.out}\`.\n`);
   }
-  return options.detailedExitcode ? detailedExitCode(planned.plan) : EXIT_OK;
+  const strict = options.strict ? strictExitCode(planned.plan.lint, io) : undefined;
+  return strict ?? (options.detailedExitcode ? detailedExitCode(planned.plan) : EXIT_OK);
 }
 
 /** --detailed-exitcode: 3 when apply would refuse the plan, 2 when it has changes, 0 when none. */
