@@ -7,7 +7,7 @@ import { checkTenant, loadDirectory, planFromState, readTenant, type PlanResult 
 import { describeAssociationReads, readOrganizationAccess } from '../engine-organizations.js';
 import type { Budget, TenantSnapshot } from '../model/types.js';
 import { renderProblems } from '../render/problems.js';
-import { readEnvironment, retryTuning, type Env, type Environment } from './environment.js';
+import { readEnvironment, type Env, type Environment } from './environment.js';
 import type { Io } from './io.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -45,8 +45,8 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     redactor,
     maxRequestsPerSecond: options.maxRps,
     writeConcurrency: options.concurrency,
-    retry: retryTuning(env),
-    timeoutMs: timeoutMs(env),
+    retry: environment.retry,
+    timeoutMs: environment.timeoutMs,
     onRequest: (event) => {
       progress.request(event);
       session.breaker?.request(event.status);
@@ -55,13 +55,6 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     stopRetrying: () => session.breaker?.open === true,
   });
   return Object.assign(session, { environment, client, progress, allowOutside: options.allowOutside ?? false, verbose: options.verbose, today: options.today });
-}
-
-
-/** GRANTSYNC_TIMEOUT_MS: how long one request may wait for its answer (default 30000). */
-function timeoutMs(env: Env): number | undefined {
-  const value = Number(env.GRANTSYNC_TIMEOUT_MS);
-  return env.GRANTSYNC_TIMEOUT_MS !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 export interface Planned extends PlanResult {

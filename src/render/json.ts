@@ -1,4 +1,4 @@
-// The JSON plan as printed by --format json: the contract of design §4. Pure.
+// The JSON plan as printed by --format json: a contract scripts rely on (see the README's Commands). Pure.
 import type { Plan } from '../model/types.js';
 import { toJsonPlan } from '../plan/json.js';
 import { SAVED_PLAN_FORMAT } from '../plan/saved.js';
