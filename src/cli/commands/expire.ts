@@ -3,6 +3,7 @@
 // keeps one pull request that deletes them (src/github/expiry-pr.ts), and writes nothing when
 // nothing expired.
 import { realpath, writeFile } from 'node:fs/promises';
+import { HTTPError } from 'got';
 import path from 'node:path';
 import type { Redactor } from '../../api/redact.js';
 import { parseDesiredState } from '../../config/load.js';
@@ -97,7 +98,7 @@ async function openPullRequest(files: ExpiryFile[], removed: RemovedEntry[], opt
     files,
   };
   const result = await syncExpiryPullRequest(context, request).catch((error: unknown) => {
-    const status = (error as { response?: { statusCode?: number } }).response?.statusCode;
+    const status = error instanceof HTTPError ? error.response.statusCode : undefined;
     throw new GitHubError(
       redactor.redact(`could not open or update the expiry pull request: ${(error as Error).message}`) +
         (status === 403 || status === 401 ? '. The job needs `permissions: contents: write, pull-requests: write`, and the repository must allow GitHub Actions to create pull requests.' : '') +
