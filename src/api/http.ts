@@ -47,6 +47,8 @@ export interface ClientOptions {
   dnsLookup?: Options['dnsLookup'];
   /** True once retrying cannot help (apply's circuit breaker is open): network errors and 5xx then fail at once. */
   stopRetrying?: () => boolean;
+  /** Cancels every request, in flight or not yet sent (a plan whose files turned out bad). Waits use `clock`. */
+  signal?: AbortSignal;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -263,6 +265,7 @@ export class ManagementClient implements ManagementApi {
     // nor feeds the Management API's limiter.
     const limiter = call.tokenRequest ? undefined : call.organizationLimit ? this.organizationLimiter : this.limiter;
     for (let attempt = 0; ; attempt++) {
+      this.options.signal?.throwIfAborted();
       const token = call.tokenRequest ? undefined : await this.tokens.get();
       // Built before the request, not inside its try: a body that cannot be built is not a network error.
       const json: unknown = typeof call.json === 'function' ? await (call.json as () => Promise<unknown>)() : call.json;
@@ -276,9 +279,11 @@ export class ManagementClient implements ManagementApi {
           searchParams: call.searchParams,
           json,
           headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+          signal: this.options.signal,
         });
       } catch (error) {
         limiter?.settle();
+        this.options.signal?.throwIfAborted();
         const code = error instanceof RequestError ? error.code : 'ERROR';
         this.options.onRequest?.({ method: call.method, path: shownPath, status: code, ms: this.clock.now() - started, attempt });
         const problem = explainNetworkError(error, {
