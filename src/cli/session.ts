@@ -93,6 +93,10 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     onGrantReads: (reads) => {
       if (session.verbose) io.err(`grants: ${reads.by === 'all' ? `one listing (${reads.pages} pages)` : `one listing per API side by side (${reads.audiences.length} APIs, ${reads.pages} pages)`}\n`);
     },
+  }).catch((error: unknown) => {
+    // Reads may have drawn the progress line before a bad file was found: clear it before the problems.
+    session.progress.done();
+    throw error;
   });
   const state = loaded.state;
   const read = await readOrganizationAccess(session.client, state, loaded.tenant, {
