@@ -88,11 +88,17 @@ async function readTenantWhileParsing(options: OverlapOptions, declared: Promise
   const clients = api.listClients();
   const resourceServers = api.listResourceServers();
   const grants = Promise.all([resourceServers, declared]).then(async ([apis, known]) => (known === undefined ? [] : listGrants(options, apis, known)));
-  // One failed read makes the others pointless: cancel them, and report the first failure once all have stopped.
-  for (const read of [clients, resourceServers, grants]) read.catch(() => options.cancel());
-  const settled = await Promise.allSettled([clients, resourceServers, grants]);
-  const failed = settled.find((s) => s.status === 'rejected');
-  if (failed) throw failed.reason;
+  // One failed read makes the others pointless: cancel them, and report the first failure (not the
+  // cancellations it caused) once all have stopped.
+  let first: { reason: unknown } | undefined;
+  for (const read of [clients, resourceServers, grants]) {
+    read.catch((reason: unknown) => {
+      first ??= { reason };
+      options.cancel();
+    });
+  }
+  await Promise.allSettled([clients, resourceServers, grants]);
+  if (first) throw first.reason;
   return { clients: await clients, resourceServers: await resourceServers, grants: await grants };
 }
 
