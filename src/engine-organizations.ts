@@ -45,7 +45,10 @@ export async function readOrganizationAccess(
   const desiredNeeds = state.grants.some((g) => (g.organizations?.length ?? 0) > 0);
   const mayHave = tenant.grants.some((g) => usesOrganizations(g.organization_usage));
   if (!desiredNeeds && !mayHave) return { tenant, reads: NO_READS };
-  const { ownership } = resolveOwnership(state.settings, indexTenant(tenant), opts.ownClientId);
+  const { ownership, problems } = resolveOwnership(state.settings, indexTenant(tenant), opts.ownClientId);
+  // Settings the tenant contradicts (a run as a client pipeline_clients does not list, say) stop the
+  // run when resolved with everything else; reading associations first would only hide them.
+  if (problems.length > 0) return { tenant, reads: NO_READS };
   const candidates = associationCandidates(tenant.grants, ownership);
   if (!desiredNeeds && candidates.length === 0) return { tenant, reads: NO_READS };
   const missing = ORGANIZATION_READ_SCOPES.filter((s) => opts.grantedScopes !== undefined && !opts.grantedScopes.includes(s));

@@ -18,6 +18,7 @@ import { associationCandidates, attachAssociations } from './engine-organization
 import { applyRefusals, describeRefusal } from './plan/refusals.js';
 import { buildPlan } from './plan/plan.js';
 import { reviewAccess } from './review/access.js';
+import { lintGrants } from './lint/least-privilege.js';
 import { tenantNameOf } from './model/tenant.js';
 import { resolveDesiredState } from './resolve/resolve.js';
 
@@ -68,13 +69,14 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
   const clientNames = new Map(tenant.clients.map((c) => [c.client_id, c.name]));
+  const organizationNames = new Map((tenant.organizations ?? []).map((o) => [o.id, o.name]));
   const built = buildPlan({
     tenant: opts.tenantName,
     tenantName: tenantNameOf(tenant),
     diff,
     clientNames,
     systemAudiences: systemAudiences(tenant),
-    organizationNames: new Map((tenant.organizations ?? []).map((o) => [o.id, o.name])),
+    organizationNames,
   });
   const budget = opts.budget ?? { maxDeletes: state.settings.maxDeletes, source: 'settings' };
   const refusals = applyRefusals(built.changes, {
@@ -87,10 +89,19 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     changes: built.changes,
     live: tenant.grants,
     clientNames,
+    organizationNames,
     resourceServers: tenant.resourceServers,
     sensitiveScopes: sensitiveByIdentifier(state.settings.sensitiveScopes, tenant),
   });
-  const plan: Plan = { ...built, budget, refusals, review, varsFromEnvironment: [...(state.settings.varsFromEnvironment ?? [])] };
+  const lint = lintGrants({
+    desired: resolution.desired,
+    changes: built.changes,
+    live: tenant.grants,
+    clients: tenant.clients,
+    resourceServers: tenant.resourceServers,
+    ownership: resolution.ownership,
+  });
+  const plan: Plan = { ...built, budget, refusals, review, lint, varsFromEnvironment: [...(state.settings.varsFromEnvironment ?? [])] };
   const warnings = [...resolution.warnings, ...unknownFieldWarnings(tenant.grants)];
   return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings };
 }

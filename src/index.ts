@@ -3,13 +3,16 @@
 //
 //   const state = await loadDirectory('grants', process.env);
 //   const client = new ManagementClient({ endpoint: parseDomain(domain), credentials, redactor: new Redactor() });
-//   checkTenant(state, client endpoint); const tenant = await readTenant(client);
+//   checkTenant(state, client endpoint);
+//   // Organizations and associations are read only when some grant can have them:
+//   const { tenant } = await readOrganizationAccess(client, state, await readTenant(client), { ownClientId });
 //   const { plan } = planFromState(state, tenant, { tenantName, ownClientId });
 //   console.log(renderJson(plan));
 //
 // Nothing here reads process.env, prints or exits: that is the CLI's job.
 export { loadDirectory, checkTenant, readTenant, planFromState, checkGuards, applyAndVerify, systemAudiences } from './engine.js';
 export type { PlanResult, Guards, ApplyRunResult } from './engine.js';
+export { readOrganizationAccess, type AssociationReads } from './engine-organizations.js';
 export type { DesiredState } from './config/load.js';
 export { ManagementClient, type ClientOptions, type RequestEvent } from './api/http.js';
 export type { ManagementApi, CreateGrantBody, UpdateGrantBody, GrantFilter } from './api/port.js';

@@ -1,10 +1,11 @@
-// The one place that turns errors into messages and exit codes (design §4: 0 ok, 1 failure, 2 changes,
+// The one place that turns errors into messages and exit codes (0 ok, 1 failure, 2 changes,
 // 3 plan --detailed-exitcode of a plan that apply would refuse).
 // Messages quote tenant and API text: control characters are shown visibly (io keeps lines that
 // could be workflow commands from being read as one).
 import { ApiError, GitHubError, InputError, NotConvergedError, RefusedError } from '../errors.js';
 import { safeJson, visibleText } from '../util/escape.js';
-import { renderProblems } from '../render/problems.js';
+import { problemJson, renderProblems, type JsonProblem } from '../render/problems.js';
+import type { Problem } from '../model/types.js';
 import type { Io } from './io.js';
 
 export const EXIT_OK = 0;
@@ -12,6 +13,17 @@ export const EXIT_FAILURE = 1;
 export const EXIT_CHANGES = 2;
 /** `plan --detailed-exitcode`: apply would refuse this plan (e.g. more removals than the budget). */
 export const EXIT_REFUSED = 3;
+
+/**
+ * `--strict`: least-privilege warnings (not notes) fail the run, once the plan has been shown and
+ * published. It wins over --detailed-exitcode's 2 and 3: a failure is 1 (design §4).
+ */
+export function strictExitCode(findings: readonly Problem[] | undefined, io: Io): number | undefined {
+  const warnings = (findings ?? []).filter((p) => p.severity === 'warning').length;
+  if (warnings === 0) return undefined;
+  io.err(`--strict: ${warnings} least-privilege warning${warnings === 1 ? '' : 's'}; exit 1.\n`);
+  return EXIT_FAILURE;
+}
 
 /**
  * With `--format json` the errors are JSON on stdout too (`{"errors":[…]}`), so a script reading
@@ -41,17 +53,10 @@ export function reportError(error: unknown, io: Io, verbose: boolean, format?: s
   return EXIT_FAILURE;
 }
 
-type JsonError = { kind: string; message: string; file?: string; line?: number; column?: number; hint?: string };
+type JsonError = { kind: string; message: string } & Partial<JsonProblem>;
 
 function jsonErrors(error: unknown): JsonError[] {
-  if (error instanceof InputError) {
-    return error.problems.map((p) => ({
-      kind: 'input',
-      message: p.message,
-      ...(p.location ? { file: p.location.file, line: p.location.line, column: p.location.column } : {}),
-      ...(p.hint ? { hint: p.hint } : {}),
-    }));
-  }
+  if (error instanceof InputError) return error.problems.map((p) => ({ kind: 'input', ...problemJson(p) }));
   const kind =
     error instanceof RefusedError ? 'refused'
     : error instanceof ApiError ? 'api'

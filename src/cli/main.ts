@@ -32,7 +32,7 @@ Environment:
   AUTH0_AUDIENCE        Management API audience when AUTH0_DOMAIN is a custom domain
   NO_COLOR              no colour in text output
 
-Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverged apply),
+Exit codes: 0 success, 1 failure (invalid input, API error, refused or unconverged apply, least-privilege warnings with --strict),
             2 plan --detailed-exitcode with changes, 3 plan --detailed-exitcode of a plan apply would refuse.`;
 
 export async function main(proc: Process): Promise<number> {
@@ -85,6 +85,7 @@ function registerReadCommands(program: Command, { proc, io, redactor, run }: Com
 
   common(program.command('validate').description('check the grant files (and, when AUTH0_DOMAIN is set, names, APIs and scopes against the tenant)'))
     .option('--offline', 'check the files only, even when credentials are set', false)
+    .option('--strict', 'online: exit 1 when the least-privilege checks warn (offline there is no tenant to check against)', false)
     .option('--allow-write-credentials', 'run in a pull-request job (GITHUB_EVENT_NAME=pull_request*) even with create:/update:/delete: scopes', false)
     .action(async (opts) => {
       run.verbose = opts.verbose;
@@ -104,6 +105,7 @@ function registerReadCommands(program: Command, { proc, io, redactor, run }: Com
     .addOption(formatOption())
     .option('--out <file>', 'also save the plan for `apply --plan`')
     .option('--detailed-exitcode', 'exit 2 when the plan has changes, 3 when apply would refuse it', false)
+    .option('--strict', 'exit 1 when the least-privilege checks warn (notes do not count), after printing the plan', false)
     .option('--max-deletes <n>', 'plan against this deletion budget, as apply --max-deletes would (overrides max_deletes and a pull request\'s grantsync:max-deletes=N label)', nonNegativeInteger)
     .option('--comment', 'post the plan as one sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH)', false)
     .option('--drift-issue', 'open one issue while the plan has changes, update it, close it when there are none (GITHUB_TOKEN, GITHUB_REPOSITORY)', false)
@@ -165,6 +167,7 @@ function registerWriteCommands(program: Command, { proc, io, redactor, run }: Co
     .option('--port <n>', 'port on 127.0.0.1', nonNegativeInteger, 4010)
     .option('--state <file>', 'persist the tenant in this file between runs')
     .option('--rate-limit <burst:rps>', 'token-bucket rate limit, e.g. 50:16; 50:16:lumps refills at the top of each second, as Auth0 documents')
+    .option('--organization-rate-limit <burst:rps>', 'the organization client-grant endpoints\' own bucket, e.g. 10:1.67 (Auth0 Enterprise: burst 10, 100/minute); unlimited when absent')
     .option('--latency <ms>', 'added latency per request', nonNegativeInteger)
     .option('--error-rate <0..1>', 'share of requests answered 503', rate)
     .option('--reset-rate <0..1>', 'share of requests whose connection is reset', rate)

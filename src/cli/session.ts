@@ -9,7 +9,7 @@ import { loadWhileReading } from '../engine-reads.js';
 import { describeAssociationReads, readOrganizationAccess } from '../engine-organizations.js';
 import type { Budget, TenantSnapshot } from '../model/types.js';
 import { renderProblems } from '../render/problems.js';
-import { readEnvironment, retryTuning, type Env, type Environment } from './environment.js';
+import { readEnvironment, type Env, type Environment } from './environment.js';
 import type { Io } from './io.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -49,8 +49,8 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     redactor,
     maxRequestsPerSecond: options.maxRps,
     writeConcurrency: options.concurrency,
-    retry: retryTuning(env),
-    timeoutMs: timeoutMs(env),
+    retry: environment.retry,
+    timeoutMs: environment.timeoutMs,
     onRequest: (event) => {
       progress.request(event);
       session.breaker?.request(event.status);
@@ -60,13 +60,6 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
   });
   const cancel = (): void => cancelled.abort(new Error('cancelled'));
   return Object.assign(session, { environment, client, progress, allowOutside: options.allowOutside ?? false, verbose: options.verbose, cancel });
-}
-
-
-/** GRANTSYNC_TIMEOUT_MS: how long one request may wait for its answer (default 30000). */
-function timeoutMs(env: Env): number | undefined {
-  const value = Number(env.GRANTSYNC_TIMEOUT_MS);
-  return env.GRANTSYNC_TIMEOUT_MS !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 export interface Planned extends PlanResult {
@@ -112,6 +105,6 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     ownClientId: session.client.tokens.clientId,
     ...(budget ? { budget } : {}),
   });
-  if (result.warnings.length > 0) io.err(renderProblems(result.warnings, 'warning'));
+  if (result.warnings.length > 0) io.err(renderProblems(result.warnings));
   return { ...result, state, tenant };
 }

@@ -1,5 +1,6 @@
 // The bundled demo tenant: what `npm run demo` and `grantsync emulator` (without --seed) start with.
-// It is the "before" picture for the grants/ directory: one create, two updates, one delete to do.
+// It is the "before" picture for the grants/ directory: creates (one a default grant for every third-party
+// application), updates (one moving a partner's organization access), and a delete to do.
 import type { Seed } from '../emulator/seed.js';
 
 export const DEMO_DEPLOYER = {
@@ -27,6 +28,12 @@ export const DEMO_SEED: Seed = {
     // Two applications share a name, as happens in real tenants: grants must name them by client_id.
     { client_id: 'sharedToolA999999999999999999999', name: 'shared-tool', app_type: 'non_interactive' },
     { client_id: 'sharedToolB999999999999999999999', name: 'shared-tool', app_type: 'non_interactive' },
+    // Calls the payments API on behalf of one partner organization at a time (Organizations for M2M).
+    { client_id: 'partnerSync00000000000000000000J', name: 'partner-sync', app_type: 'non_interactive' },
+  ],
+  organizations: [
+    { id: 'org_AcmeDemo00000001', name: 'acme', display_name: 'Acme Corp' },
+    { id: 'org_GlobexDemo00002', name: 'globex', display_name: 'Globex' },
   ],
   resource_servers: [
     { identifier: 'https://api.example.com/payments', name: 'Payments', scopes: ['read:invoices', 'write:invoices', 'read:refunds', 'write:refunds'] },
@@ -35,7 +42,22 @@ export const DEMO_SEED: Seed = {
   ],
   client_grants: [
     // grantsync's own access: never touched by grantsync.
-    { client: 'grantsync-deployer', audience: MAPI, scope: ['read:client_grants', 'create:client_grants', 'update:client_grants', 'delete:client_grants', 'read:clients', 'read:resource_servers'] },
+    {
+      client: 'grantsync-deployer',
+      audience: MAPI,
+      scope: [
+        'read:client_grants',
+        'create:client_grants',
+        'update:client_grants',
+        'delete:client_grants',
+        'read:clients',
+        'read:resource_servers',
+        'read:organizations',
+        'read:organization_client_grants',
+        'create:organization_client_grants',
+        'delete:organization_client_grants',
+      ],
+    },
     { client: 'billing-worker', audience: 'https://api.example.com/payments', scope: ['read:invoices'] },
     { client: 'invoice-mailer', audience: 'https://api.example.com/notifications', scope: ['send:email'] },
     { client: 'invoice-mailer', audience: 'https://api.example.com/payments', scope: ['read:invoices'] },
@@ -43,6 +65,14 @@ export const DEMO_SEED: Seed = {
     { client: 'old-exporter', audience: 'https://api.example.com/payments', scope: ['read:invoices', 'read:refunds'] },
     { client: 'legacy-batch', audience: 'https://api.example.com/ledger', scope: ['write:entries'] },
     { client: 'audit-bot', audience: MAPI, scope: ['read:logs'] },
+    {
+      client: 'partner-sync',
+      audience: 'https://api.example.com/payments',
+      scope: ['read:invoices'],
+      organization_usage: 'require',
+      allow_any_organization: false,
+      organizations: ['globex'],
+    },
     { client: 'Express Configuration', audience: MAPI, scope: ['read:clients', 'update:clients'], is_system: true },
   ],
 };

@@ -27,6 +27,7 @@ export function unknownFieldWarnings(grants: readonly LiveGrant[]): Problem[] {
     const field = unknownField(grant);
     if (field === undefined) continue;
     warnings.push({
+      severity: 'warning',
       message: `grant ${grant.id} (${grant.client_id ?? grant.default_for ?? 'no client'} → ${grant.audience}) has ${excerpt(field)}, which grantsync does not know; it is left alone (unmanaged)`,
       hint: 'Manage this grant in the Dashboard, or upgrade grantsync if a newer version knows the field.',
     });

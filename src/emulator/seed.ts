@@ -32,6 +32,11 @@ export interface SeedResourceServer {
   scopes?: (string | { value: string; description?: string })[];
   is_system?: boolean;
   token_lifetime?: number;
+  /**
+   * The API's access policy per subject type (Auth0: `{"client":{"policy":"require_client_grant"},"user":{"policy":"allow_all"}}`
+   * for a new API). Served only when seeded: an emulated API without it is one whose tenant does not say.
+   */
+  subject_type_authorization?: Record<string, { policy: string }>;
 }
 
 export interface SeedGrant {

@@ -20,6 +20,7 @@ export interface StoredResourceServer {
   scopes: { value: string; description: string }[];
   /** Seconds an access token for this API lives; Auth0's default is 86,400. */
   token_lifetime: number;
+  subject_type_authorization?: Record<string, { policy: string }>;
 }
 
 /** A grant exactly as Auth0 stores it: unset keys are absent. */
@@ -71,7 +72,7 @@ export function stateFromSeed(seed: Seed, random: () => number): TenantState {
     is_first_party: c.is_first_party ?? true,
     global: c.global ?? false,
     ...(c.client_secret ? { client_secret: c.client_secret } : {}),
-    grant_types: c.grant_types ?? (c.app_type === 'non_interactive' ? ['client_credentials'] : ['authorization_code', 'refresh_token']),
+    grant_types: c.grant_types ?? defaultGrantTypes(c.app_type),
     ...(c.public_keys?.length ? { public_keys: c.public_keys.map((k) => ({ ...k })) } : {}),
   }));
   if (!clients.some((c) => c.global)) {
@@ -87,6 +88,7 @@ export function stateFromSeed(seed: Seed, random: () => number): TenantState {
     ...(rs.is_system ? { is_system: true as const } : {}),
     scopes: (rs.scopes ?? []).map((s) => (typeof s === 'string' ? { value: s, description: s } : { value: s.value, description: s.description ?? s.value })),
     token_lifetime: rs.token_lifetime ?? 86_400,
+    ...(rs.subject_type_authorization ? { subject_type_authorization: structuredClone(rs.subject_type_authorization) } : {}),
   }));
   const nameToId = new Map(clients.map((c) => [c.name, c.client_id]));
   const grants: StoredGrant[] = (seed.client_grants ?? []).map((g: SeedGrant) => {
@@ -114,6 +116,17 @@ export function stateFromSeed(seed: Seed, random: () => number): TenantState {
   }));
   const organizationGrants = seedAssociations(seed, grants, organizations);
   return { tenant: seed.tenant, clients, resourceServers, grants, ...(organizations.length > 0 ? { organizations, organizationGrants } : {}) };
+}
+
+/**
+ * The grant types Auth0 gives a new application of a type: client credentials for a machine-to-machine
+ * one, user flows only for public ones (SPA, native), both for the rest (a regular web application, or
+ * one created without a type).
+ */
+function defaultGrantTypes(appType: string | undefined): string[] {
+  if (appType === 'non_interactive') return ['client_credentials'];
+  if (appType === 'spa' || appType === 'native') return ['authorization_code', 'implicit', 'refresh_token'];
+  return ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'];
 }
 
 /** Seed grants name their organizations (by name or id); the tenant stores the associations per organization. */

@@ -46,7 +46,7 @@ export function convertDeployCli(files: DeployCliFile[], format: 'yaml' | 'direc
     }
     const items = format === 'yaml' ? (value as { clientGrants?: unknown } | null)?.clientGrants : [value];
     if (format === 'yaml' && items === undefined) {
-      warnings.push({ location: { file: file.path, line: 1, column: 1 }, message: 'no clientGrants in this file' });
+      warnings.push({ severity: 'warning', location: { file: file.path, line: 1, column: 1 }, message: 'no clientGrants in this file' });
       continue;
     }
     if (!Array.isArray(items)) {
@@ -60,7 +60,7 @@ export function convertDeployCli(files: DeployCliFile[], format: 'yaml' | 'direc
         return;
       }
       const raw = item as Record<string, unknown>;
-      for (const key of Object.keys(raw)) if (!KNOWN.has(key)) warnings.push({ message: `${where}: field ${key} is not managed by grantsync and is dropped` });
+      for (const key of Object.keys(raw)) if (!KNOWN.has(key)) warnings.push({ severity: 'warning', message: `${where}: field ${key} is not managed by grantsync and is dropped` });
       const grant = convertGrant(raw);
       if (typeof grant === 'string') problems.push({ location: { file: file.path, line: 1, column: 1 }, message: `${where}: ${grant}` });
       else grants.push(grant);

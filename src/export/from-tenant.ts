@@ -47,6 +47,7 @@ export function exportTenant(tenant: TenantSnapshot, opts: ExportOptions): Tenan
     const api = apis.get(grant.audience);
     if (!api) {
       warnings.push({
+      severity: 'warning',
         message: `grant ${grant.id} of ${grant.client_id ?? 'every third-party client'} is for ${grant.audience}, which is not an API of this tenant (an orphan); it is left out, so the first plan will delete it`,
         hint: 'Delete it in the Dashboard, or let the first apply remove it.',
       });
@@ -120,6 +121,7 @@ function unlistedDeployers(tenant: TenantSnapshot, ownership: Ownership, nameOf:
     if ((grant.scope ?? []).some((s) => DEPLOYER_SCOPES.has(s)) || grant.allow_all_scopes) ids.add(grant.client_id);
   }
   return [...ids].sort().map((id) => ({
+    severity: 'warning' as const,
     message: `${nameOf(id)} can change client grants (Management API), like a pipeline application; its grants are exported as managed`,
     hint: `If the pipeline runs as it, export again with --pipeline-client ${JSON.stringify(nameOf(id))} (or add it to pipeline_clients), so no run ever changes its access.`,
   }));

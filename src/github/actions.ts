@@ -1,11 +1,12 @@
-// What a run inside GitHub Actions adds: the job summary, step outputs and `::error` annotations.
+// What a run inside GitHub Actions adds: the job summary, step outputs and annotations (`::error` for
+// bad input, `::warning`/`::notice` for the least-privilege checks).
 // @actions/core writes the summary and output files (it reads GITHUB_STEP_SUMMARY/GITHUB_OUTPUT
 // itself); annotations are written through the CLI's stdout, escaped by render/escape.ts. Every
 // text is redacted here, whatever the caller did: these are outputs like stdout.
 import * as core from '@actions/core';
 import { RISK_CLASSES } from '../model/review.js';
 import type { Plan, Problem } from '../model/types.js';
-import { workflowCommand } from '../util/escape.js';
+import { problemAnnotation } from '../render/problems.js';
 
 /** Where annotations go (stdout) and the redactor every output shares: the CLI's Io fits. */
 export interface ActionsOutput {
@@ -13,7 +14,9 @@ export interface ActionsOutput {
   redact(text: string): string;
 }
 
-export async function publishPlanToActions(plan: Plan, markdown: string, io: ActionsOutput): Promise<void> {
+export async function publishPlanToActions(plan: Plan, markdown: string, io: ActionsOutput, options: { annotate: boolean }): Promise<void> {
+  // Least-privilege findings at their YAML lines: `::warning`, and `::notice` for unheld scopes.
+  if (options.annotate) for (const finding of plan.lint ?? []) io.command(annotation(finding));
   setOutputs(io, {
     has_changes: plan.changes.length > 0 ? 'true' : 'false',
     create: String(plan.summary.create),
@@ -43,11 +46,9 @@ export async function publishProblemsToActions(problems: readonly Problem[], mar
   await writeSummary(markdown, io);
 }
 
-/** `::error title=grantsync,file=…,line=…,col=…::message. hint`, the order @actions/core uses. */
+/** `::error title=grantsync,file=…,line=…,col=…::message. hint` (`::warning`, `::notice` by severity): see render/problems.ts. */
 export function annotation(problem: Problem): string {
-  const message = problem.hint ? `${problem.message}. ${problem.hint}` : problem.message;
-  const where = problem.location;
-  return workflowCommand('error', { title: 'grantsync', file: where?.file, line: where?.line, col: where?.column }, message);
+  return problemAnnotation(problem);
 }
 
 function setOutputs(io: ActionsOutput, outputs: Record<string, string>): void {

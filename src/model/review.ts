@@ -7,10 +7,18 @@ export type RiskClass = (typeof RISK_CLASSES)[number];
 /** Auth0's default access-token lifetime for an API, in seconds. */
 export const DEFAULT_TOKEN_LIFETIME = 86_400;
 
-export interface Risk {
-  class: RiskClass;
+/**
+ * Who holds access: a client, or every third-party client through a default grant (`default_for`; then
+ * `client_id` is '' in the model and null in the JSON plan).
+ */
+export interface Holder {
   client_id: string;
   client_name: string | null;
+  default_for?: string;
+}
+
+export interface Risk extends Holder {
+  class: RiskClass;
   audience: string;
   /** The scopes that make it this class, where scopes do. */
   scopes: string[];
@@ -26,26 +34,33 @@ export interface ApiAccess {
   /** Every scope of the grant (all, when it allows every scope). */
   all_scopes: boolean;
   scopes: { scope: string; status: ScopeStatus }[];
+  /**
+   * For grants usable with Organizations (before or after): `require` means only with one of
+   * `organizations` (or any, with `any_organization`); `allow` means also without one.
+   */
+  organization_usage?: 'allow' | 'require';
+  any_organization?: boolean;
+  organizations?: { id: string; name: string; status: ScopeStatus }[];
 }
 
-export interface ClientAccess {
-  client_id: string;
-  client_name: string | null;
+export interface ClientAccess extends Holder {
   apis: ApiAccess[];
 }
 
 export interface ApiWriters {
   audience: string;
   /** Each write-like scope someone holds after the apply, with its holders. */
-  scopes: { scope: string; holders: { client_id: string; client_name: string | null; new: boolean }[] }[];
+  scopes: { scope: string; holders: (Holder & { new: boolean })[] }[];
 }
 
-export interface Revocation {
-  client_id: string;
-  client_name: string | null;
+export interface Revocation extends Holder {
   audience: string;
   /** The scopes removed; empty when the whole grant goes. */
   scopes: string[];
+  /** Names of the organizations the grant is no longer associated with. */
+  organizations: string[];
+  /** The grant allowed every scope (`allow_all_scopes`) and no longer does. */
+  every_scope?: true;
   grant_removed: boolean;
   /** Already-issued tokens keep the access for at most this long after the apply. */
   token_lifetime: number;

@@ -8,12 +8,30 @@ export interface SourceLocation {
   column: number;
 }
 
-/** A problem with the user's input: always has a message, and a location where one exists. */
+/**
+ * How serious a problem is. `error` stops the run (bad input: nothing is read or written);
+ * `warning` is reported and the run goes on (`--strict` fails on it); `info` is only reported.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * A problem with the user's input (or, as a warning, with what it asks for): always has a message,
+ * and a location where one exists. Rendered by one formatter, src/render/problems.ts.
+ */
 export interface Problem {
+  /** Absent means `error`: most problems are input errors, and a warning is always marked. */
+  severity?: Severity;
   location?: SourceLocation;
   message: string;
   /** One sentence on what to do about it. */
   hint?: string;
+  /**
+   * Known values close to the one written ("Did you mean …?"), closest first. When there are some, they
+   * are the advice; `hint` is then usually absent.
+   */
+  suggestions?: string[];
+  /** For a least-privilege finding: which check found it (src/lint/least-privilege.ts). */
+  rule?: string;
 }
 
 export type SubjectType = 'client' | 'user';
@@ -71,7 +89,12 @@ export interface ClientSummary {
   name: string;
   app_type?: string;
   global?: boolean;
+  /** The flows the client may use; a machine-to-machine grant needs `client_credentials` (least-privilege checks). */
+  grant_types?: string[];
 }
+
+/** An API's access policy per subject type: whether a grant is needed (`require_client_grant`), or not (`allow_all`), or no use (`deny_all`). */
+export type SubjectTypeAuthorization = Partial<Record<SubjectType, { policy?: string }>>;
 
 export interface ResourceServerSummary {
   id?: string;
@@ -81,6 +104,8 @@ export interface ResourceServerSummary {
   scopes: string[];
   /** Seconds an access token for this API lives (already-issued tokens keep their access that long). */
   token_lifetime?: number;
+  /** Whether grants decide access to the API, per subject type; absent when the tenant does not say. */
+  subject_type_authorization?: SubjectTypeAuthorization;
 }
 
 /** A grant as the Management API returns it. Unset keys are absent. */
@@ -210,6 +235,8 @@ export interface Plan {
   tenantName?: string;
   /** What the plan means for access (risk classes, effective access, revocation timing); absent when not computed. */
   review?: AccessReview;
+  /** Least-privilege findings (warnings, and info for unheld scopes) at their YAML lines; absent when not computed. */
+  lint?: Problem[];
   /** A hash of the live managed grants the plan was computed from (changes when the tenant does). */
   fingerprint: string;
   /** A hash of the change set (actions, identities, before and after): what a reviewer approves. */

@@ -28,8 +28,9 @@ export function countRemovals(changes: readonly Change[]): { deletes: number; em
 }
 
 function describeRemovals(deletes: number, emptied: number, dissociations: number): string {
-  if (emptied === 0 && dissociations === 0) return `deletes ${deletes} grants`;
-  const parts = [`deletes ${deletes} grant${deletes === 1 ? '' : 's'}`];
+  const deleted = `deletes ${deletes} grant${deletes === 1 ? '' : 's'}`;
+  if (emptied === 0 && dissociations === 0) return deleted;
+  const parts = [deleted];
   if (emptied > 0) parts.push(`empties the scopes of ${emptied} more`);
   if (dissociations > 0) parts.push(`removes ${dissociations} organization association${dissociations === 1 ? '' : 's'}`);
   return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]} (${deletes + emptied + dissociations} removals)`;

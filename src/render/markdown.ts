@@ -5,6 +5,8 @@
 import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
 import { diagramSection, MAX_DIAGRAM_CHARS } from './diagram.js';
+import { lintMarkdown } from './lint.js';
+import { problemMarkdownItem } from './problems.js';
 import { accessMarkdown, risksMarkdown } from './review.js';
 import { varsNote, budgetNote, clientLabel, createdFields, fieldChanges, organizationTexts, refusalSentences, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
@@ -65,6 +67,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     blocks.push({ text: `${flagged.length > 0 ? '\n' : ''}#### Changes\n`, change: false });
     blocks.push(...rest.map((c) => ({ text: renderChange(c), change: true })));
   }
+  const lint = lintMarkdown(plan.lint);
+  if (lint) blocks.push({ text: `\n${lint}`, change: false });
   const access = plan.review ? accessMarkdown(plan.review) : '';
   if (access) blocks.push({ text: `\n${access}\n`, change: false });
   const max = options.maxLength ?? Infinity;
@@ -108,10 +112,7 @@ export function renderProblemsMarkdown(problems: readonly Problem[], tenant: str
     `**The grant files have ${problems.length} problem${problems.length === 1 ? '' : 's'}; no plan was made and nothing was changed.**`,
     '',
   ];
-  for (const p of problems) {
-    const where = p.location ? `${codeSpan(`${p.location.file}:${p.location.line}:${p.location.column}`)} ` : '';
-    lines.push(`- ${where}${markdownMessage(p.message)}${p.hint ? `<br>${markdownMessage(p.hint)}` : ''}`);
-  }
+  for (const p of problems) lines.push(problemMarkdownItem(p));
   lines.push('');
   return lines.join('\n');
 }

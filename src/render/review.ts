@@ -1,6 +1,6 @@
 // The access review of a plan as text and markdown: risk classes first, then what each touched client
 // can do after the apply, who can write to each touched API, and when removed access really ends. Pure.
-import type { AccessReview, ApiAccess, Risk } from '../model/review.js';
+import type { AccessReview, ApiAccess, Holder, Revocation, Risk, ScopeStatus } from '../model/review.js';
 import { codeSpan, markdownText, visible } from '../util/escape.js';
 
 /** Lists longer than this are cut with "and N more": a review is read, not scrolled. */
@@ -26,7 +26,25 @@ export function duration(seconds: number): string {
   return hours === 0 ? `${days} d` : `${days} d ${hours} h`;
 }
 
-const name = (x: { client_name: string | null; client_id: string }): string => x.client_name ?? x.client_id;
+/** A client by name (else id); a default grant by whom it reaches. */
+const name = (x: Holder): string => {
+  if (x.default_for === undefined) return x.client_name ?? x.client_id;
+  return x.default_for === 'third_party_clients' ? 'every third-party client (default grant)' : `default grant for ${x.default_for}`;
+};
+
+/**
+ * The review as the JSON plan and `grantsync access --format json` give it: a default grant has
+ * `client_id: null` and `default_for`, as in the plan's changes.
+ */
+export function reviewJson(review: Pick<AccessReview, 'risks' | 'clients' | 'apis' | 'revocations'>): Pick<AccessReview, 'risks' | 'clients' | 'apis' | 'revocations'> {
+  const holder = <T extends Holder>(h: T): T => (h.default_for === undefined ? h : { ...h, client_id: null as unknown as string });
+  return {
+    risks: review.risks.map(holder),
+    clients: review.clients.map(holder),
+    apis: review.apis.map((api) => ({ ...api, scopes: api.scopes.map((s) => ({ ...s, holders: s.holders.map(holder) })) })),
+    revocations: review.revocations.map(holder),
+  };
+}
 
 function capped<T>(rows: readonly T[], render: (row: T) => string[]): string[] {
   const lines = rows.slice(0, MAX_ROWS).flatMap(render);
@@ -39,6 +57,26 @@ function scopeList(api: ApiAccess, show: (scope: string, status: 'kept' | 'added
   if (api.all_scopes) return 'every scope';
   const parts = api.scopes.map((s) => show(s.scope, s.status));
   return parts.length ? parts.join(', ') : 'no scopes';
+}
+
+/**
+ * ", only for organizations acme (new), globex (removed)": which Organizations a grant can be used
+ * with. `allow_any_organization` makes the associations irrelevant, so then it says only that.
+ */
+function organizationList(api: ApiAccess, show: (name: string, status: ScopeStatus) => string): string {
+  if (api.organization_usage === undefined) return '';
+  const only = api.organization_usage === 'require';
+  if (api.any_organization) return only ? ', only for an organization (any)' : ', also for any organization';
+  const names = (api.organizations ?? []).map((o) => show(o.name, o.status));
+  if (names.length === 0) return only ? ', only for organizations (none associated)' : '';
+  return `, ${only ? 'only' : 'also'} for organizations ${names.join(', ')}`;
+}
+
+/** What a revocation takes away: the grant, scopes, organizations, or every scope. */
+function revokedParts(r: Revocation, span: (text: string) => string): string {
+  if (r.grant_removed) return 'the grant';
+  const parts = [...(r.every_scope ? ['every scope'] : []), ...r.scopes.map(span), ...r.organizations.map((o) => `organization ${span(o)}`)];
+  return parts.join(', ');
 }
 
 /** The risk classes, for the top of the text plan. */
@@ -66,8 +104,8 @@ export function accessText(review: AccessReview): string[] {
         client.apis.map((api) => {
           const who = `${visible(name(client))}${api.subject_type === 'client' ? '' : ` (${api.subject_type})`}`;
           if (api.status === 'removed') return `  ${who} can no longer call ${visible(api.audience)}`;
-          const list = scopeList(api, (s, status) => (status === 'kept' || api.status === 'added' ? visible(s) : `${visible(s)} (${status === 'added' ? 'new' : 'removed'})`));
-          return `  ${who} can call ${visible(api.audience)} with ${list}${api.status === 'added' ? ' (new grant)' : ''}`;
+          const show = (text: string, status: ScopeStatus): string => (status === 'kept' || api.status === 'added' ? visible(text) : `${visible(text)} (${status === 'added' ? 'new' : 'removed'})`);
+          return `  ${who} can call ${visible(api.audience)} with ${scopeList(api, show)}${organizationList(api, show)}${api.status === 'added' ? ' (new grant)' : ''}`;
         }),
       ),
       '',
@@ -87,7 +125,7 @@ export function accessText(review: AccessReview): string[] {
     lines.push(`Removed access: tokens already issued keep it until they expire, at most ${duration(review.fully_effective_after)} after apply:`);
     lines.push(
       ...capped(review.revocations, (r) => [
-        `  ${visible(name(r))} → ${visible(r.audience)}: ${r.grant_removed ? 'the grant' : r.scopes.map(visible).join(', ') || 'every scope'}, until at most ${duration(r.token_lifetime)} after apply`,
+        `  ${visible(name(r))} → ${visible(r.audience)}: ${revokedParts(r, visible)}, until at most ${duration(r.token_lifetime)} after apply`,
       ]),
       '',
     );
@@ -118,8 +156,9 @@ export function accessMarkdown(review: AccessReview): string {
       client.apis.map((api) => {
         const who = `${codeSpan(name(client))}${api.subject_type === 'client' ? '' : ` (${api.subject_type})`}`;
         if (api.status === 'removed') return `- ${who} can no longer call ${codeSpan(api.audience)}`;
-        const list = scopeList(api, (s, status) => (status === 'kept' || api.status === 'added' ? codeSpan(s) : status === 'added' ? `**${codeSpan(s)} (new)**` : `~~${codeSpan(s)}~~`));
-        return `- ${who} can call ${codeSpan(api.audience)} with ${list}${api.status === 'added' ? ' (new grant)' : ''}`;
+        const show = (text: string, status: ScopeStatus): string =>
+          status === 'kept' || api.status === 'added' ? codeSpan(text) : status === 'added' ? `**${codeSpan(text)} (new)**` : `~~${codeSpan(text)}~~`;
+        return `- ${who} can call ${codeSpan(api.audience)} with ${scopeList(api, show)}${organizationList(api, show)}${api.status === 'added' ? ' (new grant)' : ''}`;
       }),
     );
     sections.push(`<details><summary>Access after apply (${review.clients.length} client${review.clients.length === 1 ? '' : 's'})</summary>\n\n${rows.map((r) => (r.startsWith('- ') ? r : `- ${markdownText(r)}`)).join('\n')}\n\n</details>`);
@@ -133,7 +172,7 @@ export function accessMarkdown(review: AccessReview): string {
   }
   if (review.revocations.length > 0 && review.fully_effective_after !== undefined) {
     const rows = capped(review.revocations, (r) => [
-      `- ${codeSpan(name(r))} → ${codeSpan(r.audience)}: ${r.grant_removed ? 'the grant' : r.scopes.map(codeSpan).join(', ') || 'every scope'}, until at most ${duration(r.token_lifetime)} after apply`,
+      `- ${codeSpan(name(r))} → ${codeSpan(r.audience)}: ${revokedParts(r, codeSpan)}, until at most ${duration(r.token_lifetime)} after apply`,
     ]);
     sections.push(
       `<details><summary>Removed access ends at most ${duration(review.fully_effective_after)} after apply</summary>\n\nTokens already issued keep their access until they expire (the API's token lifetime).\n\n${rows.map((r) => (r.startsWith('- ') ? r : `- ${markdownText(r)}`)).join('\n')}\n\n</details>`,

@@ -3,6 +3,7 @@
 import { createColors } from 'picocolors';
 import type { Change, Plan } from '../model/types.js';
 import { neutralizeCommands, visible } from '../util/escape.js';
+import { lintText } from './lint.js';
 import { accessText, risksText } from './review.js';
 import { varsNote, budgetNote, clientLabel, createdFields, fieldChanges, organizationTexts, refusalSentences, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
 
@@ -40,6 +41,7 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
   }
   if (plan.changes.length > 0) lines.push('');
   if (plan.review) lines.push(...accessText(plan.review));
+  lines.push(...lintText(plan.lint).map((l, i) => (i === 0 ? c.bold(l) : l)));
   lines.push(c.bold(verdict(plan.summary)));
   lines.push(
     c.dim(`${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged${unmanagedDetail(plan)}. Fingerprint ${visible(plan.fingerprint)}.`),

@@ -5,7 +5,7 @@ import type { ClientSummary, DeclaredGrant, DesiredGrant, GrantKey, Ownership, P
 import { excerpt, quoted } from '../util/excerpt.js';
 import { nearest } from '../util/suggest.js';
 import type { TenantIndex } from './tenant-index.js';
-import { describeClient, didYouMean, formatLocation } from './words.js';
+import { describeClient, suggestOr, formatLocation } from './words.js';
 
 export interface GrantContext {
   index: TenantIndex;
@@ -89,7 +89,7 @@ function resolveOrganizations(grant: DeclaredGrant, index: TenantIndex, problems
     problems.push({
       location: grant.fieldLocations[`organizations.${i}`] ?? grant.fieldLocations.organizations ?? grant.source,
       message: `no organization is named ${quoted(entry)} or has that id`,
-      hint: didYouMean(nearest(entry, index.organizations.byName.keys()), 'Use the organization\'s name (Organizations → Settings → Name) or its id (org_…).'),
+      ...suggestOr(nearest(entry, index.organizations.byName.keys()), 'Use the organization\'s name (Organizations → Settings → Name) or its id (org_…).'),
     });
   });
   if (ok && new Set(ids).size !== ids.length) {
@@ -180,7 +180,7 @@ function resolveClient(grant: DeclaredGrant, index: TenantIndex, problems: Probl
       ? {
           location: grant.fieldLocations.client ?? grant.source,
           message: `no client is named ${quoted(name)}`,
-          hint: didYouMean(nearest(name, index.byName.keys()), 'Check the application name in the Dashboard, or use `client_id:`.'),
+          ...suggestOr(nearest(name, index.byName.keys()), 'Check the application name in the Dashboard, or use `client_id:`.'),
         }
       : {
           location: grant.fieldLocations.client ?? grant.source,
@@ -198,7 +198,7 @@ function resolveAudience(grant: DeclaredGrant, index: TenantIndex, problems: Pro
     problems.push({
       location: grant.fieldLocations.audience ?? grant.source,
       message: `no API has the identifier ${quoted(grant.audience)}`,
-      hint: didYouMean(
+      ...suggestOr(
         nearest(grant.audience, index.apis.keys()),
         "Use the API's Identifier exactly as in the Dashboard (APIs → Settings), trailing slash included.",
       ),
@@ -214,7 +214,7 @@ function checkScopes(grant: DeclaredGrant, api: ResourceServerSummary, problems:
     problems.push({
       location: grant.fieldLocations[`scope.${i}`] ?? grant.source,
       message: `scope ${quoted(scope)} is not defined by the API ${api.identifier}`,
-      hint: didYouMean(
+      ...suggestOr(
         nearest(scope, api.scopes),
         'Define it on the API first (APIs → Permissions), or set `allow_undefined_scopes: true` in grantsync.yaml.',
       ),

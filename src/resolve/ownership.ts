@@ -5,7 +5,7 @@ import type { Ownership, Problem, Settings } from '../model/types.js';
 import { quoted } from '../util/excerpt.js';
 import { nearest } from '../util/suggest.js';
 import { clientsNamed, type TenantIndex } from './tenant-index.js';
-import { describeClient, didYouMean } from './words.js';
+import { describeClient, suggestOr } from './words.js';
 
 export interface OwnershipResolution {
   ownership: Ownership;
@@ -38,6 +38,7 @@ function resolveManage(settings: Settings, index: TenantIndex, warnings: Problem
   audiences.forEach((audience, i) => {
     if (index.apis.has(audience)) return;
     warnings.push({
+      severity: 'warning',
       location: settings.locations[`manage.audiences.${i}`],
       message: `manage.audiences lists ${quoted(audience)}, which is not an API of this tenant`,
       hint: 'Check the identifier in the Dashboard (APIs → Settings → Identifier).',
@@ -53,9 +54,10 @@ function resolveExclusions(settings: Settings, index: TenantIndex, warnings: Pro
     const matches = clientsNamed(index, entry);
     if (matches.length === 0) {
       warnings.push({
+      severity: 'warning',
         location: settings.locations[`exclude.clients.${i}`],
         message: `exclude.clients names ${quoted(entry)}, which matches no client in the tenant`,
-        hint: didYouMean(nearest(entry, index.clients.map((c) => c.name)), 'Remove it if the client is gone.'),
+        ...suggestOr(nearest(entry, index.clients.map((c) => c.name)), 'Remove it if the client is gone.'),
       });
     }
     for (const client of matches) excluded.add(client.client_id);
@@ -85,7 +87,7 @@ function resolvePipelineClients(
       problems.push({
         location,
         message: `pipeline_clients names ${quoted(entry)}, which matches no client in the tenant`,
-        hint: didYouMean(nearest(entry, index.clients.map((c) => c.name)), 'Name the applications the pipeline runs as, by name or client_id.'),
+        ...suggestOr(nearest(entry, index.clients.map((c) => c.name)), 'Name the applications the pipeline runs as, by name or client_id.'),
       });
     } else {
       problems.push({
@@ -98,6 +100,7 @@ function resolvePipelineClients(
   if (settings.pipelineClients.length === 0 || problems.length > 0) return { ids, problems, warnings };
   if (ownClientId === undefined) {
     warnings.push({
+      severity: 'warning',
       location: settings.locations.pipeline_clients,
       message: 'grantsync cannot tell which client it runs as (an opaque access token), so it cannot check that it is one of pipeline_clients',
       hint: 'Use client credentials (AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), or an access token that is a JWT with an azp claim.',

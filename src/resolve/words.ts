@@ -5,15 +5,14 @@ export function describeClient(client: ClientSummary): string {
   return `${client.name} (${client.client_id})`;
 }
 
-export function quoteList(values: string[]): string {
-  return values.map((v) => `"${v}"`).join(' or ');
-}
-
 export function formatLocation(location: SourceLocation | undefined): string {
   return location ? `${location.file}:${location.line}:${location.column}` : 'an unknown place';
 }
 
-/** "Did you mean …?" when there is something near, else the fallback advice. */
-export function didYouMean(suggestions: string[], otherwise: string): string {
-  return suggestions.length ? `Did you mean ${quoteList(suggestions)}?` : otherwise;
+/**
+ * The advice for a value that matches nothing: the known values near it ("Did you mean …?", rendered
+ * by src/render/problems.ts) when there are some, else the fallback hint.
+ */
+export function suggestOr(suggestions: string[], otherwise: string): { suggestions: string[] } | { hint: string } {
+  return suggestions.length ? { suggestions } : { hint: otherwise };
 }

@@ -2,28 +2,27 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { isWriteLike } from '../../src/review/access.js';
 import { runCli } from '../helpers/cli.js';
-import { withEmulator, writeRequests } from '../helpers/emulator.js';
+import { emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 interface AccessJson {
   pending_changes: number;
-  clients: { client_id: string; client_name: string | null; apis: { audience: string; subject_type: string; all_scopes: boolean; scopes: { scope: string; status: string }[] }[] }[];
-  apis: { audience: string; scopes: { scope: string; holders: { client_id: string }[] }[] }[];
+  clients: {
+    client_id: string | null;
+    default_for?: string;
+    client_name: string | null;
+    apis: { audience: string; subject_type: string; all_scopes: boolean; scopes: { scope: string; status: string }[]; organizations?: { name: string; status: string }[] }[];
+  }[];
+  apis: { audience: string; scopes: { scope: string; holders: { client_id: string | null; default_for?: string }[] }[] }[];
 }
 
 describe('grantsync access', () => {
   it('answers who can reach what, as the live grants say after apply, and writes nothing', { timeout: 90_000 }, async () => {
     const { emulator, env } = await withEmulator();
-    running.push(emulator);
     const dir = mkdtempSync(path.join(tmpdir(), 'grantsync-access-'));
     cpSync(path.resolve('grants'), dir, { recursive: true });
 
@@ -39,21 +38,33 @@ describe('grantsync access', () => {
     // The answer before the apply (the YAML's view) equals the tenant after it.
     expect(before.clients.map((c) => [c.client_id, c.apis.filter((a) => a.scopes.every((s) => s.status !== 'removed'))]).length).toBe(access.clients.length);
 
-    // Brute force: every live client grant, straight from the emulator's store.
-    const live = emulator.store.state.grants.filter((g) => g.client_id !== undefined);
-    const expected = new Map<string, Map<string, string[]>>();
+    // Brute force: every live grant, straight from the emulator's store; a default grant is held by
+    // "default:<default_for>", and a grant's organizations are the names of those it is associated with.
+    const live = emulator.store.state.grants;
+    const who = (g: { client_id?: string | null; default_for?: string }): string => g.client_id ?? `default:${g.default_for}`;
+    const organizationName = new Map((emulator.store.state.organizations ?? []).map((o) => [o.id, o.name]));
+    const associated = (grantId: string): string[] =>
+      Object.entries(emulator.store.state.organizationGrants ?? {}).filter(([, grants]) => grants.includes(grantId)).map(([org]) => organizationName.get(org)!).sort();
+    const expected = new Map<string, Map<string, { scopes: string[]; organizations: string[] }>>();
     for (const g of live) {
-      const apis = expected.get(g.client_id!) ?? new Map<string, string[]>();
-      apis.set(`${g.audience} ${g.subject_type ?? 'client'}`, [...(g.scope ?? [])].sort());
-      expected.set(g.client_id!, apis);
+      const apis = expected.get(who(g)) ?? new Map<string, { scopes: string[]; organizations: string[] }>();
+      apis.set(`${g.audience} ${g.subject_type ?? 'client'}`, { scopes: [...(g.scope ?? [])].sort(), organizations: associated(g.id) });
+      expected.set(who(g), apis);
     }
-    const got = new Map(access.clients.map((c) => [c.client_id, new Map(c.apis.map((a) => [`${a.audience} ${a.subject_type}`, a.scopes.map((s) => s.scope).sort()]))]));
+    const got = new Map(
+      access.clients.map((c) => [
+        who(c),
+        new Map(c.apis.map((a) => [`${a.audience} ${a.subject_type}`, { scopes: a.scopes.map((s) => s.scope).sort(), organizations: (a.organizations ?? []).map((o) => o.name).sort() }])),
+      ]),
+    );
     expect(got).toEqual(expected);
+    expect(expected.get('default:third_party_clients')).toBeDefined();
+    expect([...expected.values()].some((apis) => [...apis.values()].some((a) => a.organizations.length > 0))).toBe(true);
     for (const api of access.apis) {
       for (const { scope, holders } of api.scopes) {
-        const brute = live.filter((g) => g.audience === api.audience && (g.scope ?? []).includes(scope)).map((g) => g.client_id).sort();
+        const brute = live.filter((g) => g.audience === api.audience && (g.scope ?? []).includes(scope)).map(who).sort();
         expect(isWriteLike(scope)).toBe(true);
-        expect(holders.map((h) => h.client_id).sort()).toEqual(brute);
+        expect(holders.map(who).sort()).toEqual(brute);
       }
     }
 

@@ -2,18 +2,13 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
 import type { Seed } from '../../src/emulator/seed.js';
 import { runCli } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, withEmulator } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, emulatorsClosedAfterEach } from '../helpers/emulator.js';
 
 const FIXTURES = path.resolve('test/fixtures/environments');
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 function tenantSeed(name: string, apiHost: string, mailer: string, extraClients: { client_id: string; name: string }[] = []): Seed {
   return {
@@ -38,7 +33,6 @@ function tenantSeed(name: string, apiHost: string, mailer: string, extraClients:
  */
 async function environment(seed: Seed) {
   const started = await withEmulator({ seed });
-  running.push(started.emulator);
   return { ...started, host: new URL(started.emulator.url).host };
 }
 
@@ -53,7 +47,7 @@ function fixturesPinnedTo(hosts: { dev: string; prod: string }): string {
 }
 
 describe('one repository, several tenants', () => {
-  it('plans and applies dev and prod from shared files, each with its own values', async () => {
+  it('plans and applies dev and prod from shared files, each with its own values', { timeout: 90_000 }, async () => {
     const dev = await environment(tenantSeed('dev.example.com', 'api.dev.example.com', 'invoice-mailer-dev', [{ client_id: 'debugDev', name: 'debug-console' }]));
     const prod = await environment(tenantSeed('prod.example.com', 'api.example.com', 'invoice-mailer'));
     const ROOT = fixturesPinnedTo({ dev: dev.host, prod: prod.host });

@@ -2,21 +2,16 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { seededRandom, type Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/emulator/server.js';
 import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
 import { runCli } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, DEMO_SEED, withEmulator } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, DEMO_SEED, emulatorsClosedAfterEach } from '../helpers/emulator.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 async function tenant(seed: Seed) {
   const started = await withEmulator({ seed });
-  running.push(started.emulator);
   return started;
 }
 
@@ -75,7 +70,7 @@ describe('export', () => {
     const dir = outDir();
     const exported = await runCli(['export', '--dir', dir], { env });
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toContain(`Exported 7 grants of ${new URL(env.AUTH0_DOMAIN!).host} to ${dir}`);
+    expect(exported.stdout).toContain(`Exported 8 grants of ${new URL(env.AUTH0_DOMAIN!).host} to ${dir}`);
     expect(readdirSync(dir).sort()).toEqual(['auth0-management-api.yaml', 'grantsync.yaml', 'ledger.yaml', 'notifications.yaml', 'payments.yaml']);
     expect(readFileSync(path.join(dir, 'payments.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=.*schema\/grants\.schema\.json\n/);
 
@@ -118,8 +113,12 @@ describe('migrating from auth0-deploy-cli', () => {
     expect(applied.code).toBe(0);
     // deploy-cli also declares shared-tool A's ledger grant; add it to the tenant it describes.
     started.emulator.store.createGrant({ client_id: 'sharedToolA999999999999999999999', audience: 'https://api.example.com/ledger', scope: [] });
-    // tenant.yaml also declares a default grant (the directory format does not).
-    if (withDefaultGrant) started.emulator.store.createGrant({ default_for: 'third_party_clients', audience: 'https://api.example.com/notifications', scope: ['send:email'] });
+    // The demo's default grant: tenant.yaml declares it too; the directory format cannot, so that
+    // tenant has none.
+    if (!withDefaultGrant) {
+      const fleetWide = started.emulator.store.state.grants.find((g) => g.default_for === 'third_party_clients')!;
+      started.emulator.store.deleteGrant(fleetWide.id);
+    }
     return started;
   }
 
@@ -141,9 +140,10 @@ describe('migrating from auth0-deploy-cli', () => {
     expect(text).toContain('    audience: auth0-management-api');
     expect(readFileSync(path.join(dir, 'api-example-com-ledger.yaml'), 'utf8')).toContain('  - client_id: sharedToolA999999999999999999999');
 
-    // The deploy-cli files do not list every grant of the tenant; manage only their APIs.
+    // The deploy-cli files do not list every grant of the tenant; manage only their APIs. They have no
+    // Organization associations either, so the demo's partner-sync stays out (as legacy-batch does).
     const settingsFile = path.join(dir, 'grantsync.yaml');
-    writeFileSync(settingsFile, readFileSync(settingsFile, 'utf8').replace('manage: all', 'manage: { audiences: [https://api.example.com/payments, https://api.example.com/notifications, https://api.example.com/ledger, auth0-management-api] }\nexclude: { clients: [legacy-batch] }'));
+    writeFileSync(settingsFile, readFileSync(settingsFile, 'utf8').replace('manage: all', 'manage: { audiences: [https://api.example.com/payments, https://api.example.com/notifications, https://api.example.com/ledger, auth0-management-api] }\nexclude: { clients: [legacy-batch, partner-sync] }'));
     const plan = await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env });
     expect(plan.stdout).toContain('No changes.');
     expect(plan.code).toBe(0);
@@ -158,7 +158,7 @@ describe('migrating from auth0-deploy-cli', () => {
     const payments = readdirSync(dir).find((f) => readFileSync(path.join(dir, f), 'utf8').includes('audience: "https://${API_HOST}/payments"'));
     expect(payments).toBeDefined();
     const settingsFile = path.join(dir, 'grantsync.yaml');
-    writeFileSync(settingsFile, readFileSync(settingsFile, 'utf8').replace('manage: all', 'manage: { audiences: [https://api.example.com/payments, https://api.example.com/notifications, https://api.example.com/ledger, auth0-management-api] }\nexclude: { clients: [legacy-batch] }'));
+    writeFileSync(settingsFile, readFileSync(settingsFile, 'utf8').replace('manage: all', 'manage: { audiences: [https://api.example.com/payments, https://api.example.com/notifications, https://api.example.com/ledger, auth0-management-api] }\nexclude: { clients: [legacy-batch, partner-sync] }'));
     const unset = await runCli(['plan', '--dir', dir], { env });
     expect(unset.code).toBe(1);
     expect(unset.stderr).toContain('no API has the identifier "https:///payments"');

@@ -27,21 +27,24 @@ describe('grantsync as a library', () => {
     lib.checkTenant(state, endpoint);
     const redactor = new lib.Redactor();
     const client = new lib.ManagementClient({ endpoint, redactor, credentials: { clientId: DEMO_DEPLOYER.clientId, clientSecret: DEMO_DEPLOYER.clientSecret } });
-    const tenant = await lib.readTenant(client);
+    // The demo's partner-sync grant is associated with organizations: read them, as the CLI does.
+    const { tenant, reads } = await lib.readOrganizationAccess(client, state, await lib.readTenant(client), { ownClientId: client.tokens.clientId });
+    expect(reads.by).not.toBe('none');
     const planned = lib.planFromState(state, tenant, { tenantName: endpoint.host, ownClientId: client.tokens.clientId });
 
     const json = JSON.parse(lib.renderJson(planned.plan)) as { summary: Record<string, number> };
-    expect(json.summary).toMatchObject({ create: 1, update: 3, delete: 1 });
-    expect(lib.renderMarkdown(planned.plan)).toContain('**Plan: 1 to create, 3 to update, 1 to delete.**');
+    expect(json.summary).toMatchObject({ create: 2, update: 4, delete: 1 });
+    expect(lib.renderMarkdown(planned.plan)).toContain('**Plan: 2 to create, 4 to update, 1 to delete.**');
 
     const guards = { maxDeletes: state.settings.maxDeletes, ownClientKnown: planned.ownership.ownClientId !== undefined, systemAudiences: lib.systemAudiences(tenant) };
     lib.checkGuards(planned.plan.changes, guards);
     expect(() => lib.checkGuards(planned.plan.changes, { ...guards, maxDeletes: 0 })).toThrow(lib.RefusedError);
     const result = await lib.applyAndVerify(client, planned.plan.changes, { live: planned.diff.managed, desired: planned.desired, ownership: planned.ownership });
-    expect(result.outcomes.map((o) => o.kind).sort()).toEqual(['created', 'deleted', 'updated', 'updated', 'updated']);
+    expect(result.outcomes.map((o) => o.kind).sort()).toEqual(['created', 'created', 'deleted', 'updated', 'updated', 'updated', 'updated']);
     expect(result.remaining).toEqual([]);
 
-    const again = lib.planFromState(state, await lib.readTenant(client), { tenantName: endpoint.host, ownClientId: client.tokens.clientId });
+    const reread = await lib.readOrganizationAccess(client, state, await lib.readTenant(client), { ownClientId: client.tokens.clientId });
+    const again = lib.planFromState(state, reread.tenant, { tenantName: endpoint.host, ownClientId: client.tokens.clientId });
     expect(again.plan.changes).toEqual([]);
     expect(redactor.redact(`secret ${DEMO_DEPLOYER.clientSecret}`)).not.toContain(DEMO_DEPLOYER.clientSecret);
   });

@@ -63,21 +63,21 @@ describe('plan in a pull request', () => {
     expect(github.comments).toHaveLength(1);
     const marker = `<!-- grantsync-plan tenant=${new URL(env.AUTH0_DOMAIN!).host} dir=${dir} -->`;
     expect(github.comments[0]!.body).toMatch(new RegExp(`^${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n<!-- grantsync-digest sha256:[0-9a-f]{64} -->\n### grantsync plan for`));
-    expect(github.comments[0]!.body).toContain('**Plan: 1 to create, 3 to update, 1 to delete.**');
+    expect(github.comments[0]!.body).toContain('**Plan: 2 to create, 4 to update, 1 to delete.**');
 
     // The next push: the plan changed (someone fixed the ledger grant), the same comment is updated.
     writeFileSync(path.join(dir, 'ledger.yaml'), 'grants:\n  - client: reporting-etl\n    audience: https://api.example.com/ledger\n    scope: [read:entries, write:entries]\n');
     const second = await runCli(['plan', '--dir', dir, '--comment', '--quiet'], { env });
     expect(second.code).toBe(0);
     expect(github.comments).toHaveLength(1);
-    expect(github.comments[0]!.body).toContain('**Plan: 1 to create, 2 to update, 1 to delete.**');
+    expect(github.comments[0]!.body).toContain('**Plan: 2 to create, 3 to update, 1 to delete.**');
     expect(github.requests.filter((r) => r.startsWith('POST /repos/'))).toHaveLength(1);
     expect(github.requests.filter((r) => r.startsWith('PATCH /repos/'))).toHaveLength(1);
 
     const summary = readFileSync(path.join(work, 'summary.md'), 'utf8');
-    expect(summary).toContain('**Plan: 1 to create, 3 to update, 1 to delete.**');
-    expect(summary).toContain('**Plan: 1 to create, 2 to update, 1 to delete.**');
-    expect(outputs(path.join(work, 'output.txt'))).toMatchObject({ has_changes: 'true', create: '1', update: '2', delete: '1' });
+    expect(summary).toContain('**Plan: 2 to create, 4 to update, 1 to delete.**');
+    expect(summary).toContain('**Plan: 2 to create, 3 to update, 1 to delete.**');
+    expect(outputs(path.join(work, 'output.txt'))).toMatchObject({ has_changes: 'true', create: '2', update: '3', delete: '1' });
 
     for (const run of [first, second]) {
       for (const text of [run.stdout, run.stderr, summary, ...github.comments.map((c) => c.body)]) {

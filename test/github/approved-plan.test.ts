@@ -56,7 +56,7 @@ describe('apply --expect-from-pr', () => {
     const apply = await runCli(['apply', '--dir', dir, '--expect-from-pr'], { env: pushJob });
     expect(apply.code, apply.stderr).toBe(0);
     expect(apply.stderr).toContain(`Applying the change set approved on pull request #42: ${digest}.`);
-    expect(writeRequests(emulator)).toBe(5);
+    expect(writeRequests(emulator)).toBe(8);
     expect(github.requests).toContain(`GET /repos/acme/grants/commits/${MERGE}/pulls`);
     // Read-only on GitHub when the plan is the approved one.
     expect(github.requests.filter((r) => !r.startsWith('GET ') && r !== 'POST /graphql')).toEqual(['POST /repos/acme/grants/issues/42/comments']);
@@ -80,7 +80,7 @@ describe('apply --expect-from-pr', () => {
     expect(posted.issue).toBe(42);
     expect(posted.body.startsWith(marker)).toBe(false);
     expect(posted.body).toContain('**The plan changed since it was approved**: nothing was applied.');
-    expect(posted.body).toContain('**Plan: 1 to create, 3 to update, 2 to delete.**');
+    expect(posted.body).toContain('**Plan: 2 to create, 4 to update, 2 to delete.**');
 
     // The refusal notice never counts as an approval: a second apply is refused again.
     const again = await runCli(['apply', '--dir', dir, '--expect-from-pr', '--quiet'], { env: pushJob });
@@ -111,7 +111,7 @@ describe('apply --expect-from-pr', () => {
     const allowed = await runCli(['apply', '--dir', dir, '--expect-from-pr', '--allow-unreviewed'], { env: { ...pushJob, GITHUB_SHA: DIRECT } });
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(allowed.stderr).toContain(`warning: commit ${DIRECT} is not the merge of a pull request; applying without a reviewed plan (--allow-unreviewed).`);
-    expect(writeRequests(emulator)).toBe(5);
+    expect(writeRequests(emulator)).toBe(8);
   });
 
   it('a plan cut to fit the comment still records its digest, and applies', { timeout: 90_000 }, async () => {

@@ -6,22 +6,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { ACTION_REPOSITORY, INIT_MARKER } from '../../src/init/templates.js';
 import { runCli } from '../helpers/cli.js';
-import { withEmulator } from '../helpers/emulator.js';
+import { emulatorsClosedAfterEach } from '../helpers/emulator.js';
 import { actionlint } from './actionlint.js';
 
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const ACTION_INPUTS = Object.keys((parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, unknown> }).inputs);
 const WORKFLOWS = ['grants-plan.yml', 'grants-apply.yml', 'grants-drift.yml'];
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 function emptyRepository(): string {
   const repo = mkdtempSync(path.join(tmpdir(), 'grantsync-init-'));
@@ -100,8 +95,7 @@ describe('grantsync init --github', () => {
   });
 
   it('with credentials, says export can fill the directory; init → export → plan shows no changes', async () => {
-    const { emulator, env } = await withEmulator();
-    running.push(emulator);
+    const { env } = await withEmulator();
     const repo = emptyRepository();
     const init = await runCli(['init', '--github'], { cwd: repo, env });
     expect(init.code, init.stderr).toBe(0);

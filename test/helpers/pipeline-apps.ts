@@ -15,7 +15,7 @@ if (!SECRETS.includes(PLAN_APP.clientSecret)) SECRETS.push(PLAN_APP.clientSecret
 export const PIPELINE_SEED: Seed = {
   ...DEMO_SEED,
   clients: [...DEMO_SEED.clients!, { client_id: PLAN_APP.clientId, name: 'grantsync-plan', app_type: 'non_interactive', client_secret: PLAN_APP.clientSecret }],
-  client_grants: [...DEMO_SEED.client_grants!, { client: 'grantsync-plan', audience: MAPI, scope: ['read:client_grants', 'read:clients', 'read:resource_servers'] }],
+  client_grants: [...DEMO_SEED.client_grants!, { client: 'grantsync-plan', audience: MAPI, scope: ['read:client_grants', 'read:clients', 'read:resource_servers', 'read:organizations', 'read:organization_client_grants'] }],
 };
 
 /** A copy of the repository's grants/ under a new temporary directory, with both apps in pipeline_clients. */

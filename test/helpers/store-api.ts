@@ -28,7 +28,7 @@ export class StoreApi implements ManagementApi {
     return this.profile;
   }
   async listClients() {
-    return this.store.state.clients.filter((c) => !c.global).map((c) => ({ client_id: c.client_id, name: c.name, app_type: c.app_type }));
+    return this.store.state.clients.filter((c) => !c.global).map((c) => ({ client_id: c.client_id, name: c.name, app_type: c.app_type, grant_types: c.grant_types }));
   }
   async listResourceServers() {
     return this.store.state.resourceServers.map((rs) => ({

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { emulatorCommand } from '../../src/cli/commands/emulator.js';
 import type { Io } from '../../src/cli/io.js';
 import { InputError } from '../../src/errors.js';
+import { DEMO_DEPLOYER } from '../../src/demo/tenant.js';
 import { runCli } from '../helpers/cli.js';
 
 async function expectUserError(args: string[], ...named: string[]): Promise<void> {
@@ -71,5 +72,44 @@ describe('grantsync emulator start-up mistakes', () => {
     const state = path.join(mkdtempSync(path.join(tmpdir(), 'grantsync-state-')), 'tenant.json');
     writeFileSync(state, '{ not json');
     await expectUserError(['--port', '0', '--state', state], state, 'invalid JSON');
+  });
+});
+
+describe('grantsync emulator --organization-rate-limit', () => {
+  it('gives the organization client-grant endpoints their own bucket, as Auth0 does', async () => {
+    let out = '';
+    const io: Io = { out: (t) => void (out += t), err: () => undefined, command: () => undefined, redact: (t) => t, redactValues: (v) => v, stdoutIsTTY: false, stderrIsTTY: false };
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const running = emulatorCommand({ port: 0, organizationRateLimit: '2:0.01' }, io, stopped, () => undefined);
+    try {
+      await expect.poll(() => out, { timeout: 10_000 }).toContain('export AUTH0_DOMAIN=');
+      const url = /export AUTH0_DOMAIN=(\S+)/.exec(out)![1]!;
+      const token = ((await (
+        await fetch(`${url}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ grant_type: 'client_credentials', client_id: DEMO_DEPLOYER.clientId, client_secret: DEMO_DEPLOYER.clientSecret, audience: `${url}/api/v2/` }),
+        })
+      ).json()) as { access_token: string }).access_token;
+      const get = (p: string): Promise<Response> => fetch(`${url}${p}`, { headers: { authorization: `Bearer ${token}` } });
+      const organization = '/api/v2/organizations/org_AcmeDemo00000001/client-grants';
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await get(organization)).status);
+      // A burst of 2, refilled far too slowly for a third request in this test.
+      expect(statuses).toEqual([200, 200, 429]);
+      const grants = await get('/api/v2/client-grants');
+      expect(grants.status).toBe(200);
+      expect(grants.headers.get('x-ratelimit-remaining')).not.toBe('0');
+    } finally {
+      stop();
+      await running;
+    }
+  });
+
+  it('a value that is not <burst>:<per-second> is named', async () => {
+    await expectUserError(['--port', '0', '--organization-rate-limit', '10'], '--organization-rate-limit "10" is not <burst>:<per-second>');
+    await expectUserError(['--port', '0', '--organization-rate-limit', '0:5'], '--organization-rate-limit "0:5"');
+    await expectUserError(['--port', '0', '--rate-limit', '5:0'], '--rate-limit "5:0"');
   });
 });

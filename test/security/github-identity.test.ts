@@ -66,7 +66,7 @@ describe('the sticky PR comment is only ever our own', () => {
     expect(github.comments).toHaveLength(3);
     const ours = github.comments[2]!;
     expect(ours.author).toBe('github-actions[bot]');
-    expect(ours.body).toContain('**Plan: 1 to create, 3 to update, 1 to delete.**');
+    expect(ours.body).toContain('**Plan: 2 to create, 4 to update, 1 to delete.**');
 
     const second = await runCli(['plan', '--dir', dir, '--comment'], { env });
     expect(second.code).toBe(0);
@@ -154,7 +154,7 @@ describe('the drift issue is only ever our own', () => {
     expect(ours).toMatchObject({ author: 'github-actions[bot]', state: 'open', title });
     expect(ours.title).not.toContain(host);
     expect(ours.body.startsWith(`${marker}\n`)).toBe(true);
-    expect(ours.body).toContain('**Plan: 1 to create, 3 to update, 1 to delete.**');
+    expect(ours.body).toContain('**Plan: 2 to create, 4 to update, 1 to delete.**');
     expect(ours.body).toContain('Run: https://github.test/acme/grants/actions/runs/777');
 
     const updated = await runCli(['plan', '--dir', dir, '--drift-issue', '--quiet'], { env });

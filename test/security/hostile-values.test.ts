@@ -94,7 +94,7 @@ describe('hostile client names, API identifiers and scopes', () => {
     expect(result.code).toBe(0);
     expectSafeText(result.stdout);
     expectSafeText(result.stderr);
-    expect(result.stdout).toContain('Plan: 1 to create, 4 to update, 8 to delete.');
+    expect(result.stdout).toContain('Plan: 2 to create, 5 to update, 8 to delete.');
     expect(result.stdout).toContain(`  ~ update  ${visible(HOSTILE.tick)} (${ids.tick})`);
     expect(result.stdout).toContain('worker\\u{d}::error::pwned');
     expect(result.stdout).toContain('\\u{1b}[2J\\u{1b}[31mred');
@@ -118,13 +118,14 @@ describe('hostile client names, API identifiers and scopes', () => {
     expect(stdout.code).toBe(0);
     const published = await runCli(['plan', '--dir', dir, '--comment', '--quiet'], { env: actions });
     expect(published.code).toBe(0);
-    expectSafeText(published.stdout);
+    // The only workflow commands are grantsync's own least-privilege annotations, their properties escaped.
+    expectSafeText(published.stdout, [/^::(warning|notice) title=grantsync,file=[^:,\n]*,line=\d+,col=\d+::/]);
     expect(github.comments).toHaveLength(1);
     for (const markdown of [stdout.stdout, commentBody(github.comments[0]!.body), summary()]) {
       const scan = expectSafeMarkdown(markdown);
-      expect(markdown).toContain('**Plan: 1 to create, 4 to update, 8 to delete.**');
+      expect(markdown).toContain('**Plan: 2 to create, 5 to update, 8 to delete.**');
       // Every change is one list item, and each hostile client is shown whole inside a code span.
-      expect(markdown.match(/^- (🟢|🟡|🔴|🟣)/gmu)).toHaveLength(13);
+      expect(markdown.match(/^- (🟢|🟡|🔴|🟣)/gmu)).toHaveLength(15);
       for (const key of Object.keys(HOSTILE) as (keyof typeof HOSTILE)[]) {
         expect(scan.spans.map((s) => s.trim())).toContain(`${visible(HOSTILE[key])} (${ids[key]})`);
       }

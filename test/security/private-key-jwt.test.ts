@@ -7,18 +7,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Seed } from '../../src/emulator/seed.js';
 import { parse } from 'yaml';
 import { CLI, runCli, SECRETS, type CliResult } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, DEMO_SEED, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, DEMO_SEED, emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 const rsa = (type: 'rsa' | 'rsa-pss' = 'rsa', modulusLength = 2048) =>
   generateKeyPairSync(type as 'rsa', { modulusLength, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
@@ -52,7 +47,6 @@ function workspace(files: Record<string, string> = {}): { work: string; dir: str
 
 async function start(seed: Seed = seedWithKey({ pem: registered.publicKey })) {
   const { emulator, env } = await withEmulator({ seed });
-  running.push(emulator);
   // Private Key JWT instead of the secret.
   const { AUTH0_CLIENT_SECRET: _secret, ...rest } = env;
   return { emulator, env: rest };
@@ -72,7 +66,7 @@ describe('Private Key JWT', () => {
     const keyEnv = { ...env, AUTH0_CLIENT_SIGNING_KEY_PATH: 'deployer.pem' };
     const plan = await runCli(['plan', '--dir', dir, '--verbose'], { env: keyEnv, cwd: work });
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
+    expect(plan.stdout).toContain('Plan: 2 to create, 4 to update, 1 to delete.');
     const apply = await runCli(['apply', '--dir', dir, '--verbose'], { env: keyEnv, cwd: work });
     expect(apply.code, apply.stderr).toBe(0);
     const again = await runCli(['plan', '--dir', dir, '--detailed-exitcode'], { env: keyEnv, cwd: work });
@@ -93,7 +87,7 @@ describe('Private Key JWT', () => {
       const { work, dir } = workspace({ 'key.pem': key });
       const plan = await runCli(['plan', '--dir', dir], { env: { ...env, AUTH0_CLIENT_SIGNING_KEY_PATH: path.join(work, 'key.pem'), AUTH0_CLIENT_SIGNING_ALGORITHM: alg } });
       expect(plan.code, `${alg}: ${plan.stderr}`).toBe(0);
-      expect(plan.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
+      expect(plan.stdout).toContain('Plan: 2 to create, 4 to update, 1 to delete.');
     }
   });
 
@@ -130,7 +124,7 @@ describe('Private Key JWT', () => {
       child.on('exit', (code) => resolve({ code, stdout, stderr }));
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
+    expect(result.stdout).toContain('Plan: 2 to create, 4 to update, 1 to delete.');
     // While grantsync ran the key file was there, readable by its owner only.
     expect(result.stderr).toMatch(/^-rw------- .*grantsync-key\./m);
     expect(readdirSync(runnerTemp)).toEqual([]);

@@ -19,7 +19,11 @@ const SEED: Seed = {
   clients: [...DEMO_SEED.clients!, { client_id: DEPLOYER.clientId, name: 'secret-deployer', app_type: 'non_interactive', client_secret: DEPLOYER.clientSecret }],
   client_grants: [
     ...DEMO_SEED.client_grants!,
-    { client_id: DEPLOYER.clientId, audience: 'https://demo.grantsync.local/api/v2/', scope: ['read:client_grants', 'read:clients', 'read:resource_servers'] },
+    {
+      client_id: DEPLOYER.clientId,
+      audience: 'https://demo.grantsync.local/api/v2/',
+      scope: ['read:client_grants', 'read:clients', 'read:resource_servers', 'read:organizations', 'read:organization_client_grants'],
+    },
   ],
 };
 

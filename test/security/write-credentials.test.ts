@@ -1,22 +1,17 @@
 // Issue 13: pull-request jobs run code from the pull request, so plan and validate refuse to run there
 // with a token that holds any create:/update:/delete: scope (unless --allow-write-credentials), before
 // reading the tenant. The scopes come from the token endpoint's answer or the JWT's claims.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import { ClientCredentialsToken, scopesOf, StaticToken } from '../../src/api/token.js';
 import { runCli } from '../helpers/cli.js';
-import { withEmulator } from '../helpers/emulator.js';
+import { emulatorsClosedAfterEach } from '../helpers/emulator.js';
 import { asApplyApp, asPlanApp, PIPELINE_SEED, pipelineGrants } from '../helpers/pipeline-apps.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 async function setUp() {
   const { emulator, env } = await withEmulator({ seed: PIPELINE_SEED });
-  running.push(emulator);
   const { dir } = pipelineGrants('grantsync-write-creds-');
   return { emulator, env, dir };
 }
@@ -27,7 +22,7 @@ const apiRequests = (emulator: Emulator): number =>
     .filter(([route]) => / \/api\/v2\//.test(route))
     .reduce((n, [, count]) => n + count, 0);
 
-const WRITE_SCOPES = 'create:client_grants, delete:client_grants, update:client_grants';
+const WRITE_SCOPES = 'create:client_grants, create:organization_client_grants, delete:client_grants, delete:organization_client_grants, update:client_grants';
 
 describe('write credentials in a pull-request job', () => {
   it.each(['pull_request', 'pull_request_target', 'pull_request_review'])('plan and validate refuse them when GITHUB_EVENT_NAME=%s, before reading the tenant', async (event) => {
@@ -46,7 +41,7 @@ describe('write credentials in a pull-request job', () => {
     const { env, dir } = await setUp();
     const plan = await runCli(['plan', '--dir', dir], { env: { ...asPlanApp(env), GITHUB_EVENT_NAME: 'pull_request' } });
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('Plan: 1 to create, 3 to update, 1 to delete.');
+    expect(plan.stdout).toContain('Plan: 2 to create, 4 to update, 1 to delete.');
     const validate = await runCli(['validate', '--dir', dir], { env: { ...asPlanApp(env), GITHUB_EVENT_NAME: 'pull_request' } });
     expect(validate.code, validate.stderr).toBe(0);
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/render/problems.js';
+import { adviceOf, formatProblem } from '../../src/render/problems.js';
 import { load, SETTINGS } from '../helpers/directory.js';
 
-/** The problems of a load, formatted as the CLI prints them, without hints. */
+/** The problems of a load, formatted as the CLI prints them, without hints or suggestions. */
 function problems(files: Record<string, string | Uint8Array>): string[] {
   const result = load(files);
   if (result.ok) return [];
-  return result.problems.map((p) => formatProblem({ ...p, hint: undefined }));
+  return result.problems.map((p) => formatProblem({ ...p, hint: undefined, suggestions: undefined }));
 }
 
 const grant = (body: string): Record<string, string> => ({ 'grantsync.yaml': SETTINGS, 'a.yaml': body });
@@ -115,12 +115,13 @@ describe('every invalid input names file:line:column', () => {
     if (!result.ok) expect(formatProblem(result.problems[0]!)).toMatch(/^grants\/a\.yaml:1:1: error: file is too large \(9\.0 MB; the limit is 8 MB\)/);
   });
 
-  it('gives a hint with every problem', () => {
+  it('gives advice with every problem: a suggestion or a hint', () => {
     const result = load(grant('grants:\n  - client: a\n    audience: x\n    scopes: []\n'));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems.map((p) => p.hint)).toEqual([
-      'Did you mean `scope`?',
+    expect(result.problems[0]).toMatchObject({ suggestions: ['scope'] });
+    expect(result.problems.map((p) => adviceOf(p))).toEqual([
+      'Did you mean "scope"?',
       'Add `scope: [...]` listing the scopes (`scope: []` grants none), or `allow_all_scopes: true` for every scope.',
     ]);
   });

@@ -1,10 +1,12 @@
 // The access review as reviewers see it: snapshots of text, markdown and JSON on a plan with every
-// risk class, a removal under a 2-hour token lifetime, and a size check on a 2,000-change plan.
+// risk class, a removal under a 2-hour token lifetime and a least-privilege warning, and a size check
+// on a 2,000-change plan.
 import { describe, expect, it } from 'vitest';
 import { diffGrants } from '../../src/diff/diff.js';
 import { normalizeState } from '../../src/model/grant.js';
 import type { DesiredGrant, LiveGrant, Plan } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/plan.js';
+import { lintGrants } from '../../src/lint/least-privilege.js';
 import { reviewAccess } from '../../src/review/access.js';
 import { renderJson } from '../../src/render/json.js';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../src/render/markdown.js';
@@ -19,6 +21,11 @@ const names = new Map([
   ['deployer', 'ci-deployer'],
   ['partner', 'partner-portal'],
   ['old', 'old-exporter'],
+  ['reseller', 'reseller-sync'],
+]);
+const organizationNames = new Map([
+  ['org_acme', 'acme'],
+  ['org_globex', 'globex'],
 ]);
 const resourceServers = [
   { identifier: PAY, scopes: ['read:invoices', 'write:refunds', 'refund:override'], token_lifetime: 7200 },
@@ -29,15 +36,21 @@ const live: LiveGrant[] = [
   { id: 'g2', client_id: 'old', audience: PAY, scope: ['read:invoices', 'write:refunds'] },
   { id: 'g3', client_id: 'deployer', audience: MAPI, scope: ['read:clients'] },
   { id: 'g4', client_id: 'partner', audience: PAY, scope: ['read:invoices'], organization_usage: 'allow' },
+  { id: 'g5', client_id: 'reseller', audience: PAY, scope: ['read:invoices'], organization_usage: 'require', organizations: ['org_globex'] },
 ];
+/** The partner portal is a single-page application: it cannot use a machine-to-machine grant. */
+const clients = [...names].map(([client_id, name]) =>
+  client_id === 'partner' ? { client_id, name, app_type: 'spa', grant_types: ['authorization_code'] } : { client_id, name, app_type: 'non_interactive', grant_types: ['client_credentials'] },
+);
 const want = (client_id: string, audience: string, state: Parameters<typeof normalizeState>[0]): DesiredGrant => ({
   client_id, audience, subject_type: 'client', client_name: names.get(client_id), state: normalizeState(state),
 });
 
 function reviewed(desired: DesiredGrant[], grants = live): Plan {
   const diff = diffGrants(desired, grants, { manage: 'all', excludedClientIds: [] });
-  const plan = buildPlan({ tenant: 'acme.eu.auth0.com', diff, clientNames: names, systemAudiences: new Set([MAPI]) });
-  plan.review = reviewAccess({ changes: plan.changes, live: grants, clientNames: names, resourceServers, sensitiveScopes: { [PAY]: ['refund:override'] } });
+  const plan = buildPlan({ tenant: 'acme.eu.auth0.com', diff, clientNames: names, systemAudiences: new Set([MAPI]), organizationNames });
+  plan.review = reviewAccess({ changes: plan.changes, live: grants, clientNames: names, organizationNames, resourceServers, sensitiveScopes: { [PAY]: ['refund:override'] } });
+  plan.lint = lintGrants({ desired, changes: plan.changes, live: grants, clients, resourceServers, ownership: { manage: 'all' } });
   return plan;
 }
 
@@ -45,7 +58,11 @@ const everyRisk = reviewed([
   want('billing', PAY, { scope: ['read:invoices', 'refund:override', 'write:refunds'] }),
   want('deployer', MAPI, { scope: ['create:client_grants', 'read:clients'] }),
   want('mailer', PAY, { allow_all_scopes: true }),
-  want('partner', PAY, { scope: ['read:invoices'], organization_usage: 'allow', allow_any_organization: true }),
+  { ...want('partner', PAY, { scope: ['read:invoices'], organization_usage: 'allow', allow_any_organization: true }), source: { file: 'grants/payments.yaml', line: 12, column: 5 } },
+  // A partner moved from one organization to another: globex's already-issued tokens still work for a while.
+  want('reseller', PAY, { scope: ['read:invoices'], organization_usage: 'require', organizations: ['org_acme'] }),
+  // A default grant: every third-party client, including ones registered later, gets write:refunds.
+  { client_id: '', default_for: 'third_party_clients', audience: PAY, subject_type: 'client', state: normalizeState({ scope: ['read:invoices', 'write:refunds'] }) },
 ]);
 
 describe('access review renderers', () => {
@@ -54,21 +71,26 @@ describe('access review renderers', () => {
     const text = renderText(everyRisk, { color: false });
     expect(text.indexOf('Risks, most serious first:')).toBeLessThan(text.indexOf('https://api.example.com/payments\n'));
     expect(text).toContain('old-exporter → https://api.example.com/payments: the grant, until at most 2 h after apply');
+    expect(text).toContain('reseller-sync → https://api.example.com/payments: organization globex, until at most 2 h after apply');
+    expect(text).toContain('reseller-sync can call https://api.example.com/payments with read:invoices, only for organizations acme (new), globex (removed)');
+    expect(text).toContain('every third-party client (default grant) can call https://api.example.com/payments with read:invoices, write:refunds (new grant)');
+    expect(text).toContain('write:refunds: every third-party client (default grant) (new), billing-worker (new)');
   });
 
   it('markdown: a CAUTION block with every class, folded access sections', async () => {
     const md = renderMarkdown(everyRisk);
     await expect(md).toMatchFileSnapshot('../fixtures/render/review.md');
     expect(md).toContain('> [!CAUTION]');
-    for (const risk of ['self-escalation', 'privilege-increase', 'wildcard', 'any-organization', 'sensitive']) expect(md).toContain(`\`${risk}\``);
+    for (const risk of ['self-escalation', 'privilege-increase', 'wildcard', 'fleet-wide', 'any-organization', 'sensitive']) expect(md).toContain(`\`${risk}\``);
     expect(md).toContain('<details><summary>Removed access ends at most 2 h after apply</summary>');
   });
 
   it('json: risks and access keys', async () => {
     await expect(renderJson(everyRisk)).toMatchFileSnapshot('../fixtures/render/review.json');
     const json = JSON.parse(renderJson(everyRisk)) as { risks: { class: string }[]; access: { fully_effective_after: number } };
-    expect(json.risks.map((r) => r.class)).toEqual(['self-escalation', 'privilege-increase', 'wildcard', 'any-organization', 'sensitive']);
+    expect(json.risks.map((r) => r.class)).toEqual(['self-escalation', 'privilege-increase', 'wildcard', 'fleet-wide', 'any-organization', 'sensitive']);
     expect(json.access.fully_effective_after).toBe(7200);
+    expect((JSON.parse(renderJson(everyRisk)) as { warnings: { rule: string; line: number }[] }).warnings.map((w) => [w.rule, w.line])).toEqual([['client-cannot-use-grant', 12]]);
   });
 
   it('a 2,000-change plan stays under the comment limit with its review', () => {

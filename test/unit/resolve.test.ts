@@ -5,6 +5,7 @@ import type { DeclaredGrant, Problem, Settings, SourceLocation, TenantSnapshot }
 import { MANAGEMENT_API_ALIAS } from '../../src/model/grant.js';
 import { resolveDesiredState, type ResolveInput } from '../../src/resolve/resolve.js';
 import { formatLocation } from '../../src/resolve/words.js';
+import { adviceOf } from '../../src/render/problems.js';
 
 const MAPI = 'https://acme.eu.auth0.com/api/v2/';
 const at = (line: number, column = 1, file = 'grants/a.yaml'): SourceLocation => ({ file, line, column });
@@ -58,7 +59,7 @@ function resolve(input: Partial<ResolveInput> & { declared: DeclaredGrant[] }) {
   return resolveDesiredState({ settings: settings(), tenant, ...input });
 }
 
-const messages = (problems: Problem[]) => problems.map((p) => `${formatLocation(p.location)}: ${p.message} | ${p.hint ?? ''}`);
+const messages = (problems: Problem[]) => problems.map((p) => `${formatLocation(p.location)}: ${p.message} | ${adviceOf(p) ?? ''}`);
 
 describe('resolving clients and APIs', () => {
   it('turns names, ids and the alias into desired grants keyed by id, state normalised', () => {

@@ -45,12 +45,12 @@ describe('reviewAccess', () => {
   });
 
   it('says how long already-issued tokens keep removed access, from the API\'s token lifetime', () => {
-    expect(review.revocations).toEqual([{ client_id: 'c2', client_name: 'mailer', audience: PAY, scopes: [], grant_removed: true, token_lifetime: 7200 }]);
+    expect(review.revocations).toEqual([{ client_id: 'c2', client_name: 'mailer', audience: PAY, scopes: [], organizations: [], grant_removed: true, token_lifetime: 7200 }]);
     expect(review.fully_effective_after).toBe(7200);
     const none = reviewAccess({ changes: [changes[0]!], live, clientNames: names, resourceServers: rs });
     expect(none.fully_effective_after).toBeUndefined();
     const shrink = reviewAccess({ changes: [change({ audience: MAPI, client_id: 'c3', before: { scope: ['read:clients'] }, after: { scope: [] } })], live, clientNames: names, resourceServers: rs });
-    expect(shrink.revocations).toEqual([{ client_id: 'c3', client_name: 'etl', audience: MAPI, scopes: ['read:clients'], grant_removed: false, token_lifetime: 86_400 }]);
+    expect(shrink.revocations).toEqual([{ client_id: 'c3', client_name: 'etl', audience: MAPI, scopes: ['read:clients'], organizations: [], grant_removed: false, token_lifetime: 86_400 }]);
   });
 
   it('orders risk classes most dangerous first', () => {
@@ -96,6 +96,45 @@ describe('reviewAccess', () => {
         }
       }),
       { numRuns: 200, seed: 7 },
+    );
+  });
+
+  it('names a default grant by default_for, not by a client, wherever it appears', () => {
+    const defaultGrant: LiveGrant = { id: 'g9', default_for: 'third_party_clients', audience: PAY, scope: ['read:invoices'] };
+    const widened = change({ client_id: '', default_for: 'third_party_clients', before: { scope: ['read:invoices'] }, after: { scope: ['read:invoices', 'write:refunds'] }, flags: ['fleet-wide'] });
+    const result = reviewAccess({ changes: [widened], live: [...live, defaultGrant], clientNames: names, resourceServers: rs });
+    const holder = { client_id: '', client_name: null, default_for: 'third_party_clients' };
+    expect(result.risks).toEqual([{ ...holder, class: 'fleet-wide', audience: PAY, scopes: [] }]);
+    // The live default grant is the "before": read:invoices is kept, write:refunds is new.
+    expect(result.clients).toEqual([{ ...holder, apis: [{ audience: PAY, subject_type: 'client', status: 'kept', all_scopes: false, scopes: [{ scope: 'read:invoices', status: 'kept' }, { scope: 'write:refunds', status: 'added' }] }] }]);
+    expect(result.apis[0]!.scopes.find((s) => s.scope === 'write:refunds')!.holders).toEqual([{ ...holder, new: true }, { client_id: 'c2', client_name: 'mailer', new: false }]);
+    const removed = reviewAccess({ changes: [change({ ...widened, action: 'delete', before: widened.after, after: null })], live: [defaultGrant], clientNames: names, resourceServers: rs });
+    expect(removed.revocations).toEqual([{ ...holder, audience: PAY, scopes: [], organizations: [], grant_removed: true, token_lifetime: 7200 }]);
+  });
+
+  it('agrees with a brute-force recomputation of organization access on random association changes', () => {
+    const orgs = fc.uniqueArray(fc.constantFrom('o1', 'o2', 'o3', 'o4'), { maxLength: 4 });
+    const orgNames = new Map([['o1', 'acme'], ['o2', 'globex'], ['o3', 'initech'], ['o4', 'umbrella']]);
+    fc.assert(
+      fc.property(orgs, orgs, fc.constantFrom('allow' as const, 'require' as const), fc.boolean(), (was, will, usage, any) => {
+        const liveGrant: LiveGrant = { id: 'g1', client_id: 'c1', audience: PAY, scope: ['read:invoices'], organization_usage: usage, organizations: was };
+        const after = { scope: ['read:invoices'], organization_usage: usage, ...(any ? { allow_any_organization: true } : {}), organizations: [...will].sort() };
+        const result = reviewAccess({
+          changes: [change({ before: { scope: ['read:invoices'], organization_usage: usage, organizations: [...was].sort() }, after })],
+          live: [liveGrant],
+          clientNames: names,
+          organizationNames: orgNames,
+          resourceServers: rs,
+        });
+        const access = result.clients[0]!.apis[0]!;
+        expect(access.organization_usage).toBe(usage);
+        expect(access.any_organization ?? false).toBe(any);
+        const expected = [...new Set([...was, ...will])].map((id) => ({ id, name: orgNames.get(id)!, status: was.includes(id) && will.includes(id) ? 'kept' : will.includes(id) ? 'added' : 'removed' }));
+        expect(access.organizations).toEqual(expected.sort((a, b) => (a.name < b.name ? -1 : 1)));
+        const dissociated = was.filter((id) => !will.includes(id)).map((id) => orgNames.get(id)!).sort();
+        expect(result.revocations.flatMap((r) => r.organizations)).toEqual(dissociated);
+      }),
+      { numRuns: 200, seed: 11 },
     );
   });
 

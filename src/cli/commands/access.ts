@@ -3,7 +3,7 @@
 import type { Redactor } from '../../api/redact.js';
 import type { AccessReview } from '../../model/review.js';
 import { reviewAccess } from '../../review/access.js';
-import { accessMarkdown, accessText } from '../../render/review.js';
+import { accessMarkdown, accessText, reviewJson } from '../../render/review.js';
 import { tenantTitle } from '../../render/words.js';
 import { codeSpan, safeJson, visible } from '../../util/escape.js';
 import { EXIT_OK } from '../exit.js';
@@ -27,6 +27,7 @@ export async function accessCommand(options: AccessOptions, env: Env, io: Io, re
     changes: planned.plan.changes,
     live: planned.tenant.grants,
     clientNames: new Map(planned.tenant.clients.map((c) => [c.client_id, c.name])),
+    organizationNames: new Map((planned.tenant.organizations ?? []).map((o) => [o.id, o.name])),
     resourceServers: planned.tenant.resourceServers,
     scope: 'all',
   });
@@ -35,7 +36,7 @@ export async function accessCommand(options: AccessOptions, env: Env, io: Io, re
   const pending = planned.plan.changes.length;
   const note = pending > 0 ? `(as the YAML says: ${pending} change${pending === 1 ? '' : 's'} not applied yet)` : '(the tenant matches the YAML)';
   if (options.format === 'json') {
-    io.out(`${safeJson(JSON.stringify({ tenant: planned.plan.tenant, pending_changes: pending, clients: view.clients, apis: view.apis }, null, 2))}\n`);
+    io.out(`${safeJson(JSON.stringify({ tenant: planned.plan.tenant, pending_changes: pending, clients: reviewJson(view).clients, apis: reviewJson(view).apis }, null, 2))}\n`);
   } else if (options.format === 'markdown') {
     io.out(`### grantsync access for ${tenantTitle(planned.plan, codeSpan)}\n\n${note}\n\n${accessMarkdown(view)}\n`);
   } else {

@@ -53,7 +53,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
   }
   if (options.expect !== undefined && options.expectFromPr) throw new InputError('--expect and --expect-from-pr exclude each other');
   const session = openSession(env, io, redactor, options);
-  const publishing = { dir: options.dir, comment: false, quiet: options.quiet };
+  const publishing = { dir: options.dir, comment: false, quiet: options.quiet, format: options.format };
   const where = { host: session.environment.endpoint.host, dir: options.dir };
   const reviewed: ReviewedPlan = options.expectFromPr
     ? await reviewedPlan({ ...where, allowUnreviewed: options.allowUnreviewed === true }, env, io, redactor)

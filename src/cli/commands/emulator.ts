@@ -8,12 +8,14 @@ import { parseSeed, type Seed } from '../../emulator/seed.js';
 import { EmulatorStartError, startEmulator, StateFileError, type Emulator, type EmulatorOptions, type RateLimitOptions } from '../../emulator/server.js';
 import type { Io } from '../io.js';
 import { visible } from '../../util/escape.js';
+import { fsReason } from '../../util/fs-reason.js';
 
 export interface EmulatorCommandOptions {
   seed?: string;
   port: number;
   state?: string;
   rateLimit?: string;
+  organizationRateLimit?: string;
   latency?: number;
   errorRate?: number;
   resetRate?: number;
@@ -39,7 +41,8 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, s
     tls,
     port: options.port,
     statePath: options.state,
-    rateLimit: parseRateLimit(options.rateLimit),
+    rateLimit: parseRateLimit(options.rateLimit, '--rate-limit'),
+    organizationRateLimit: parseRateLimit(options.organizationRateLimit, '--organization-rate-limit'),
     latencyMs: options.latency,
     faults: { seed: options.faultSeed, serverErrorRate: options.errorRate, resetRate: options.resetRate, lostReplyRate: options.lostReplyRate },
   });
@@ -124,9 +127,7 @@ async function readUserFile(file: string, option: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`;
-    throw inputError({ message: `${option} ${file}: the file ${why}` }, error);
+    throw inputError({ message: `${option} ${file}: cannot read it: ${fsReason(error)}` }, error);
   }
 }
 
@@ -137,12 +138,15 @@ function inputError(problem: Problem, cause: unknown): InputError {
   return error;
 }
 
-function parseRateLimit(value: string | undefined): RateLimitOptions | undefined {
-  if (!value) return undefined;
+function parseRateLimit(value: string | undefined, option: string): RateLimitOptions | undefined {
+  if (value === undefined) return undefined;
   const match = /^(\d+):(\d+(?:\.\d+)?)(:lumps)?$/.exec(value);
-  if (!match) {
+  if (!match || Number(match[1]) < 1 || Number(match[2]) <= 0) {
     throw new InputError([
-      { message: `--rate-limit "${value}" is not <burst>:<per-second>[:lumps]`, hint: 'For example --rate-limit 50:16, or 50:16:lumps to refill at the top of each second.' },
+      {
+        message: `${option} "${visible(value)}" is not <burst>:<per-second>[:lumps] with a burst of at least 1 and a positive rate`,
+        hint: `For example ${option} 50:16, or 50:16:lumps to refill at the top of each second.`,
+      },
     ]);
   }
   return { burst: Number(match[1]), perSecond: Number(match[2]), ...(match[3] ? { lumps: true } : {}) };

@@ -18,6 +18,7 @@ import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 import { openSession, type CommonOptions } from '../session.js';
+import { onUserFile } from '../user-files.js';
 
 export interface ExportOptions extends CommonOptions {
   fromDeployCli?: string;
@@ -37,7 +38,7 @@ export async function exportCommand(options: ExportOptions, env: Env, io: Io, re
     const source = await readDeployCli(options.fromDeployCli);
     const converted = convertDeployCli(source.files, source.format, parseKeywords(options.keyword));
     if (converted.problems.length > 0) throw new InputError(converted.problems);
-    if (converted.warnings.length > 0) io.err(renderProblems(converted.warnings, 'warning'));
+    if (converted.warnings.length > 0) io.err(renderProblems(converted.warnings));
     files = layoutFiles(converted.grants, (audience) =>
       audience === MANAGEMENT_API_ALIAS ? { slug: 'auth0-management-api', title: 'Auth0 Management API' } : { slug: slug(audience), title: audience },
     );
@@ -52,7 +53,7 @@ export async function exportCommand(options: ExportOptions, env: Env, io: Io, re
       ownClientId: session.client.tokens.clientId,
       pipelineClients: options.pipelineClient,
     });
-    if (exported.warnings.length > 0) io.err(renderProblems(exported.warnings, 'warning'));
+    if (exported.warnings.length > 0) io.err(renderProblems(exported.warnings));
     files = exported.files;
     settings = exported.settings;
     summary = `Exported ${exported.grants} grants of ${session.environment.endpoint.host}`;
@@ -71,7 +72,7 @@ async function writeExport(
   options: RenderOptions & { force: boolean; allowOutside?: boolean },
 ): Promise<void> {
   const render = { keepPlaceholders: options.keepPlaceholders ?? false };
-  await mkdir(dir, { recursive: true });
+  await onUserFile('create the directory', dir, () => mkdir(dir, { recursive: true }));
   // A symbolic link in the directory must not make export read or overwrite a file elsewhere.
   const fence = await repositoryFence(dir, options);
   const schema = (name: string): string => path.relative(dir, path.join(SCHEMA_DIR, name)).split(path.sep).join('/');
@@ -81,7 +82,7 @@ async function writeExport(
   ]);
   if (files.length === 0) wanted.set('grants.yaml', renderGrantFile({ name: 'grants.yaml', audience: '', title: 'No grants yet', grants: [] }, schema('grants.schema.json')));
   // Files a previous export wrote may be replaced or removed; anything else is the user's.
-  const existing = (await readdir(dir, { recursive: true })).filter((f) => /\.ya?ml$/i.test(f));
+  const existing = (await onUserFile('read', dir, () => readdir(dir, { recursive: true }))).filter((f) => /\.ya?ml$/i.test(f));
   const foreign: string[] = [];
   const stale: string[] = [];
   for (const name of existing) {
@@ -99,11 +100,11 @@ async function writeExport(
       },
     ]);
   }
-  for (const name of stale) await rm(path.join(dir, name));
+  for (const name of stale) await onUserFile('remove', path.join(dir, name), () => rm(path.join(dir, name)));
   for (const [name, text] of wanted) {
     const target = path.join(dir, name);
     const current = existing.includes(name) ? await readExisting(target, fence) : undefined;
-    if (current !== text) await writeFile(target, text);
+    if (current !== text) await onUserFile('write', target, () => writeFile(target, text));
   }
 }
 

@@ -9,6 +9,7 @@ import { applyWorkflow, driftWorkflow, nextSteps, planWorkflow, settingsFile, ty
 import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
+import { onUserFile } from '../user-files.js';
 
 export interface InitOptions {
   dir: string;
@@ -34,8 +35,8 @@ export async function initCommand(options: InitOptions, env: Env, io: Io, versio
     throw new InputError(existing.map((file) => ({ message: `${file} already exists`, hint: 'Nothing was written. Pass --force to overwrite it.' })));
   }
   for (const [file, text] of files) {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, text);
+    await onUserFile('create the directory', path.dirname(file), () => mkdir(path.dirname(file), { recursive: true }));
+    await onUserFile('write', file, () => writeFile(file, text));
     io.out(`${existing.includes(file) ? 'Overwrote' : 'Wrote'} ${file}\n`);
   }
   const credentials = Boolean(env.AUTH0_DOMAIN && ((env.AUTH0_CLIENT_ID && env.AUTH0_CLIENT_SECRET) || env.AUTH0_ACCESS_TOKEN));

@@ -9,10 +9,11 @@ import { renderJson } from '../../render/json.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import { renderText } from '../../render/text.js';
 import { useColor, type Env } from '../environment.js';
-import { EXIT_CHANGES, EXIT_OK, EXIT_REFUSED } from '../exit.js';
+import { EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, strictExitCode } from '../exit.js';
 import { planBudget } from '../budget.js';
 import type { Io } from '../io.js';
 import { publishPlan, publishProblems } from '../publish.js';
+import { onUserFile } from '../user-files.js';
 import { openSession, planDirectory, type CommonOptions } from '../session.js';
 import { refuseWriteCredentials } from '../write-credentials.js';
 
@@ -28,6 +29,8 @@ export interface PlanOptions extends CommonOptions {
   allowWriteCredentials?: boolean;
   /** The deletion budget to plan against (as apply --max-deletes would). */
   maxDeletes?: number;
+  /** Exit 1 when the least-privilege checks warn. */
+  strict?: boolean;
 }
 
 /** Values are redacted before rendering: an escaped value (markdown) could hide a secret from io's redactor. */
@@ -53,12 +56,12 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
   await publishPlan(planned.plan, options, env, io, redactor);
   if (options.out) {
     const saved = toSavedPlan(planned.plan, { host: session.environment.endpoint.host });
-    await writeFile(options.out, savedPlanText(saved, options.out, io)).catch((error: unknown) => {
-      throw new InputError([{ message: `cannot write the plan to ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, hint: 'Check that the directory exists and is writable.' }], { cause: error });
-    });
+    const out = options.out;
+    await onUserFile('write the plan to', out, () => writeFile(out, savedPlanText(saved, out, io)));
     if (!options.quiet) io.err(`Saved the plan to ${options.out}; apply exactly it with \`grantsync apply --plan ${options.out}\`.\n`);
   }
-  return options.detailedExitcode ? detailedExitCode(planned.plan) : EXIT_OK;
+  const strict = options.strict ? strictExitCode(planned.plan.lint, io) : undefined;
+  return strict ?? (options.detailedExitcode ? detailedExitCode(planned.plan) : EXIT_OK);
 }
 
 /** --detailed-exitcode: 3 when apply would refuse the plan, 2 when it has changes, 0 when none. */

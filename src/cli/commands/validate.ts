@@ -4,16 +4,19 @@ import { offlineDuplicates } from '../../config/duplicates.js';
 import { loadDirectory } from '../../engine.js';
 import { InputError } from '../../errors.js';
 import type { Env } from '../environment.js';
-import { EXIT_OK } from '../exit.js';
+import { EXIT_OK, strictExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { openSession, planDirectory, type CommonOptions } from '../session.js';
 import { refuseWriteCredentials } from '../write-credentials.js';
+import { lintText } from '../../render/lint.js';
 import { tenantTitle } from '../../render/words.js';
 
 export interface ValidateOptions extends CommonOptions {
   offline: boolean;
   /** Run in a pull-request job even with create:/update:/delete: scopes. */
   allowWriteCredentials?: boolean;
+  /** Online: exit 1 when the least-privilege checks warn. */
+  strict?: boolean;
 }
 
 /** Says which mode validate runs in, and why, before anything is read: online needs credentials too. */
@@ -29,6 +32,8 @@ export async function validateCommand(options: ValidateOptions, env: Env, io: Io
   const session = openSession(env, io, redactor, options);
   if (!options.quiet) io.err(`Validating ${options.dir} online, against ${session.environment.endpoint.host} (AUTH0_DOMAIN is set; --offline checks the files only).\n`);
   const planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true));
+  // The least-privilege checks need the tenant, so only online validation has them.
+  io.err(lintText(planned.plan.lint).join('\n'));
   io.out(`${options.dir}: ${planned.state.grants.length} grants are valid against ${tenantTitle(planned.plan)}.\n`);
-  return EXIT_OK;
+  return (options.strict ? strictExitCode(planned.plan.lint, io) : undefined) ?? EXIT_OK;
 }

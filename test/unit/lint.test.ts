@@ -1,0 +1,115 @@
+// The least-privilege checks, in process: each rule, its severity and its YAML line.
+import { describe, expect, it } from 'vitest';
+import { lintGrants, type LintInput } from '../../src/lint/least-privilege.js';
+import type { Change, ClientSummary, DesiredGrant, LiveGrant, ResourceServerSummary } from '../../src/model/types.js';
+
+const PAY = 'https://api/payments';
+const MAPI = 'https://t/api/v2/';
+const clients: ClientSummary[] = [
+  { client_id: 'm2m', name: 'billing-worker', app_type: 'non_interactive', grant_types: ['client_credentials'] },
+  { client_id: 'spa', name: 'web-shop', app_type: 'spa', grant_types: ['authorization_code', 'implicit', 'refresh_token'] },
+  { client_id: 'web', name: 'portal', app_type: 'regular_web', grant_types: ['authorization_code', 'client_credentials'] },
+  { client_id: 'old', name: 'legacy' },
+];
+const payments: ResourceServerSummary = { identifier: PAY, scopes: ['read:invoices', 'write:refunds', 'read:refunds'] };
+const mapi: ResourceServerSummary = { identifier: MAPI, is_system: true, scopes: ['read:clients', 'read:logs'] };
+
+let line = 0;
+const grant = (over: Partial<DesiredGrant>): DesiredGrant => ({
+  client_id: 'm2m',
+  audience: PAY,
+  subject_type: 'client',
+  state: { scope: ['read:invoices', 'write:refunds', 'read:refunds'] },
+  source: { file: 'grants/payments.yaml', line: (line += 4), column: 5 },
+  ...over,
+});
+
+/** The desired grants are live already (unchanged) unless a change says otherwise, as in a real plan. */
+function lint(desired: DesiredGrant[], over: Partial<LintInput> = {}) {
+  const asLive = (g: DesiredGrant, i: number): LiveGrant => ({ id: `d${i}`, client_id: g.client_id, audience: g.audience, subject_type: g.subject_type, scope: g.state.scope, ...(g.state.allow_all_scopes ? { allow_all_scopes: true } : {}) });
+  const live = [...desired.map(asLive), ...(over.live ?? [])];
+  return lintGrants({ desired, changes: [], clients, resourceServers: [payments, mapi], ownership: { manage: 'all' }, ...over, live });
+}
+
+describe('least-privilege checks', () => {
+  it('finds nothing in grants that are used as they should be', () => {
+    expect(lint([grant({})])).toEqual([]);
+  });
+
+  it('warns, at the grant\'s line, about a machine-to-machine grant to a client without client_credentials', () => {
+    const spa = grant({ client_id: 'spa', client_name: 'web-shop' });
+    expect(lint([spa])).toEqual([
+      {
+        severity: 'warning',
+        rule: 'client-cannot-use-grant',
+        location: spa.source,
+        message: '`web-shop` cannot use this grant on `https://api/payments`: its grant types (`authorization_code`, `implicit`, `refresh_token`) lack `client_credentials`',
+        hint: expect.stringContaining('Client Credentials'),
+      },
+    ]);
+  });
+
+  it('warns about a machine-to-machine grant to an application that is not machine-to-machine, even with client_credentials', () => {
+    const [finding] = lint([grant({ client_id: 'web', client_name: 'portal' })]);
+    expect(finding).toMatchObject({ severity: 'warning', rule: 'client-cannot-use-grant' });
+    expect(finding!.message).toBe('`portal` is a `regular_web` application, not a machine-to-machine one, but this grant gives it machine-to-machine access to `https://api/payments`');
+  });
+
+  it('does not guess when Auth0 did not return the fields', () => {
+    expect(lint([grant({ client_id: 'old' })])).toEqual([]);
+  });
+
+  it('checks a user grant for a user flow, not for client_credentials', () => {
+    expect(lint([grant({ client_id: 'spa', subject_type: 'user' })])).toEqual([]);
+    const [finding] = lint([grant({ client_id: 'm2m', client_name: 'billing-worker', subject_type: 'user' })]);
+    expect(finding!.message).toBe('`billing-worker` cannot use this user grant on `https://api/payments`: its grant types (`client_credentials`) include no user flow');
+  });
+
+  it('warns about a grant on an API whose access policy for its subject type ignores grants', () => {
+    const allowAll = { ...payments, subject_type_authorization: { client: { policy: 'require_client_grant' }, user: { policy: 'allow_all' } } };
+    const resourceServers = [allowAll, mapi];
+    expect(lint([grant({})], { resourceServers })).toEqual([]);
+    const [user] = lint([grant({ client_id: 'spa', subject_type: 'user' })], { resourceServers });
+    expect(user).toMatchObject({ severity: 'warning', rule: 'api-policy-ignores-grant' });
+    expect(user!.message).toBe('`https://api/payments` has the user access policy `allow_all`: every application may get tokens for it without a grant, so this grant neither gives nor limits access');
+    const denied = [{ ...payments, subject_type_authorization: { client: { policy: 'deny_all' } } }, mapi];
+    expect(lint([grant({})], { resourceServers: denied })[0]!.message).toBe(
+      '`https://api/payments` has the client access policy `deny_all`: no application may get tokens for it, so this grant cannot be used',
+    );
+  });
+
+  it('warns about a grant left with an empty scope list, and says when this plan emptied it', () => {
+    const empty = grant({ client_name: 'billing-worker', state: { scope: [] } });
+    const everyScopeHeld: LiveGrant[] = [{ id: 'g', client_id: 'web', audience: PAY, allow_all_scopes: true }];
+    expect(lint([empty], { live: everyScopeHeld })).toEqual([
+      expect.objectContaining({ severity: 'warning', rule: 'empty-scope-grant', location: empty.source, message: '`billing-worker` holds a grant on `https://api/payments` with an empty scope list: it can still get access tokens for the API' }),
+    ]);
+    const emptied: Change = { action: 'update', client_id: 'm2m', audience: PAY, subject_type: 'client', before: { scope: ['read:invoices'] }, after: { scope: [] }, flags: [] };
+    expect(lint([empty], { live: everyScopeHeld, changes: [emptied] })[0]!.message).toBe(
+      'this plan removes the last scopes of `billing-worker` on `https://api/payments`, but the grant stays: it can still get access tokens for the API',
+    );
+    expect(lint([grant({ subject_type: 'user', client_id: 'spa', state: { scope: [], authorization_details_types: ['payment'] } })], { live: everyScopeHeld })).toEqual([]);
+  });
+
+  it('notes (info) the scopes of a managed custom API that no grant holds after the apply, at its first grant', () => {
+    const first = grant({ state: { scope: ['read:invoices'] }, source: { file: 'grants/a.yaml', line: 2, column: 5 } });
+    const second = grant({ client_id: 'web', state: { scope: ['read:invoices'] }, source: { file: 'grants/b.yaml', line: 9, column: 5 } });
+    const removed: Change = { action: 'delete', client_id: 'old', audience: PAY, subject_type: 'client', before: { scope: ['read:refunds'] }, after: null, flags: [] };
+    const live: LiveGrant[] = [
+      { id: 'g1', client_id: 'old', audience: PAY, scope: ['read:refunds'] },
+      { id: 'g2', client_id: 'x', audience: PAY, scope: ['write:refunds'], subject_type: 'user' },
+    ];
+    const findings = lint([second, first], { live, changes: [removed] }).filter((p) => p.rule === 'unheld-scopes');
+    expect(findings).toEqual([
+      { severity: 'info', rule: 'unheld-scopes', location: first.source, message: 'no grant holds scope `read:refunds` of `https://api/payments`', hint: expect.any(String) },
+    ]);
+    // The Management API, APIs outside `manage` and APIs that the YAML does not grant on are not checked.
+    expect(lint([grant({ audience: MAPI, state: { scope: ['read:clients'] } })])).toEqual([]);
+    expect(lint([first], { ownership: { manage: { audiences: ['https://other'] } } })).toEqual([]);
+    // A grant with allow_all_scopes holds every scope.
+    expect(lint([grant({ state: { scope: [], allow_all_scopes: true } })])).toEqual([]);
+    // Warnings come first, then notes, each by file and line.
+    const spa = grant({ client_id: 'spa', state: { scope: ['read:invoices'] }, source: { file: 'grants/z.yaml', line: 1, column: 5 } });
+    expect(lint([first, spa]).map((p) => [p.severity, p.location?.file])).toEqual([['warning', 'grants/z.yaml'], ['info', 'grants/a.yaml']]);
+  });
+});
