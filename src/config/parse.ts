@@ -86,7 +86,6 @@ export function* parseYamlFileSteps(source: SourceFile): Generator<void, ParseRe
     return at(line, col);
   };
   const parsed = yield* parseBounded(text, lineCounter);
-  yield;
   if ('tooDeep' in parsed) {
     return fail({
       location: position(parsed.tooDeep),
@@ -163,6 +162,7 @@ function* parseBounded(text: string, lineCounter: LineCounter): Generator<void, 
       break;
     }
   }
+  yield;
   return { doc: doc! };
 }
 
