@@ -35,6 +35,8 @@ export interface ClientOptions {
   dnsLookup?: Options['dnsLookup'];
   /** True once retrying cannot help (apply's circuit breaker is open): network errors and 5xx then fail at once. */
   stopRetrying?: () => boolean;
+  /** Cancels every request, in flight or not yet sent (a plan whose files turned out bad). Waits use `clock`. */
+  signal?: AbortSignal;
 }
 
 export class ManagementClient implements ManagementApi {
@@ -59,6 +61,7 @@ export class ManagementClient implements ManagementApi {
         dnsLookup: options.dnsLookup,
         onRequest: options.onRequest,
         stopRetrying: options.stopRetrying,
+        signal: options.signal,
       },
       (send) => tokenSource(options.credentials, { endpoint: options.endpoint, redactor: options.redactor, clock, send }),
     );

@@ -42,6 +42,8 @@ export interface RequestsOptions {
   onRequest?: (event: RequestEvent) => void;
   /** True once retrying cannot help (apply's circuit breaker is open): network errors and 5xx then fail at once. */
   stopRetrying?: () => boolean;
+  /** Cancels every request, in flight or not yet sent (a plan whose files turned out bad). Waits use `clock`. */
+  signal?: AbortSignal;
 }
 
 /** What one attempt came to, with what the retry policy needs to know about it. */
@@ -119,6 +121,7 @@ export class Requests {
   /** One attempt: a token, a rate-limiter slot, the request, and its report to onRequest. */
   private async attempt(call: Call, limiter: RateLimiter | undefined, attempt: number, spent: RetriesSpent): Promise<Attempt> {
     const { clock, onRequest } = this.options;
+    this.options.signal?.throwIfAborted();
     const token = call.tokenRequest ? undefined : await this.tokens.get();
     // Built before the request, not inside its try: a body that cannot be built is not a network error.
     const json: unknown = typeof call.json === 'function' ? await (call.json as () => Promise<unknown>)() : call.json;
@@ -132,9 +135,11 @@ export class Requests {
         searchParams: call.searchParams,
         json,
         headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+        signal: this.options.signal,
       });
     } catch (error) {
       limiter?.settle();
+      this.options.signal?.throwIfAborted();
       onRequest?.({ ...event, status: error instanceof RequestError ? error.code : 'ERROR', ms: clock.now() - started });
       return { token, error, problem: this.explain(call, error, spent) };
     }
