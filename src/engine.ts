@@ -20,6 +20,7 @@ import { buildPlan } from './plan/plan.js';
 import { reviewAccess } from './review/access.js';
 import { lintGrants } from './lint/least-privilege.js';
 import { tenantNameOf } from './model/tenant.js';
+import { applyExpiry, expiryWarnings, labelExpired, utcDay } from './resolve/expiry.js';
 import { resolveDesiredState } from './resolve/resolve.js';
 
 /**
@@ -64,13 +65,18 @@ export interface PlanResult {
  * The plan, with what apply will refuse (`plan.refusals`) under `opts.budget` (default: max_deletes of
  * the settings), so that the plan tells the truth about the apply.
  */
-export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts: { tenantName: string; ownClientId?: string; budget?: Budget }): PlanResult {
-  const resolution = resolveDesiredState({ settings: state.settings, declared: state.grants, tenant, ownClientId: opts.ownClientId });
+/**
+ * `opts.today` (YYYY-MM-DD, UTC) decides which `expires:` entries have passed; the CLI passes it in,
+ * and a library caller that leaves it out gets the system clock's day.
+ */
+export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts: { tenantName: string; ownClientId?: string; budget?: Budget; today?: string }): PlanResult {
+  const expiry = applyExpiry(state.grants, opts.today ?? utcDay(new Date()));
+  const resolution = resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
   const clientNames = new Map(tenant.clients.map((c) => [c.client_id, c.name]));
   const organizationNames = new Map((tenant.organizations ?? []).map((o) => [o.id, o.name]));
-  const built = buildPlan({
+  const planned = buildPlan({
     tenant: opts.tenantName,
     tenantName: tenantNameOf(tenant),
     diff,
@@ -78,6 +84,7 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     systemAudiences: systemAudiences(tenant),
     organizationNames,
   });
+  const built = { ...planned, changes: labelExpired(planned.changes, expiry.expired, tenant) };
   const budget = opts.budget ?? { maxDeletes: state.settings.maxDeletes, source: 'settings' };
   const refusals = applyRefusals(built.changes, {
     budget,
@@ -101,8 +108,8 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     resourceServers: tenant.resourceServers,
     ownership: resolution.ownership,
   });
-  const plan: Plan = { ...built, budget, refusals, review, lint, varsFromEnvironment: [...(state.settings.varsFromEnvironment ?? [])] };
-  const warnings = [...resolution.warnings, ...unknownFieldWarnings(tenant.grants)];
+  const plan: Plan = { ...built, budget, refusals, review, lint, varsFromEnvironment: [...(state.settings.varsFromEnvironment ?? [])], expiring: expiry.expiring };
+  const warnings = [...resolution.warnings, ...unknownFieldWarnings(tenant.grants), ...expiryWarnings(expiry)];
   return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings };
 }
 

@@ -42,7 +42,7 @@ export interface ManagementApi {
   /** What reads have cost so far, to choose how to re-read after an apply. */
   readProfile(): ReadProfile;
 
-  // Organizations (auth0-api.md §13): their client-grant endpoints have their own, smaller rate limits.
+  // Organizations: their client-grant endpoints have their own, smaller rate limits.
   listOrganizations(): Promise<OrganizationSummary[]>;
   /** Ids of the grants associated with one organization. */
   listOrganizationGrants(organizationId: string): Promise<string[]>;

@@ -1,4 +1,4 @@
-// Private Key JWT (auth0-api.md §14): the application's private key, checked once at start-up, and
+// Private Key JWT: the application's private key, checked once at start-up, and
 // the short-lived client assertion signed with it for each token request.
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
@@ -88,7 +88,7 @@ export async function clientAssertion(clientId: string, signingKey: SigningKey, 
     .sign(signingKey.key);
 }
 
-/** The `aud` of an assertion for a tenant reached at `baseUrl`: its origin with a trailing slash (§14). */
+/** The `aud` of an assertion for a tenant reached at `baseUrl`: its origin with a trailing slash. */
 export function assertionAudience(baseUrl: string): string {
   return `${new URL(baseUrl).origin}/`;
 }

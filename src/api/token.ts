@@ -2,6 +2,8 @@
 export interface TokenSource {
   /** A valid token, fetched when there is none. */
   get(): Promise<string>;
+  /** Whether a new token can be had after one is refused (not for a token given as is). */
+  readonly renewable: boolean;
   /** Forget a token the API refused; returns false when a new one cannot be had. */
   invalidate(token: string): boolean;
   /** True when a newer token has already replaced this one (another request renewed it). */
@@ -16,6 +18,7 @@ export interface TokenSource {
 }
 
 export class StaticToken implements TokenSource {
+  readonly renewable = false;
   readonly clientId: string | undefined;
   readonly scopes: readonly string[] | undefined;
   constructor(private readonly token: string) {
@@ -42,6 +45,7 @@ export interface FetchedToken {
 
 /** Client-credentials tokens, cached until shortly before they expire; one fetch at a time. */
 export class ClientCredentialsToken implements TokenSource {
+  readonly renewable = true;
   private current: { token: string; expiresAt: number; scopes: readonly string[] | undefined } | undefined;
   private pending: Promise<string> | undefined;
 

@@ -4,23 +4,10 @@ import type { CreateGrantBody, ManagementApi, UpdateGrantBody } from '../api/por
 import { grantKeyString, liveKey, normalizeState, organizationDelta, statesEqual, unknownField } from '../model/grant.js';
 import { ApiError } from '../errors.js';
 import type { Breaker } from './breaker.js';
+import type { Outcome } from '../model/outcome.js';
 import type { Change, GrantKey, GrantState, LiveGrant } from '../model/types.js';
 
-/**
- * What one change did. `adopted`: a create met the grant already there, as wanted (a 409, or a create
- * whose reply was lost had landed); `patched`: it was there and was patched to the wanted state.
- */
-export type OutcomeKind = 'created' | 'updated' | 'deleted' | 'adopted' | 'patched' | 'failed' | 'skipped';
-
-export type Outcome =
-  | { change: Change; kind: Exclude<OutcomeKind, 'failed'>; /** Why, when it is not the plain case. */ note?: string }
-  | { change: Change; kind: 'failed'; error: Error };
-
-/** The summary's three-way view: applied (in any way), failed, or not started. */
-export function outcomeStatus(outcome: Outcome): 'applied' | 'adopted' | 'failed' | 'skipped' {
-  if (outcome.kind === 'failed' || outcome.kind === 'skipped' || outcome.kind === 'adopted') return outcome.kind;
-  return 'applied';
-}
+export { outcomeStatus, type Outcome, type OutcomeKind } from '../model/outcome.js';
 
 export interface ApplyOptions {
   /** Live managed grants the plan was computed from: where update and delete find their ids. */

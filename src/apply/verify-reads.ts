@@ -34,13 +34,31 @@ export function chooseVerifyReads(input: {
     if (change.action === 'create') bump(change.audience, 1);
     if (change.action === 'delete') bump(change.audience, -1);
   }
+  const audiences = [...new Set([...input.desired, ...input.managed, ...input.changes].map((g) => g.audience))].sort();
+  return chooseListing({ perAudience, audiences, profile: input.profile, morePages: 'when-clearly-faster' });
+}
+
+/**
+ * One listing of every grant, or one listing per audience side by side, from the grants each
+ * audience holds (known, or estimated). `morePages`: `never` takes the per-audience listings only
+ * when they cost no more requests than the one listing (a plan, before anything is known of the
+ * rate); `when-clearly-faster` also when the saving is worth the extra requests at the known rate.
+ */
+export function chooseListing(input: {
+  /** Grants per audience; every grant of the tenant counts toward the one listing. */
+  perAudience: ReadonlyMap<string, number>;
+  /** The audiences the per-audience listings would cover. */
+  audiences: readonly string[];
+  profile: ReadProfile;
+  morePages: 'never' | 'when-clearly-faster';
+}): VerifyReads {
+  const { perAudience, audiences } = input;
   const { latencyMs, requestsPerSecond: rate, readConcurrency, pageSize } = input.profile;
   // Checkpoint pages: a page without `next` ends the listing, so an empty list is one page.
   const pagesFor = (n: number): number => Math.max(1, Math.ceil(Math.max(0, n) / pageSize));
   const total = [...perAudience.values()].reduce((sum, n) => sum + Math.max(0, n), 0);
   const allPages = pagesFor(total);
 
-  const audiences = [...new Set([...input.desired, ...input.managed, ...input.changes].map((g) => g.audience))].sort();
   const audiencePages = audiences.map((a) => pagesFor(perAudience.get(a) ?? 0));
   const pages = audiencePages.reduce((sum, n) => sum + n, 0);
   const longest = Math.max(0, ...audiencePages);
@@ -49,10 +67,16 @@ export function chooseVerifyReads(input: {
   const msPerToken = rate === undefined ? 0 : 1000 / rate;
   const sequentialMs = allPages * Math.max(latencyMs, msPerToken);
   const all: VerifyReads = { by: 'all', pages: allPages, estimateMs: sequentialMs };
-  // Without a known rate the cost of extra requests cannot be weighed: stay with the one listing.
-  if (rate === undefined || audiences.length === 0) return all;
+  if (audiences.length === 0) return all;
   const parallelMs = Math.max(longest * Math.max(latencyMs, msPerToken), pages * msPerToken, Math.ceil(pages / Math.max(1, readConcurrency)) * latencyMs);
-  const byAudience: VerifyReads = { by: 'audience', audiences, pages, estimateMs: parallelMs };
+  const byAudience: VerifyReads = { by: 'audience', audiences: [...audiences], pages, estimateMs: parallelMs };
+  if (input.morePages === 'never') {
+    // As many requests at most, so the rate does not matter: fewer pages, or a shorter chain of round trips.
+    if (pages < allPages) return byAudience;
+    return pages === allPages && longest < allPages ? byAudience : all;
+  }
+  // Without a known rate the cost of extra requests cannot be weighed: stay with the one listing.
+  if (rate === undefined) return all;
   // Fewer pages is never slower (the longest chain and the rate both shrink). At equal pages, the
   // one listing also sees grants a concurrent writer added under other audiences: prefer it on a tie.
   if (pages < allPages) return byAudience;

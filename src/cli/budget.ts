@@ -3,7 +3,7 @@
 // then the plan job shows and records that budget in its comment, and the apply on merge uses it only
 // when the approved comment records it and the merged pull request still carries the label. Nothing
 // unreviewed can raise it: the label is on the pull request reviewers approve, the comment says so.
-import { readFile } from 'node:fs/promises';
+import { readEvent } from '../github/event.js';
 import type { Budget } from '../model/types.js';
 import { budgetFromLabels, MAX_DELETES_LABEL } from '../plan/refusals.js';
 import { visible } from '../util/escape.js';
@@ -47,17 +47,4 @@ export function applyBudget(maxDeletes: number | undefined, reviewed: ReviewedPl
       : `warning: the plan comment records a budget of ${reviewed.budget} from a label pull request #${pull.number} no longer carries as it was; using max_deletes.\n`,
   );
   return undefined;
-}
-
-interface PullRequestEvent {
-  pull_request?: { number?: unknown; labels?: unknown[] };
-}
-
-async function readEvent(file: string): Promise<PullRequestEvent> {
-  try {
-    const value: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return value !== null && typeof value === 'object' ? (value as PullRequestEvent) : {};
-  } catch {
-    return {};
-  }
 }

@@ -1,5 +1,6 @@
 // The environment, read once into typed values here and nowhere else: credentials, the endpoint,
-// and the retry tuning. Commands receive these values, never process.env.
+// and the request tuning (GRANTSYNC_RETRY_*, GRANTSYNC_TIMEOUT_MS). Commands receive these values,
+// never process.env.
 import type { ClientOptions } from '../api/http.js';
 import { parseDomain, type Endpoint } from '../api/domain.js';
 import { parseSigningAlgorithm } from '../api/signing-key.js';
@@ -9,11 +10,19 @@ import { readSigningKeyFile } from './signing-key-file.js';
 export interface Environment {
   endpoint: Endpoint;
   credentials: ClientOptions['credentials'];
+  /** The backoff the environment tunes (the fault suites use short delays). */
+  retry: { baseDelayMs?: number; maxDelayMs?: number };
+  /** How long one request may wait for its answer; undefined for the client's default. */
+  timeoutMs: number | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
 
 export function readEnvironment(env: Env, cwd: string = process.cwd()): Environment {
+  return { ...readCredentials(env, cwd), retry: retryTuning(env), timeoutMs: timeoutMs(env) };
+}
+
+function readCredentials(env: Env, cwd: string): Pick<Environment, 'endpoint' | 'credentials'> {
   const endpoint = parseDomain(env.AUTH0_DOMAIN);
   const token = env.AUTH0_ACCESS_TOKEN?.trim();
   const clientId = env.AUTH0_CLIENT_ID?.trim();
@@ -54,7 +63,7 @@ export function useColor(env: Env, isTTY: boolean): boolean {
 }
 
 /** GRANTSYNC_RETRY_BASE_MS / GRANTSYNC_RETRY_MAX_MS: backoff tuning (the fault suites use short delays). */
-export function retryTuning(env: Env): { baseDelayMs?: number; maxDelayMs?: number } {
+function retryTuning(env: Env): Environment['retry'] {
   const ms = (name: string): number | undefined => {
     const value = Number(env[name]);
     return env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
@@ -62,4 +71,10 @@ export function retryTuning(env: Env): { baseDelayMs?: number; maxDelayMs?: numb
   const base = ms('GRANTSYNC_RETRY_BASE_MS');
   const max = ms('GRANTSYNC_RETRY_MAX_MS');
   return { ...(base !== undefined ? { baseDelayMs: base } : {}), ...(max !== undefined ? { maxDelayMs: max } : {}) };
+}
+
+/** GRANTSYNC_TIMEOUT_MS: how long one request may wait for its answer (default 30000). */
+function timeoutMs(env: Env): number | undefined {
+  const value = Number(env.GRANTSYNC_TIMEOUT_MS);
+  return env.GRANTSYNC_TIMEOUT_MS !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
 }

@@ -1,4 +1,4 @@
-// The one place that turns errors into messages and exit codes (design §4: 0 ok, 1 failure, 2 changes,
+// The one place that turns errors into messages and exit codes (0 ok, 1 failure, 2 changes,
 // 3 plan --detailed-exitcode of a plan that apply would refuse).
 // Messages quote tenant and API text: control characters are shown visibly (io keeps lines that
 // could be workflow commands from being read as one).

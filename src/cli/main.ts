@@ -7,6 +7,7 @@ import { NO_PROMPT, type Prompt } from './confirm.js';
 import type { Env } from './environment.js';
 import { EXIT_FAILURE, reportError } from './exit.js';
 import { redactingIo, type RawStreams } from './io.js';
+import { utcDay } from '../resolve/expiry.js';
 
 export interface Process {
   argv: string[];
@@ -17,6 +18,8 @@ export interface Process {
   version: string;
   /** Where apply reads its confirmation; without one, there is no terminal and nothing to read. */
   prompt?: Prompt;
+  /** The clock `expires:` days are compared with (default: the system's); tests pass a fixed one. */
+  now?: () => Date;
 }
 
 const FORMATS: Format[] = ['text', 'markdown', 'json'];
@@ -41,6 +44,8 @@ export async function main(proc: Process): Promise<number> {
   redactor.add(proc.env.AUTH0_ACCESS_TOKEN);
   const io = redactingIo(proc.streams, redactor);
   const run: RunState = { exitCode: 0, verbose: false };
+  // The one read of the clock for `expires:` days: the core is handed the day, never the clock.
+  const today = utcDay(proc.now?.() ?? new Date());
 
   const program = new Command('grantsync')
     .description('Keep an Auth0 tenant\'s client grants equal to YAML files in git.')
@@ -50,8 +55,8 @@ export async function main(proc: Process): Promise<number> {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .addHelpText('after', HELP_AFTER);
 
-  registerReadCommands(program, { proc, io, redactor, run });
-  registerWriteCommands(program, { proc, io, redactor, run });
+  registerReadCommands(program, { proc, io, redactor, run, today });
+  registerWriteCommands(program, { proc, io, redactor, run, today });
 
   try {
     await program.parseAsync(proc.argv, { from: 'user' });
@@ -78,10 +83,12 @@ interface CommandContext {
   io: ReturnType<typeof redactingIo>;
   redactor: Redactor;
   run: RunState;
+  /** Today, YYYY-MM-DD (UTC), for `expires:` entries. */
+  today: string;
 }
 
 /** The read-only commands; each action imports its command lazily and records its exit code in `run`. */
-function registerReadCommands(program: Command, { proc, io, redactor, run }: CommandContext): void {
+function registerReadCommands(program: Command, { proc, io, redactor, run, today }: CommandContext): void {
 
   common(program.command('validate').description('check the grant files (and, when AUTH0_DOMAIN is set, names, APIs and scopes against the tenant)'))
     .option('--offline', 'check the files only, even when credentials are set', false)
@@ -89,7 +96,7 @@ function registerReadCommands(program: Command, { proc, io, redactor, run }: Com
     .option('--allow-write-credentials', 'run in a pull-request job (GITHUB_EVENT_NAME=pull_request*) even with create:/update:/delete: scopes', false)
     .action(async (opts) => {
       run.verbose = opts.verbose;
-      run.exitCode = await (await import('./commands/validate.js')).validateCommand(opts, proc.env, io, redactor);
+      run.exitCode = await (await import('./commands/validate.js')).validateCommand({ ...opts, today }, proc.env, io, redactor);
     });
 
   common(program.command('access').description('who can call which API with which scopes once the YAML is applied (read-only, for audits)'))
@@ -98,7 +105,7 @@ function registerReadCommands(program: Command, { proc, io, redactor, run }: Com
     .option('--api <identifier>', 'only this API')
     .action(async (opts) => {
       run.verbose = opts.verbose;
-      run.exitCode = await (await import('./commands/access.js')).accessCommand(opts, proc.env, io, redactor);
+      run.exitCode = await (await import('./commands/access.js')).accessCommand({ ...opts, today }, proc.env, io, redactor);
     });
 
   common(program.command('plan').description('show what apply would change (read-only)'))
@@ -113,12 +120,12 @@ function registerReadCommands(program: Command, { proc, io, redactor, run }: Com
     .action(async (opts) => {
       run.verbose = opts.verbose;
       run.format = opts.format;
-      run.exitCode = await (await import('./commands/plan.js')).planCommand(opts, proc.env, io, redactor);
+      run.exitCode = await (await import('./commands/plan.js')).planCommand({ ...opts, today }, proc.env, io, redactor);
     });
 }
 
 /** The commands that write: to the tenant (apply), to files (init, export), or serve (emulator). */
-function registerWriteCommands(program: Command, { proc, io, redactor, run }: CommandContext): void {
+function registerWriteCommands(program: Command, { proc, io, redactor, run, today }: CommandContext): void {
   common(program.command('apply').description('make the tenant match the YAML, then verify it does'))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--plan <file>', 'apply only if the plan computed now equals this saved one (from plan --out); else refuse')
@@ -137,14 +144,14 @@ function registerWriteCommands(program: Command, { proc, io, redactor, run }: Co
         io.err('\nInterrupted: finishing the requests in flight, starting no new ones…\n');
         controller.abort();
       });
-      run.exitCode = await (await import('./commands/apply.js')).applyCommand(opts, proc.env, io, redactor, controller.signal, proc.prompt ?? NO_PROMPT);
+      run.exitCode = await (await import('./commands/apply.js')).applyCommand({ ...opts, today }, proc.env, io, redactor, controller.signal, proc.prompt ?? NO_PROMPT);
     });
 
   program
     .command('init')
-    .description('start using grantsync in this repository: <dir>/grantsync.yaml and, with --github, the plan, apply and drift workflows')
+    .description('start using grantsync in this repository: <dir>/grantsync.yaml and, with --github, the plan, apply, drift and expire workflows')
     .option('--dir <path>', 'the grants directory, inside the repository', 'grants')
-    .option('--github', 'also write .github/workflows/grants-{plan,apply,drift}.yml, calling the grantsync action at this version', false)
+    .option('--github', 'also write .github/workflows/grants-{plan,apply,drift,expire}.yml, calling the grantsync action at this version', false)
     .option('--force', 'overwrite files that already exist', false)
     .action(async (opts) => {
       run.exitCode = await (await import('./commands/init.js')).initCommand(opts, proc.env, io, proc.version);
@@ -158,6 +165,19 @@ function registerWriteCommands(program: Command, { proc, io, redactor, run }: Co
     .action(async (opts) => {
       run.verbose = opts.verbose;
       run.exitCode = await (await import('./commands/export.js')).exportCommand(opts, proc.env, io, redactor);
+    });
+
+  program
+    .command('expire')
+    .description('list the grant and scope entries whose `expires` day has come (offline); --write deletes them, --open-pr keeps one pull request that does')
+    .option('--dir <path>', 'the grants directory', 'grants')
+    .option('--write', 'delete the expired entries from the files here', false)
+    .option('--open-pr', 'open (or update) one pull request that deletes them; nothing when nothing expired (GITHUB_TOKEN, GITHUB_REPOSITORY)', false)
+    .option('--base <branch>', 'the branch the pull request merges into (default: GITHUB_REF_NAME, else main)')
+    .option('-q, --quiet', 'no messages on stderr', false)
+    .option('--allow-outside', 'read grant files and includes that resolve outside the repository', false)
+    .action(async (opts) => {
+      run.exitCode = await (await import('./commands/expire.js')).expireCommand({ ...opts, today }, proc.env, io, redactor);
     });
 
   program

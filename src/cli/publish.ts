@@ -3,9 +3,9 @@
 // rendered (escaping could hide a secret from it) and every text again before it leaves.
 import { parseDomain } from '../api/domain.js';
 import type { Redactor } from '../api/redact.js';
+import { githubFailure } from '../github/api.js';
 import { budgetLine, digestLine } from '../github/approved-plan.js';
 import { commentMarker, githubContext, pullRequestNumber, upsertComment } from '../github/comment.js';
-import { GitHubError } from '../errors.js';
 import type { Plan, Problem } from '../model/types.js';
 import { visible } from '../util/escape.js';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown, renderProblemsMarkdown } from '../render/markdown.js';
@@ -51,12 +51,7 @@ async function comment(marker: string, body: string, options: PublishOptions, en
   redactor.add(context.token);
   const number = await pullRequestNumber(context.eventPath);
   const result = await upsertComment(context, number, redactor.redact(marker), redactor.redact(body)).catch((error: unknown) => {
-    const status = (error as { response?: { statusCode?: number } }).response?.statusCode;
-    throw new GitHubError(
-      redactor.redact(`could not post the plan comment on pull request #${number}: ${(error as Error).message}`) +
-        (status === 403 || status === 401 ? '. The job needs `permissions: pull-requests: write` and GITHUB_TOKEN.' : ''),
-      { cause: error },
-    );
+    throw githubFailure(error, `could not post the plan comment on pull request #${number}`, 'pull-requests: write', (text) => redactor.redact(text));
   });
   if (result.ignored > 0) io.err(`Left alone ${result.ignored} comment(s) with the plan marker that ${visible(result.identity.login)} did not write.\n`);
   if (!options.quiet) io.err(`${result.action === 'created' ? 'Posted' : 'Updated'} the plan comment on pull request #${number}${result.url ? `: ${visible(result.url)}` : ''}.\n`);

@@ -3,11 +3,13 @@ import { ManagementClient } from '../api/http.js';
 import type { Redactor } from '../api/redact.js';
 import type { Breaker } from '../apply/breaker.js';
 import type { DesiredState } from '../config/load.js';
-import { checkTenant, loadDirectory, planFromState, readTenant, type PlanResult } from '../engine.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkTenant, planFromState, type PlanResult } from '../engine.js';
+import { loadWhileReading } from '../engine-reads.js';
 import { describeAssociationReads, readOrganizationAccess } from '../engine-organizations.js';
 import type { Budget, TenantSnapshot } from '../model/types.js';
 import { renderProblems } from '../render/problems.js';
-import { readEnvironment, retryTuning, type Env, type Environment } from './environment.js';
+import { readEnvironment, type Env, type Environment } from './environment.js';
 import type { Io } from './io.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -19,6 +21,8 @@ export interface CommonOptions {
   concurrency?: number;
   /** Read grant files and includes that resolve outside the repository (`--allow-outside`). */
   allowOutside?: boolean;
+  /** Today (YYYY-MM-DD, UTC) for `expires:` entries: main() reads the clock and passes it in. */
+  today?: string;
 }
 
 export interface Session {
@@ -27,22 +31,30 @@ export interface Session {
   progress: Progress;
   allowOutside: boolean;
   verbose: boolean;
+  /** Today (YYYY-MM-DD, UTC); undefined leaves the engine to read the clock. */
+  today?: string;
   /** Set by apply before its first write: it sees every request, and when open the client stops retrying. */
   breaker?: Breaker;
+  /** Cancels the client's requests and waits (bad grant files found while the tenant was being read). */
+  cancel(): void;
 }
 
 export function openSession(env: Env, io: Io, redactor: Redactor, options: CommonOptions): Session {
   const environment = readEnvironment(env);
   const progress = createProgress(io, { quiet: options.quiet, verbose: options.verbose });
   const session: Partial<Session> = {};
+  const cancelled = new AbortController();
   const client = new ManagementClient({
+    signal: cancelled.signal,
+    // Waits (rate limit, retries) end when the requests are cancelled: no timer outlives them.
+    clock: { now: () => Date.now(), sleep: (ms) => sleep(Math.max(0, ms), undefined, { signal: cancelled.signal }) },
     endpoint: environment.endpoint,
     credentials: environment.credentials,
     redactor,
     maxRequestsPerSecond: options.maxRps,
     writeConcurrency: options.concurrency,
-    retry: retryTuning(env),
-    timeoutMs: timeoutMs(env),
+    retry: environment.retry,
+    timeoutMs: environment.timeoutMs,
     onRequest: (event) => {
       progress.request(event);
       session.breaker?.request(event.status);
@@ -50,14 +62,8 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
     onPage: (resource, items) => progress.page(resource, items),
     stopRetrying: () => session.breaker?.open === true,
   });
-  return Object.assign(session, { environment, client, progress, allowOutside: options.allowOutside ?? false, verbose: options.verbose });
-}
-
-
-/** GRANTSYNC_TIMEOUT_MS: how long one request may wait for its answer (default 30000). */
-function timeoutMs(env: Env): number | undefined {
-  const value = Number(env.GRANTSYNC_TIMEOUT_MS);
-  return env.GRANTSYNC_TIMEOUT_MS !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+  const cancel = (): void => cancelled.abort(new Error('cancelled'));
+  return Object.assign(session, { environment, client, progress, allowOutside: options.allowOutside ?? false, verbose: options.verbose, today: options.today, cancel });
 }
 
 export interface Planned extends PlanResult {
@@ -66,14 +72,31 @@ export interface Planned extends PlanResult {
 }
 
 /**
- * Files first (no network), then the tenant check, then `beforeReads` (plan and validate check their
- * token's scopes there), then the reads.
+ * grantsync.yaml first (no network), then the tenant check, then `beforeReads` (plan and validate
+ * check their token's scopes there), then the reads, while the grant files are parsed (see
+ * src/engine-reads.ts). Bad files are reported before anything the tenant check or the reads found.
  */
 export async function planDirectory(session: Session, io: Io, dir: string, env: Env, beforeReads?: () => Promise<void>, budget?: Budget): Promise<Planned> {
-  const state = await loadDirectory(dir, env, { allowOutside: session.allowOutside });
-  checkTenant(state, session.environment.endpoint);
-  await beforeReads?.();
-  const read = await readOrganizationAccess(session.client, state, await readTenant(session.client), {
+  const loaded = await loadWhileReading(dir, {
+    api: session.client,
+    env,
+    read: { allowOutside: session.allowOutside },
+    beforeReads: async (settings) => {
+      checkTenant({ settings, grants: [] }, session.environment.endpoint);
+      await beforeReads?.();
+    },
+    ownClientId: () => session.client.tokens.clientId,
+    cancel: session.cancel,
+    onGrantReads: (reads) => {
+      if (session.verbose) io.err(`grants: ${reads.by === 'all' ? `one listing (${reads.pages} pages)` : `one listing per API side by side (${reads.audiences.length} APIs, ${reads.pages} pages)`}\n`);
+    },
+  }).catch((error: unknown) => {
+    // Reads may have drawn the progress line before a bad file was found: clear it before the problems.
+    session.progress.done();
+    throw error;
+  });
+  const state = loaded.state;
+  const read = await readOrganizationAccess(session.client, state, loaded.tenant, {
     ownClientId: session.client.tokens.clientId,
     grantedScopes: session.client.tokens.scopes,
   });
@@ -85,6 +108,7 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     tenantName: state.settings.tenant ?? session.environment.endpoint.host,
     ownClientId: session.client.tokens.clientId,
     ...(budget ? { budget } : {}),
+    ...(session.today ? { today: session.today } : {}),
   });
   if (result.warnings.length > 0) io.err(renderProblems(result.warnings));
   return { ...result, state, tenant };

@@ -6,18 +6,10 @@ import path from 'node:path';
 import { parseSigningKey, type SigningAlgorithm, type SigningKey } from '../api/signing-key.js';
 import { InputError } from '../errors.js';
 import { quoted } from '../util/excerpt.js';
+import { fsReason } from '../util/fs-reason.js';
 
 /** A 4096-bit RSA key in PEM is about 3.3 KB; anything far larger is not a key. */
 export const MAX_KEY_FILE_BYTES = 64 * 1024;
-
-const REASONS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOENT: 'it does not exist',
-  ELOOP: 'symbolic links loop',
-  ENOTDIR: 'a part of the path is not a directory',
-  EISDIR: 'it is a directory',
-};
 
 /** The key at `file` (relative to `cwd`, as auth0-deploy-cli reads it), parsed for `algorithm`. */
 export function readSigningKeyFile(file: string, algorithm: SigningAlgorithm, cwd: string): SigningKey {
@@ -30,8 +22,7 @@ export function readSigningKeyFile(file: string, algorithm: SigningAlgorithm, cw
   try {
     fd = openSync(path.resolve(cwd, file), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
-    return fail(`cannot read it: ${REASONS[code] ?? code}`);
+    return fail(`cannot read it: ${fsReason(error)}`);
   }
   try {
     if (!fstatSync(fd).isFile()) fail('not a regular file (a directory, device, FIFO or socket)');
@@ -46,8 +37,7 @@ export function readSigningKeyFile(file: string, algorithm: SigningAlgorithm, cw
     return parseSigningKey(buffer.subarray(0, total).toString('utf8'), algorithm, file);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
-    return fail(`cannot read it: ${REASONS[code] ?? code}`);
+    return fail(`cannot read it: ${fsReason(error)}`);
   } finally {
     closeSync(fd);
   }

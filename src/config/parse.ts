@@ -36,6 +36,25 @@ export interface ParsedFile {
 export type ParseResult = { ok: true; file: ParsedFile } | { ok: false; problems: Problem[] };
 
 export function parseYamlFile(source: SourceFile): ParseResult {
+  return finish(parseYamlFileSteps(source));
+}
+
+/** Runs steps (see parseYamlFileSteps) to the end, at once. */
+export function finish<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Lexemes between two pauses of parseYamlFileSteps: about a millisecond of work. */
+const LEXEMES_PER_STEP = 2000;
+
+/**
+ * parseYamlFile in steps: it pauses (yields) every few thousand tokens and between the stages, so
+ * that the caller can let other work run (the tenant's reads) while a large file is parsed.
+ */
+export function* parseYamlFileSteps(source: SourceFile): Generator<void, ParseResult> {
   const at = (line: number, column: number): SourceLocation => ({ file: source.path, line, column });
   const size = source.size ?? source.bytes.byteLength;
   if (size > MAX_FILE_BYTES) {
@@ -66,7 +85,7 @@ export function parseYamlFile(source: SourceFile): ParseResult {
     const { line, col } = lineCounter.linePos(offset);
     return at(line, col);
   };
-  const parsed = parseBounded(text, lineCounter);
+  const parsed = yield* parseBounded(text, lineCounter);
   if ('tooDeep' in parsed) {
     return fail({
       location: position(parsed.tooDeep),
@@ -122,15 +141,18 @@ export function parseYamlFile(source: SourceFile): ParseResult {
  * parseDocument, with the nesting checked after every token: the parser's stack is the number of
  * collections open at that point, so a file is refused as soon as it goes too deep, in linear time.
  */
-function parseBounded(text: string, lineCounter: LineCounter): { doc: Document.Parsed } | { tooDeep: number } {
+function* parseBounded(text: string, lineCounter: LineCounter): Generator<void, { doc: Document.Parsed } | { tooDeep: number }> {
   const parser = new Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0);
   const tokens: CST.Token[] = [];
+  let lexemes = 0;
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) tokens.push(token);
     if (parser.stack.length > MAX_NESTING) return { tooDeep: parser.offset };
+    if (++lexemes % LEXEMES_PER_STEP === 0) yield;
   }
   for (const token of parser.end()) tokens.push(token);
+  yield;
   // As parseDocument does: the first document, and an error if there are more.
   let doc: Document.Parsed | undefined;
   for (const next of new Composer({ uniqueKeys: true, strict: true }).compose(tokens, true, text.length)) {
@@ -140,6 +162,7 @@ function parseBounded(text: string, lineCounter: LineCounter): { doc: Document.P
       break;
     }
   }
+  yield;
   return { doc: doc! };
 }
 

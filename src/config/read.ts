@@ -6,6 +6,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Problem } from '../model/types.js';
 import { excerpt } from '../util/excerpt.js';
+import { fsCode, fsReason } from '../util/fs-reason.js';
 import { SETTINGS_FILE, type GrantsDirectory } from './load.js';
 import { MAX_FILE_BYTES, parseYamlFile } from './parse.js';
 
@@ -136,18 +137,13 @@ export async function readCapped(file: string, cap: number): Promise<{ bytes: Ui
 
 /** A filesystem error as an input problem naming the path (permissions are the user's to fix, not a bug). */
 export function fsProblem(error: unknown, file: string): Problem {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const code = fsCode(error);
   if (!code) throw error;
-  const reasons: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    ENOENT: 'it does not exist (a broken symbolic link?)',
-    ELOOP: 'symbolic links loop',
-    ENOTDIR: 'a part of the path is not a directory',
-  };
+  // Listed a moment ago and gone now: most likely a link to nowhere.
+  const reason = code === 'ENOENT' ? 'it does not exist (a broken symbolic link?)' : fsReason(error);
   return {
     location: { file, line: 1, column: 1 },
-    message: `cannot read ${file}: ${reasons[code] ?? code}`,
+    message: `cannot read ${file}: ${reason}`,
     hint: code === 'EACCES' || code === 'EPERM' ? 'Give the user running grantsync read access, or move the file out of the grants directory.' : 'Fix or remove it.',
   };
 }

@@ -2,6 +2,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from '../model/types.js';
 import { nearest } from '../util/suggest.js';
+import { dayFormatProblem } from './expiry.js';
 import type { ParsedFile } from './parse.js';
 import { article, describe, describePath, requiredHint, typeHint, typeName, type Path } from './schema-words.js';
 
@@ -78,6 +79,8 @@ const EXPLAIN: Record<string, (e: SchemaError) => Problem> = {
   }),
   minimum: (e) => ({ location: e.file.locate(e.path), message: `${e.where} must be 0 or more`, hint: 'Use a whole number such as 10.' }),
   minItems: (e) => ({ location: e.file.locate(e.path), message: `${e.where} is an empty list`, hint: 'List at least one audience, or use `manage: all`.' }),
+  // Only `expires` has a pattern (a day, YYYY-MM-DD).
+  pattern: (e) => dayFormatProblem(e.where, e.value, e.file.locate(e.path)),
   manage: (e) => ({
     location: e.file.locate(e.path),
     message: `\`manage\` is ${describe(e.value)}, but it must be \`all\` or \`{ audiences: [...] }\``,
@@ -150,6 +153,7 @@ function repeatedItem({ error, file, path, where, value }: SchemaError): Problem
 function kindOf(path: Path): string {
   if (path.length === 0) return '';
   if (path[0] === 'grants' && path.length === 2) return 'grant';
+  if (path[0] === 'grants' && path[2] === 'scope' && path.length === 4) return 'scope entry';
   return String(path[path.length - 1]);
 }
 

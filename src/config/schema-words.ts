@@ -38,7 +38,9 @@ export function typeHint(path: Path, expected: string): string {
 }
 
 export function article(type: string): string {
-  switch (type) {
+  switch (String(type)) { // ajv gives a union type as an array
+    case 'string,object':
+      return 'a scope name or a `{name, expires}` mapping';
     case 'array':
       return 'a list';
     case 'object':

@@ -4,6 +4,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { DeclaredGrant, Problem, Settings, SourceLocation, SubjectType } from '../model/types.js';
 import { grantShapeProblems } from './grant-shape.js';
+import { readGrantExpiry } from './expiry.js';
 import type { ParsedFile } from './parse.js';
 import { schemaProblems, type FieldCatalogue } from './schema-problems.js';
 import type { Path } from './schema-words.js';
@@ -53,6 +54,9 @@ export class Validator {
       for (const key of Object.keys(item)) fieldLocations[key] = file.locate([...path, key]);
       const scope = Array.isArray(item.scope) ? item.scope : [];
       scope.forEach((_: unknown, i: number) => (fieldLocations[`scope.${i}`] = file.locate([...path, 'scope', i])));
+      const expiry = readGrantExpiry(item, path, file.locate);
+      problems.push(...expiry.problems);
+      Object.assign(fieldLocations, expiry.locations);
       const organizations = stringList(item.organizations);
       organizations?.forEach((_, i) => (fieldLocations[`organizations.${i}`] = file.locate([...path, 'organizations', i])));
       const types = stringList(item.authorization_details_types);
@@ -60,7 +64,7 @@ export class Validator {
         client: typeof item.client === 'string' ? item.client : undefined,
         client_id: typeof item.client_id === 'string' ? item.client_id : undefined,
         audience: typeof item.audience === 'string' ? item.audience : '',
-        scope: scope.filter((s: unknown): s is string => typeof s === 'string'),
+        scope: expiry.scope,
         subject_type: (item.subject_type as SubjectType | undefined) ?? 'client',
         organization_usage: item.organization_usage as DeclaredGrant['organization_usage'],
         allow_any_organization: item.allow_any_organization as boolean | undefined,
@@ -68,6 +72,8 @@ export class Validator {
         ...(types ? { authorization_details_types: types } : {}),
         ...(item.default_for === 'third_party_clients' ? { default_for: 'third_party_clients' as const } : {}),
         ...(organizations ? { organizations } : {}),
+        ...(expiry.expires ? { expires: expiry.expires } : {}),
+        ...(expiry.scopeExpiries ? { scopeExpiries: expiry.scopeExpiries } : {}),
         source: file.locate(path),
         fieldLocations,
       });
@@ -139,8 +145,9 @@ const GRANT_FIELDS: FieldCatalogue = {
   '': ['grants'],
   grant: [
     'client', 'client_id', 'audience', 'scope', 'subject_type', 'organization_usage', 'allow_any_organization',
-    'allow_all_scopes', 'authorization_details_types', 'default_for', 'organizations',
+    'allow_all_scopes', 'authorization_details_types', 'default_for', 'organizations', 'expires',
   ],
+  'scope entry': ['name', 'expires'],
 };
 const SETTINGS_FIELDS: FieldCatalogue = {
   '': ['tenant', 'manage', 'max_deletes', 'exclude', 'pipeline_clients', 'sensitive_scopes', 'allow_undefined_scopes', 'vars', 'include', '$schema'],

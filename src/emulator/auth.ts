@@ -83,7 +83,7 @@ export class TokenService {
 
   /**
    * The client a token request authenticates, by secret or by client assertion (never both). Every
-   * refusal is Auth0's answer to a wrong secret (§8); which check failed is not told.
+   * refusal is Auth0's answer to a wrong secret; which check failed is not told.
    */
   private async authenticate(params: Record<string, unknown>, host: string | undefined): Promise<StoredClient | undefined> {
     const assertion = params.client_assertion;

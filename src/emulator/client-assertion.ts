@@ -1,4 +1,4 @@
-// Private Key JWT at the token endpoint (auth0-api.md §14): a client assertion verified with jose
+// Private Key JWT at the token endpoint: a client assertion verified with jose
 // against the public keys registered on the client. Each jti is accepted once until it expires.
 import { decodeJwt, importJWK, importSPKI, jwtVerify, type JWK } from 'jose';
 import type { Clock } from './clock.js';

@@ -1,4 +1,4 @@
-// Auth0's rules for a client grant's body (auth0-api.md §2–§4) and the key order of its replies.
+// Auth0's rules for a client grant's body and the key order of its replies.
 import { error, type Reply } from './reply.js';
 import type { StoredGrant } from './tenant-state.js';
 

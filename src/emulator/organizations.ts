@@ -1,4 +1,4 @@
-// Organizations and their client-grant associations (auth0-api.md §13): the listing, the three
+// Organizations and their client-grant associations: the listing, the three
 // organization client-grant endpoints and a grant's organizations, with the recorded shapes.
 import { checkQuery, paginate } from './listing.js';
 import { error, type Reply } from './reply.js';
@@ -6,7 +6,7 @@ import type { TenantStore } from './store.js';
 import type { StoredGrant, StoredOrganization } from './tenant-state.js';
 import { isObject } from './grant-rules.js';
 
-/** M2M client grants per organization on public cloud (auth0-api.md §3 limits). */
+/** M2M client grants per organization on public cloud. */
 export const MAX_GRANTS_PER_ORGANIZATION = 100;
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -59,7 +59,7 @@ export function associate(store: TenantStore, organizationId: string, body: unkn
   const grant = store.grantById(body.grant_id);
   if (!grant) return error(404, 'The client grant does not exist.', 'inexistent_client_grant');
   const list = (associations(store)[organizationId] ??= []);
-  // The real status and code for these two were never captured (auth0-api.md §12): ours are guesses.
+  // The real status and code for these two were never captured: ours are guesses.
   if (list.includes(grant.id)) return error(409, 'The client grant is already associated with this organization.', 'conflict');
   if (list.length >= MAX_GRANTS_PER_ORGANIZATION) {
     return error(400, `An organization can have at most ${MAX_GRANTS_PER_ORGANIZATION} client grants.`, 'too_many_entities');

@@ -63,7 +63,7 @@ export class RouteTable {
 const invalidJson = (): Reply => error(400, 'Invalid request payload JSON format', 'invalid_body');
 const grantId = (context: RouteContext): string => decodeURIComponent(context.params.id ?? '');
 
-/** Client grants, clients and resource servers (auth0-api.md §1–§5). */
+/** Client grants, clients and resource servers. */
 export function managementRoutes(): Route[] {
   const clientsInOrder = sortedClientsCache();
   return [
@@ -104,7 +104,7 @@ export function managementRoutes(): Route[] {
 
 const param = (context: RouteContext, name: string): string => decodeURIComponent(context.params[name] ?? '');
 
-/** Organizations and their client grants (auth0-api.md §13). */
+/** Organizations and their client grants. */
 function organizationRoutes(): Route[] {
   const limited = { rateLimit: 'organizations' as const };
   return [

@@ -55,6 +55,8 @@ export interface Emulator {
   adminToken: string;
   store: TenantStore;
   stats(): EmulatorStats;
+  /** Resolves once this many client-grant writes have succeeded since the last resetStats (tests wait on it). */
+  untilWrites(writes: number): Promise<void>;
   resetStats(): void;
   setFaults(faults: FaultOptions): void;
   setRateLimit(rateLimit: RateLimitOptions | undefined): void;
@@ -104,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     adminToken,
     store,
     stats: () => stats.snapshot(),
+    untilWrites: (writes) => stats.untilWrites(writes),
     resetStats: () => stats.reset(),
     setFaults: (next) => faults.set(next),
     setRateLimit(next) {
@@ -179,7 +182,7 @@ class RequestPipeline {
 
     const result = match.route.handle({ store, query: url.searchParams, params: match.params, body, scopes: auth.scopes });
     if (result.status < 300 && method !== 'GET') {
-      stats.current.writes++;
+      stats.write();
       this.parts.stateFile?.saveIfChanged();
       if (faults.loseReply()) return void req.socket.destroy();
     }

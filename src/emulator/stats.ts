@@ -29,6 +29,7 @@ export function emptyStats(): EmulatorStats {
 export class StatsRecorder {
   current: EmulatorStats = emptyStats();
   private inFlight = 0;
+  private readonly writeWaiters = new Set<{ writes: number; resolve: () => void }>();
 
   /** A connection's request started; returns the function to call when its response closes. */
   enter(): () => void {
@@ -47,6 +48,22 @@ export class StatsRecorder {
   status(status: number): void {
     const key = String(status);
     this.current.byStatus[key] = (this.current.byStatus[key] ?? 0) + 1;
+  }
+
+  /** A client-grant write succeeded. */
+  write(): void {
+    this.current.writes++;
+    for (const waiter of [...this.writeWaiters]) {
+      if (this.current.writes < waiter.writes) continue;
+      this.writeWaiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
+  /** Resolves once `writes` writes have succeeded since the last reset (no polling). */
+  untilWrites(writes: number): Promise<void> {
+    if (this.current.writes >= writes) return Promise.resolve();
+    return new Promise((resolve) => this.writeWaiters.add({ writes, resolve }));
   }
 
   snapshot(): EmulatorStats {

@@ -1,4 +1,4 @@
-// The emulated tenant in memory: its client grants, written by Auth0's rules (auth0-api.md §1–§5, §11).
+// The emulated tenant in memory: its client grants, written by Auth0's rules.
 // Methods return a Reply; HTTP, tokens, rate limits and faults live in the other emulator modules.
 import { checkCreateBody, invalidBody, isObject, PATCH_FIELDS, present, typeName, validateMutable } from './grant-rules.js';
 import { error, type Reply } from './reply.js';
@@ -105,7 +105,7 @@ export class TenantStore {
     };
     const key = uniqueKey(grant);
     if (this.keys.has(key)) {
-      // The real errorCode is unknown (auth0-api.md §12): "conflict" is our guess.
+      // The real errorCode is unknown: "conflict" is our guess.
       return error(409, `A client grant already exists between ${grant.client_id ?? grant.default_for} and ${grant.audience}`, 'conflict');
     }
     this.insert(grant);
@@ -118,7 +118,7 @@ export class TenantStore {
     if (!isObject(body)) return invalidBody('Expected type object but found type ' + typeName(body));
     for (const key of Object.keys(body)) if (!PATCH_FIELDS.has(key)) return invalidBody(`Additional properties not allowed: ${key}`);
     if (Object.keys(body).length === 0) return invalidBody('Too few properties defined (0), minimum 1');
-    // Status and body for system grants were never captured (auth0-api.md §12): 403 is our guess.
+    // Status and body for system grants were never captured: 403 is our guess.
     if (grant.is_system) return error(403, 'System grants cannot be modified directly.', 'operation_not_supported');
     const fieldError = validateMutable(body);
     if (fieldError) return fieldError;

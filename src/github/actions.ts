@@ -5,8 +5,9 @@
 // text is redacted here, whatever the caller did: these are outputs like stdout.
 import * as core from '@actions/core';
 import { RISK_CLASSES } from '../model/review.js';
-import type { Plan, Problem } from '../model/types.js';
+import type { ExpiringEntry, Plan, Problem } from '../model/types.js';
 import { problemAnnotation } from '../render/problems.js';
+import { workflowCommand } from '../util/escape.js';
 
 /** Where annotations go (stdout) and the redactor every output shares: the CLI's Io fits. */
 export interface ActionsOutput {
@@ -17,6 +18,8 @@ export interface ActionsOutput {
 export async function publishPlanToActions(plan: Plan, markdown: string, io: ActionsOutput, options: { annotate: boolean }): Promise<void> {
   // Least-privilege findings at their YAML lines: `::warning`, and `::notice` for unheld scopes.
   if (options.annotate) for (const finding of plan.lint ?? []) io.command(annotation(finding));
+  // "expires in N days" on the YAML line, in the pull request's Files view.
+  if (options.annotate) for (const entry of plan.expiring ?? []) io.command(expiringAnnotation(entry));
   setOutputs(io, {
     has_changes: plan.changes.length > 0 ? 'true' : 'false',
     create: String(plan.summary.create),
@@ -30,6 +33,12 @@ export async function publishPlanToActions(plan: Plan, markdown: string, io: Act
     max_deletes: plan.budget ? String(plan.budget.maxDeletes) : '',
   });
   await writeSummary(markdown, io);
+}
+
+function expiringAnnotation(e: ExpiringEntry): string {
+  const what = e.scope === null ? 'this grant' : `scope ${e.scope}`;
+  const message = `${what} expires in ${e.days} day${e.days === 1 ? '' : 's'} (${e.expires}); from that day grantsync removes it`;
+  return workflowCommand('warning', { title: 'grantsync', file: e.location.file, line: e.location.line, col: e.location.column }, message);
 }
 
 /** `risk_<class>` (dashes as underscores) with the count of each risk class, and `risks` in all: a workflow can require another reviewer. */

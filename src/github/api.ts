@@ -1,8 +1,8 @@
 // The GitHub REST (and GraphQL) API through got, for the PR comment and the drift issue.
 // Redirects are never followed: the token goes only to GITHUB_API_URL (got would drop the
 // authorization header on a cross-host redirect, but the request body would still travel).
-import { got, type Got } from 'got';
-import { redirectTarget } from '../api/http.js';
+import { got, HTTPError, type Got } from 'got';
+import { redirectTarget } from '../api/failures.js';
 import { GitHubError } from '../errors.js';
 
 export interface GitHubContext {
@@ -62,4 +62,16 @@ export function graphqlUrl(context: GitHubContext): string {
   if (context.graphqlUrl) return context.graphqlUrl;
   const base = context.apiUrl.replace(/\/+$/, '');
   return /\/api\/v3$/.test(base) ? base.replace(/\/v3$/, '/graphql') : `${base}/graphql`;
+}
+
+/**
+ * A failed GitHub call as a GitHubError saying what could not be done, plus, when GitHub refused the
+ * token (401/403), the permission the job needs. Redacted; the original error is kept as `cause`.
+ */
+export function githubFailure(error: unknown, what: string, permission: string, redact: (text: string) => string): GitHubError {
+  const status = error instanceof HTTPError ? error.response.statusCode : undefined;
+  return new GitHubError(
+    redact(`${what}: ${(error as Error).message}`) + (status === 403 || status === 401 ? `. The job needs \`permissions: ${permission}\` and GITHUB_TOKEN.` : ''),
+    { cause: error },
+  );
 }

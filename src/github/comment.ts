@@ -1,8 +1,8 @@
 // The sticky PR comment: one comment per tenant and directory, found again by a hidden marker and
 // written by the token's own identity, updated in place.
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { githubApi, type GitHubContext } from './api.js';
+import { readEvent } from './event.js';
 import { tokenIdentity, writtenBy, type TokenIdentity } from './identity.js';
 
 export type { GitHubContext } from './api.js';
@@ -33,7 +33,7 @@ export function commentMarker(tenant: string, dir: string): string {
 }
 
 export async function pullRequestNumber(eventPath: string | undefined): Promise<number> {
-  const event = eventPath ? (JSON.parse(await readFile(eventPath, 'utf8').catch(() => '{}')) as { pull_request?: { number?: unknown }; number?: unknown }) : {};
+  const event = eventPath ? await readEvent(eventPath) : {};
   const number = event.pull_request?.number ?? event.number;
   if (typeof number !== 'number') {
     throw new InputError([{ message: '--comment runs only for pull_request events (no pull request number in GITHUB_EVENT_PATH)', hint: 'Drop --comment outside pull requests.' }]);

@@ -5,10 +5,9 @@
 // whatever its title or body, is never edited or closed. The title carries no tenant host (that comes
 // from a secret); the body holds the plan, which names it anyway.
 import type { Redactor } from '../api/redact.js';
-import { GitHubError } from '../errors.js';
 import type { Plan } from '../model/types.js';
 import { renderMarkdown } from '../render/markdown.js';
-import { githubApi, type GitHubApi, type GitHubContext } from './api.js';
+import { githubApi, githubFailure, type GitHubApi, type GitHubContext } from './api.js';
 import { githubContext } from './comment.js';
 import { tokenIdentity, writtenBy, type TokenIdentity } from './identity.js';
 
@@ -60,12 +59,7 @@ export async function publishDriftIssue(
   const report = driftReport(plan, tenant, options.dir, runUrl(env));
   const redacted = { ...report, body: redactor.redact(report.body), resolvedComment: redactor.redact(report.resolvedComment) };
   const result = await syncDriftIssue(context, redacted).catch((error: unknown) => {
-    const status = (error as { response?: { statusCode?: number } }).response?.statusCode;
-    throw new GitHubError(
-      redactor.redact(`could not update the drift issue: ${(error as Error).message}`) +
-        (status === 403 || status === 401 ? '. The job needs `permissions: issues: write` and GITHUB_TOKEN.' : ''),
-      { cause: error },
-    );
+    throw githubFailure(error, 'could not update the drift issue', 'issues: write', (text) => redactor.redact(text));
   });
   if (result.ignored > 0) log(`Left alone ${result.ignored} open issue(s) with the drift marker that ${result.identity.login} did not open.\n`);
   if (options.quiet) return;

@@ -10,6 +10,7 @@
 //      bot user (`github-actions[bot]` for GITHUB_TOKEN, `<app-slug>[bot]` for another app);
 //   4. when that fails too, `github-actions[bot]`, the identity of the default GITHUB_TOKEN.
 // A wrong guess in step 4 can only make grantsync post a new comment instead of editing its own.
+import { HTTPError } from 'got';
 import { GitHubError } from '../errors.js';
 import { graphqlUrl, type GitHubApi } from './api.js';
 
@@ -47,7 +48,7 @@ export function writtenBy(item: { user?: { login?: string } | null }, identity: 
 
 /** GitHub's answer to an installation token asking for GET /user. */
 function isIntegrationRefusal(error: unknown): boolean {
-  const response = (error as { response?: { statusCode?: number; body?: unknown } }).response;
-  const message = (response?.body as { message?: unknown } | undefined)?.message;
-  return response?.statusCode === 403 && typeof message === 'string' && /not accessible by integration/i.test(message);
+  if (!(error instanceof HTTPError)) return false;
+  const message = (error.response.body as { message?: unknown } | undefined)?.message;
+  return error.response.statusCode === 403 && typeof message === 'string' && /not accessible by integration/i.test(message);
 }

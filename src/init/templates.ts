@@ -1,5 +1,5 @@
 // What `grantsync init` writes into a team's repository: the settings file and, with --github, the
-// plan, apply and drift workflows. Pure text; the command (src/cli/commands/init.ts) does the IO.
+// plan, apply, drift and expire workflows. Pure text; the command (src/cli/commands/init.ts) does the IO.
 //
 // The workflows call the reusable action (action.yml at the root of ACTION_REPOSITORY) at the tag of
 // the grantsync version that wrote them, so a team's pipeline changes only when it updates the pin.
@@ -72,6 +72,9 @@ jobs:
     permissions:
       contents: read
       pull-requests: write
+    # The plan's risk classes (each a count), for the risk-review job below and any other.
+    outputs:
+${riskOutputLines('plan')}
     env:
       AUTH0_DOMAIN: \${{ vars.AUTH0_DOMAIN }}
     steps:
@@ -91,6 +94,7 @@ jobs:
         with:
           persist-credentials: false
       - uses: ${uses(opts)}
+        id: plan
         if: steps.gate.outputs.run == 'true'
         # The credentials reach this step only.
         env:
@@ -100,8 +104,37 @@ jobs:
           command: plan
           directory: ${opts.dir}
           comment: 'true'
-`;
+${RISK_REVIEW_JOB}`;
 }
+
+/** The action's risk outputs (src/github/actions.ts), in the order of RISK_CLASSES. */
+const RISK_OUTPUTS = ['risks', 'risk_self_escalation', 'risk_privilege_increase', 'risk_wildcard', 'risk_fleet_wide', 'risk_any_organization', 'risk_sensitive'];
+
+/** `outputs:` lines of a job that pass on the risk counts of step `step`. */
+export function riskOutputLines(step: string): string {
+  return RISK_OUTPUTS.map((name) => `      ${name}: \${{ steps.${step}.outputs.${name} }}`).join('\n');
+}
+
+/**
+ * Runs only when the plan has a risk class, behind an environment whose required reviewers are the
+ * extra approval. Make "risk-review" a required status check: skipped (no risk) counts as passed.
+ */
+const RISK_REVIEW_JOB = `  risk-review:
+    needs: plan
+    if: needs.plan.outputs.risks != '' && needs.plan.outputs.risks != '0'
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    # Give this environment required reviewers (Settings → Environments): they are the extra approval.
+    environment: grants-risk-review
+    permissions: {}
+    steps:
+      - name: An extra reviewer approved a plan with risk classes
+        env:
+          RISKS: \${{ needs.plan.outputs.risks }}
+          SELF_ESCALATION: \${{ needs.plan.outputs.risk_self_escalation }}
+          PRIVILEGE_INCREASE: \${{ needs.plan.outputs.risk_privilege_increase }}
+        run: echo "Approved $RISKS risk-class entries ($SELF_ESCALATION self-escalation, $PRIVILEGE_INCREASE privilege-increase)."
+`;
 
 export function applyWorkflow(opts: InitTemplateOptions): string {
   return `${header('On merge to main: apply the grant files with WRITE credentials, behind the "auth0-production"\n# environment, one run at a time. Only the change set approved on the merged pull request is applied\n# (its plan comment records it, and a grantsync:max-deletes=N label on it raises\n# the deletion budget for this merge); when the plan changed since, the new plan is posted there and nothing\n# is written. A manual run applies without a reviewed plan only when allow-unreviewed is ticked.', opts)}name: grants-apply
@@ -179,6 +212,39 @@ jobs:
           command: plan
           directory: ${opts.dir}
           drift-issue: 'true'
+`;
+}
+
+export function expireWorkflow(opts: InitTemplateOptions): string {
+  return `${header('Nightly: one pull request that deletes the grant and scope entries whose `expires` day has come, so\n# git stays the truth and the removal is planned, reviewed and applied like any other change.\n# Offline: no Auth0 credentials. Nothing happens when nothing expired.', opts)}name: grants-expire
+on:
+  schedule:
+    - cron: '47 2 * * *'
+  workflow_dispatch:
+permissions:
+  contents: read
+concurrency:
+  group: grants-expire
+  cancel-in-progress: true
+jobs:
+  expire:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      contents: write
+      pull-requests: write
+    steps:
+      - uses: ${CHECKOUT}
+        with:
+          persist-credentials: false
+      - uses: ${uses(opts)}
+        with:
+          command: expire
+          directory: ${opts.dir}
+          # A pull request opened with the workflow's own token starts no workflow, so the plan job
+          # would not run on it: a GitHub App or fine-grained token (contents and pull requests: write)
+          # in GRANTSYNC_PR_TOKEN lets it. Without one, close and reopen the pull request to plan it.
+          github-token: \${{ secrets.GRANTSYNC_PR_TOKEN || github.token }}
 `;
 }
 

@@ -78,6 +78,10 @@ export interface DeclaredGrant {
   default_for?: DefaultFor;
   /** Organizations the grant is associated with, by name or id, as written. */
   organizations?: string[];
+  /** `expires:` of the whole grant, YYYY-MM-DD (UTC): absent from that day on (see resolve/expiry.ts). */
+  expires?: string;
+  /** `{name, expires}` scope entries: scope name → its day. The names are in `scope` too. */
+  scopeExpiries?: Record<string, string>;
   /** Location of the grant item and of its fields (`client`, `audience`, `scope.0`, …). */
   source: SourceLocation;
   fieldLocations: Record<string, SourceLocation>;
@@ -202,6 +206,28 @@ export interface Change extends GrantKey {
   replaces_subject_type?: SubjectType;
   /** Associations this change adds and removes (named by the plan), when any. */
   organization_lines?: OrganizationLine[];
+  /** Removals this change makes because an `expires:` day has come (not part of the change set digest). */
+  expired?: ExpiredLabel[];
+}
+
+/** "expired on <day>": the whole grant (`scope` null) or one scope, removed because its day came. */
+export interface ExpiredLabel {
+  scope: string | null;
+  expired_on: string;
+}
+
+/** An `expires:` entry whose day is near (up to 14 days ahead): the plan and validate warn. */
+export interface ExpiringEntry {
+  /** The client as written (name or client_id); null for a default grant. */
+  client: string | null;
+  /** The audience as written. */
+  audience: string;
+  /** The scope that expires; null for the whole grant. */
+  scope: string | null;
+  expires: string;
+  /** Whole days from today (UTC) to `expires`, 1 to 14. */
+  days: number;
+  location: SourceLocation;
 }
 
 export type UnmanagedReason = 'system' | 'unknown-field' | 'own-client' | 'pipeline-client' | 'excluded-client' | 'outside-manage';
@@ -251,6 +277,8 @@ export interface Plan {
   refusals?: Refusal[];
   /** The vars whose value came from the environment (GRANTSYNC_VAR_<NAME>): a plan says where it came from. */
   varsFromEnvironment?: string[];
+  /** `expires:` entries that expire within 14 days; absent when the plan was made without a day. */
+  expiring?: ExpiringEntry[];
 }
 
 /** How many removals one apply may make, and who said so. */

@@ -1,4 +1,4 @@
-// The plan as JSON (design §4): tenant, fingerprint, digest, summary, changes. Shared by the JSON
+// The plan as JSON: tenant, fingerprint, digest, summary, changes. Shared by the JSON
 // renderer, saved plans and the apply report. Pure.
 import type { Budget, Change, GrantState, Plan, Refusal } from '../model/types.js';
 

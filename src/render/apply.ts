@@ -1,6 +1,6 @@
 // What `apply` prints, chosen once per run by format (as Terraform's views are): the command asks
 // the view what to say and never checks the format itself. Pure.
-import { outcomeStatus, type Outcome } from '../apply/apply.js';
+import { outcomeStatus, type Outcome } from '../model/outcome.js';
 import type { VerifyReads } from '../apply/verify-reads.js';
 import type { Plan } from '../model/types.js';
 import { toJsonPlan } from '../plan/json.js';

@@ -5,6 +5,7 @@
 import type { Change, Plan, Problem } from '../model/types.js';
 import { codeSpan, markdownMessage, markdownText, visible } from '../util/escape.js';
 import { diagramSection, MAX_DIAGRAM_CHARS } from './diagram.js';
+import { expiredNote, expiringMarkdown } from './expiry.js';
 import { lintMarkdown } from './lint.js';
 import { problemMarkdownItem } from './problems.js';
 import { accessMarkdown, risksMarkdown } from './review.js';
@@ -44,6 +45,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   if (deletes > 0) {
     head.push(`> [!WARNING]`, `> This plan **removes ${deletes} grant${deletes === 1 ? '' : 's'}**: the clients lose that access.`, '');
   }
+  head.push(...expiringMarkdown(plan));
   // The picture of the change, folded under the verdict; a quarter of the room at most.
   head.push(...diagramSection(plan.changes, Math.min(MAX_DIAGRAM_CHARS, (options.maxLength ?? Infinity) / 4)));
   const footer: string[] = [
@@ -88,13 +90,17 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
 
 function renderChange(change: Change): string {
   const flags = change.flags.length ? ` ⚠️ ${change.flags.map(codeSpan).join(', ')}` : '';
-  const lines = [`- ${ICON[change.action]} ${codeSpan(clientLabel(change))}${subjectLabel(change, markdownText)} → ${codeSpan(change.audience)}${flags}`];
+  const expired = expiredNote(change, null);
+  const lines = [`- ${ICON[change.action]} ${codeSpan(clientLabel(change))}${subjectLabel(change, markdownText)} → ${codeSpan(change.audience)}${flags}${expired ? ` (${expired})` : ''}`];
   const scopes = scopeLines(change);
   const fields = [...fieldChanges(change), ...createdFields(change)];
   const orgs = organizationTexts(change);
   if (scopes.length > 0 || fields.length > 0 || orgs.length > 0) {
     lines.push('  ```diff');
-    for (const line of scopes) lines.push(`  ${line.sign} ${visible(line.scope)}`);
+    for (const line of scopes) {
+      const note = line.sign === '-' ? expiredNote(change, line.scope) : undefined;
+      lines.push(`  ${line.sign} ${visible(line.scope)}${note ? `  (${note})` : ''}`);
+    }
     for (const field of fields) lines.push(`  ! ${field}`);
     for (const org of orgs) lines.push(`  ${org.sign} ${org.text}`);
     lines.push('  ```');

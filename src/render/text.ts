@@ -3,6 +3,7 @@
 import { createColors } from 'picocolors';
 import type { Change, Plan } from '../model/types.js';
 import { neutralizeCommands, visible } from '../util/escape.js';
+import { expiredNote, expiringText } from './expiry.js';
 import { lintText } from './lint.js';
 import { accessText, risksText } from './review.js';
 import { varsNote, budgetNote, clientLabel, createdFields, fieldChanges, organizationTexts, refusalSentences, scopeLines, subjectLabel, tenantTitle, unchangedScopeCount, unmanagedDetail, verdict } from './words.js';
@@ -27,9 +28,11 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
     }
     const flags = change.flags.length ? `  ${c.bold(c.red(`! ${visible(change.flags.join(', '))}`))}` : '';
     const head = `${SYMBOL[change.action].padStart(3)} ${change.action.padEnd(7)}`;
-    lines.push(`${paint[change.action](head)} ${clientLabel(change)}${subjectLabel(change)}${flags}`);
+    const expired = expiredNote(change, null);
+    lines.push(`${paint[change.action](head)} ${clientLabel(change)}${subjectLabel(change)}${flags}${expired ? `  (${expired})` : ''}`);
     for (const line of scopeLines(change)) {
-      lines.push(`        ${line.sign === '+' ? c.green(`+ ${visible(line.scope)}`) : c.red(`- ${visible(line.scope)}`)}`);
+      const note = line.sign === '-' ? expiredNote(change, line.scope) : undefined;
+      lines.push(`        ${line.sign === '+' ? c.green(`+ ${visible(line.scope)}`) : c.red(`- ${visible(line.scope)}`)}${note ? c.dim(`  (${note})`) : ''}`);
     }
     const kept = unchangedScopeCount(change);
     if (kept > 0) lines.push(c.dim(`        (${kept} scope${kept === 1 ? '' : 's'} unchanged)`));
@@ -40,6 +43,7 @@ export function renderText(plan: Plan, options: { color: boolean }): string {
     }
   }
   if (plan.changes.length > 0) lines.push('');
+  lines.push(...expiringText(plan));
   if (plan.review) lines.push(...accessText(plan.review));
   lines.push(...lintText(plan.lint).map((l, i) => (i === 0 ? c.bold(l) : l)));
   lines.push(c.bold(verdict(plan.summary)));

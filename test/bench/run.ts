@@ -9,6 +9,7 @@ import type { EmulatorStats } from '../../src/emulator/server.js';
 import type { SeedGrant } from '../../src/emulator/seed.js';
 import type { DesiredGrant, LiveGrant } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/plan.js';
+import { floorScenario, floorTable } from './floor.js';
 import { api, byMethod, type Row, clientId, DEPLOYER, pages, ROOT, runCli, SCOPES, startEmulatorProcess, tenantOf, TENANT, writeGrants } from './harness.js';
 
 // ---- scenarios ----
@@ -128,7 +129,16 @@ async function main(): Promise<void> {
   const applyOnly = process.argv.includes('--apply');
   const work = mkdtempSync(path.join(os.tmpdir(), 'grantsync-bench-'));
   const rows: Row[] = [];
+  // `--scenario floor`: only the network-floor scenario (issue 14), printed and not written; `--runs N` (default 3).
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 3) : 3;
+  const floorOnly = process.argv.includes('--scenario') && process.argv[process.argv.indexOf('--scenario') + 1] === 'floor';
   try {
+    if (floorOnly) {
+      const floor = await floorScenario(work, runs);
+      process.stdout.write(`${machine()}\n\n${floorTable(floor.rows, floor.validate)}\n`);
+      return;
+    }
     const sizes: [number, number, number][] = applyOnly ? [] : quick ? [[1000, 200, 20]] : [[1000, 200, 20], [10_000, 2000, 200], [50_000, 10_000, 1000]];
     for (const [g, c, a] of sizes) {
       rows.push(await planScenario(work, g, c, a));
@@ -140,8 +150,9 @@ async function main(): Promise<void> {
         process.stderr.write(`${rows.at(-1)!.scenario}: ${rows.at(-1)!.wallSeconds.toFixed(2)} s\n`);
       }
     }
+    const floor = quick || applyOnly ? undefined : await floorScenario(work, runs);
     const planner = plannerAlone(quick ? 10_000 : 100_000);
-    const header = `Node ${process.version} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${new Date().toISOString().slice(0, 10)}`;
+    const header = machine();
     const report = [
       `# grantsync benchmarks`,
       '',
@@ -151,6 +162,7 @@ async function main(): Promise<void> {
       '',
       `Planner alone (diff + plan, in-process): ${(quick ? 10_000 : 100_000).toLocaleString('en')} desired vs ${(quick ? 10_000 : 100_000).toLocaleString('en')} live grants in ${planner.seconds.toFixed(3)} s (${planner.changes.toLocaleString('en')} changes).`,
       '',
+      ...(floor ? ['## At the network floor (issue 14)', '', `Median of ${runs} runs; the load average (1 min) is the machine's at each run.`, '', floorTable(floor.rows, floor.validate), ''] : []),
     ].join('\n');
     process.stdout.write(`${report}\n`);
     if (!quick && !applyOnly) {
@@ -158,11 +170,15 @@ async function main(): Promise<void> {
       mkdirSync(docs, { recursive: true });
       const howto = readFileSync(path.join(docs, 'benchmarks-method.md'), 'utf8');
       writeFileSync(path.join(docs, 'benchmarks.md'), `${report}\n${howto}`);
-      writeFileSync(path.join(docs, 'benchmarks.json'), `${JSON.stringify({ machine: header, rows, planner }, null, 2)}\n`);
+      writeFileSync(path.join(docs, 'benchmarks.json'), `${JSON.stringify({ machine: header, rows, planner, floor }, null, 2)}\n`);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function machine(): string {
+  return `Node ${process.version} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${new Date().toISOString().slice(0, 10)}`;
 }
 
 await main();

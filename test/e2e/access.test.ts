@@ -2,17 +2,12 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { isWriteLike } from '../../src/review/access.js';
 import { runCli } from '../helpers/cli.js';
-import { withEmulator, writeRequests } from '../helpers/emulator.js';
+import { emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 interface AccessJson {
   pending_changes: number;
@@ -28,7 +23,6 @@ interface AccessJson {
 describe('grantsync access', () => {
   it('answers who can reach what, as the live grants say after apply, and writes nothing', { timeout: 90_000 }, async () => {
     const { emulator, env } = await withEmulator();
-    running.push(emulator);
     const dir = mkdtempSync(path.join(tmpdir(), 'grantsync-access-'));
     cpSync(path.resolve('grants'), dir, { recursive: true });
 

@@ -2,18 +2,16 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
-import { runCli, transcript } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { DEMO_DEPLOYER, emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 import { writeTree } from '../helpers/directory.js';
 
 const REPO_GRANTS = path.resolve('grants');
-let running: Emulator[] = [];
+const withEmulator = emulatorsClosedAfterEach();
 
 async function tenant(options: Parameters<typeof withEmulator>[0] = {}) {
   const started = await withEmulator(options);
-  running.push(started.emulator);
   return started;
 }
 
@@ -22,11 +20,6 @@ function copyOfGrants(): string {
   cpSync(REPO_GRANTS, dir, { recursive: true });
   return dir;
 }
-
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
 
 describe('plan → apply → plan', () => {
   it('converges the demo tenant and the second plan is empty', async () => {
@@ -63,7 +56,7 @@ describe('plan → apply → plan', () => {
     expect(grants.find((g) => g.client_id === 'legBatch6666666666666666666666F')?.scope).toEqual(['write:entries']);
   });
 
-  it('prints the JSON contract of design §4', async () => {
+  it('prints the JSON contract', async () => {
     const { env } = await tenant();
     const result = await runCli(['plan', '--dir', copyOfGrants(), '--format', 'json'], { env });
     expect(result.code).toBe(0);
@@ -134,7 +127,8 @@ describe('bad input exits 1 with a location and writes nothing', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${dir}/ledger.yaml:4:1: error: YAML syntax error`);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    expect(emulator.stats().requests).toBe(0); // files are checked before any request
+    // The tenant is read while the grant files are parsed (issue 14): reads may have started, never a write.
+    expect(writeRequests(emulator)).toBe(0);
   });
 
   it('an unknown client name, with the nearest names suggested', async () => {
@@ -331,17 +325,5 @@ describe('the command line', () => {
     const verifying = result.stderr.search(/^Verifying: re-reading every grant in one listing \(1 page, (under 0\.1 s|about [\d.]+ s)\)$/m);
     expect(verifying).toBeGreaterThan(0);
     expect(result.stderr.slice(verifying)).toMatch(/^GET \/api\/v2\/client-grants\?take=100 200 \d+ms$/m);
-  });
-});
-
-describe('secrets', () => {
-  it('never appear in any output of this suite', () => {
-    expect(transcript.length).toBeGreaterThan(10);
-    for (const run of transcript) {
-      for (const text of [run.stdout, run.stderr]) {
-        expect(text).not.toContain(DEMO_DEPLOYER.clientSecret);
-        expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
-      }
-    }
   });
 });

@@ -2,18 +2,13 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
 import type { Seed } from '../../src/emulator/seed.js';
 import { runCli } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, withEmulator } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, emulatorsClosedAfterEach } from '../helpers/emulator.js';
 
 const FIXTURES = path.resolve('test/fixtures/environments');
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 function tenantSeed(name: string, apiHost: string, mailer: string, extraClients: { client_id: string; name: string }[] = []): Seed {
   return {
@@ -38,7 +33,6 @@ function tenantSeed(name: string, apiHost: string, mailer: string, extraClients:
  */
 async function environment(seed: Seed) {
   const started = await withEmulator({ seed });
-  running.push(started.emulator);
   return { ...started, host: new URL(started.emulator.url).host };
 }
 

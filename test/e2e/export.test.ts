@@ -2,21 +2,16 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { seededRandom, type Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/emulator/server.js';
 import type { Seed, SeedGrant } from '../../src/emulator/seed.js';
 import { runCli } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, DEMO_SEED, withEmulator } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, DEMO_SEED, emulatorsClosedAfterEach } from '../helpers/emulator.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 async function tenant(seed: Seed) {
   const started = await withEmulator({ seed });
-  running.push(started.emulator);
   return started;
 }
 

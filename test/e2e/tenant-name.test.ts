@@ -4,20 +4,14 @@
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { DEMO_SEED, withEmulator } from '../helpers/emulator.js';
+import { DEMO_SEED, emulatorsClosedAfterEach } from '../helpers/emulator.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 async function demo() {
   const started = await withEmulator();
-  running.push(started.emulator);
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'grantsync-name-')), 'grants');
   cpSync(path.resolve('grants'), dir, { recursive: true });
   return { ...started, dir, address: new URL(started.emulator.url).host };

@@ -4,7 +4,7 @@ import { ManagementClient, ManagementError } from 'auth0';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import type { Seed } from '../../src/emulator/seed.js';
-import { manualClock } from '../helpers/clock.js';
+import { fakeClock } from '../helpers/clock.js';
 
 const TENANT = 'sdk.example.com';
 const MAPI = `https://${TENANT}/api/v2/`;
@@ -172,7 +172,7 @@ describe('listing client grants', () => {
   it('with lumps, refills the whole second\'s tokens at the top of the next second, which x-ratelimit-reset names', async () => {
     // 100 ms into a second, on a clock that moves only when told: the three calls share that second.
     const second = 1_700_000_000;
-    const clock = manualClock(second * 1000 + 100);
+    const clock = fakeClock(second * 1000 + 100);
     const limited = await startEmulator({ seed, rateLimit: { burst: 2, perSecond: 2, lumps: true }, randomSeed: 5, clock });
     try {
       const t = ((await (await fetch(`${limited.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: ADMIN.id, client_secret: ADMIN.secret, audience: MAPI }) })).json()) as { access_token: string }).access_token;

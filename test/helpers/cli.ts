@@ -13,21 +13,22 @@ export interface CliResult {
 
 export { SECRETS };
 
-/** Every output any test produced, for the secret scan. */
-export const transcript: CliResult[] = [];
-
 export interface StartedCli {
   child: ChildProcess;
   /** Resolves when the process exits, with all it printed. */
   done: Promise<CliResult & { signal: NodeJS.Signals | null }>;
   /** What it printed so far. */
   output(): { stdout: string; stderr: string };
+  /** Resolves with what it printed once `stream` matches `pattern`; rejects if it exits first. */
+  waitFor(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<{ stdout: string; stderr: string }>;
 }
 
 /** Starts the CLI without waiting for it: for tests that signal it or run several at once. */
-export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): StartedCli {
+/** `stdin`: text piped to it (then closed); without it stdin is closed from the start. */
+export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; stdin?: string } = {}): StartedCli {
   const env: Record<string, string | undefined> = { PATH: process.env.PATH, NO_COLOR: '1', ...opts.env };
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -35,7 +36,20 @@ export function startCli(args: string[], opts: { env?: Record<string, string | u
   const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { child, done, output: () => ({ stdout, stderr }) };
+  const output = () => ({ stdout, stderr });
+  const waitFor = (pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout') =>
+    new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      const check = (): void => {
+        if (!pattern.test(output()[stream])) return;
+        child[stream]!.off('data', check);
+        resolve(output());
+      };
+      // Listeners run in order: the capture above has appended the chunk before this looks.
+      child[stream]!.on('data', check);
+      child.once('exit', () => reject(new Error(`grantsync ${args.join(' ')} exited before printing ${pattern}\n${stdout}\n${stderr}`)));
+      check();
+    });
+  return { child, done, output, waitFor };
 }
 
 export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
@@ -55,8 +69,6 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
       const found = findSecret(text);
       if (found) throw new Error(`grantsync ${args.join(' ')} printed ${found}`);
     }
-    const result = { code, stdout, stderr };
-    transcript.push(result);
-    return result;
+    return { code, stdout, stderr };
   });
 }

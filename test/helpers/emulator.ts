@@ -1,15 +1,35 @@
 // Starts the emulator on 127.0.0.1 for a test and hands out the CLI environment for it.
+import { afterEach } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import { DEMO_DEPLOYER, DEMO_SEED } from '../../src/demo/tenant.js';
 import type { Seed } from '../../src/emulator/seed.js';
 
 export { DEMO_DEPLOYER, DEMO_SEED };
 
-export async function withEmulator(options: Partial<EmulatorOptions> & { seed?: Seed } = {}): Promise<{ emulator: Emulator; env: Record<string, string> }> {
+type StartEmulator = (options?: Partial<EmulatorOptions> & { seed?: Seed }) => Promise<{ emulator: Emulator; env: Record<string, string> }>;
+
+export const withEmulator: StartEmulator = async (options = {}) => {
   const emulator = await startEmulator({ seed: options.seed ?? DEMO_SEED, randomSeed: 1, ...options });
   return {
     emulator,
     env: { AUTH0_DOMAIN: emulator.url, AUTH0_CLIENT_ID: DEMO_DEPLOYER.clientId, AUTH0_CLIENT_SECRET: DEMO_DEPLOYER.clientSecret },
+  };
+};
+
+/**
+ * For a test file: withEmulator whose emulators are closed after each test
+ * (`const withEmulator = emulatorsClosedAfterEach();` at the top of the file).
+ */
+export function emulatorsClosedAfterEach(): StartEmulator {
+  let running: Emulator[] = [];
+  afterEach(async () => {
+    await Promise.all(running.map((e) => e.close()));
+    running = [];
+  });
+  return async (options) => {
+    const started = await withEmulator(options);
+    running.push(started.emulator);
+    return started;
   };
 }
 

@@ -1,5 +1,6 @@
-// A fake GitHub REST API on 127.0.0.1 with the endpoints the PR comment and the drift issue use:
-// issue comments, issues, GET /user and the GraphQL `viewer`. Every token belongs to a user; what a
+// A fake GitHub REST API on 127.0.0.1 with the endpoints the PR comment, the drift issue and the
+// expiry pull request use: issue comments, issues, pull requests, the Git Data API (refs, commits,
+// trees), GET /user and the GraphQL `viewer`. Every token belongs to a user; what a
 // token writes carries that user as its author, the way GitHub records it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,6 +40,22 @@ export interface FakePull {
   mergedAt?: string;
   /** Label names, listed with the pull request as GitHub does. */
   labels?: string[];
+  /** For pull requests listed by GET /repos/{o}/{r}/pulls (absent: only findable by commit). */
+  title?: string;
+  body?: string;
+  author?: string;
+  state?: 'open' | 'closed';
+  /** The branch it merges from, and the repository that branch is in (default: this one). */
+  head?: string;
+  headRepo?: string;
+  base?: string;
+}
+
+/** The repository's git objects: branches → commit, commits, and trees as whole path → text maps. */
+export interface FakeGit {
+  refs: Record<string, string>;
+  commits: Record<string, { tree: string; parents: string[]; message: string }>;
+  trees: Record<string, Record<string, string>>;
 }
 
 export interface FakeGitHub {
@@ -46,6 +63,7 @@ export interface FakeGitHub {
   comments: FakeComment[];
   issues: FakeIssue[];
   pulls: FakePull[];
+  git: FakeGit;
   /** `METHOD /path` of every request, in order. */
   requests: string[];
   /** When set, every request is answered `307 Location: <redirectTo><path>`. */
@@ -60,7 +78,7 @@ export const ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot'
 
 export async function startFakeGitHub(token: string, options: { users?: Record<string, FakeUser> } = {}): Promise<FakeGitHub> {
   const users: Record<string, FakeUser> = { [token]: ACTIONS_BOT, ...options.users };
-  const fake: FakeGitHub = { url: '', comments: [], issues: [], pulls: [], requests: [], graphql: true, close: async () => undefined };
+  const fake: FakeGitHub = { url: '', comments: [], issues: [], pulls: [], git: { refs: {}, commits: {}, trees: {} }, requests: [], graphql: true, close: async () => undefined };
   let nextId = 1000;
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -125,6 +143,7 @@ function route(fake: FakeGitHub, user: FakeUser, req: IncomingMessage, url: URL,
     const pulls = fake.pulls.filter((p) => p.commits.includes(sha) || p.mergeCommitSha === sha);
     return send(res, 200, pulls.map((p) => ({ number: p.number, html_url: `https://github.test/pull/${p.number}`, merged_at: p.mergedAt ?? null, merge_commit_sha: p.mergeCommitSha ?? null, labels: (p.labels ?? []).map((name) => ({ name })) })));
   }
+  if (url.pathname.includes('/git/') || /\/pulls(\/\d+)?$/.test(url.pathname)) return routePulls(fake, user, method, url, body, res, newId);
   m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname);
   if (m && method === 'GET') return send(res, 200, page(fake.comments.filter((c) => c.issue === Number(m![1])), url).map(commentJson));
   if (m && method === 'POST') {
@@ -158,6 +177,82 @@ function route(fake: FakeGitHub, user: FakeUser, req: IncomingMessage, url: URL,
     if (body.state === 'open' || body.state === 'closed') issue.state = body.state;
     if (typeof body.state_reason === 'string') issue.stateReason = body.state_reason;
     return send(res, 200, issueJson(issue));
+  }
+  send(res, 404, { message: 'Not Found' });
+}
+
+const pullJson = (p: FakePull, repository: string): unknown => ({
+  number: p.number,
+  title: p.title,
+  body: p.body,
+  state: p.state,
+  user: userJson(p.author ?? 'someone'),
+  head: { ref: p.head, repo: { full_name: p.headRepo ?? repository } },
+  base: { ref: p.base },
+  html_url: `https://github.test/pull/${p.number}`,
+});
+
+/** Pull requests and the Git Data API, enough for a commit of whole files on a branch. */
+function routePulls(fake: FakeGitHub, user: FakeUser, method: string | undefined, url: URL, body: Record<string, unknown>, res: ServerResponse, newId: () => number): void {
+  const m = /^\/repos\/([^/]+\/[^/]+)\/(.*)$/.exec(url.pathname);
+  if (!m) return send(res, 404, { message: 'Not Found' });
+  const [repository, rest] = [m[1]!, m[2]!];
+  const git = fake.git;
+  const sha = (prefix: string): string => `${prefix}${newId().toString(16).padStart(8, '0')}`;
+  let r: RegExpExecArray | null;
+  if ((r = /^git\/ref\/heads\/(.+)$/.exec(rest)) && method === 'GET') {
+    const target = git.refs[decodeURIComponent(r[1]!)];
+    return target ? send(res, 200, { ref: `refs/heads/${decodeURIComponent(r[1]!)}`, object: { sha: target, type: 'commit' } }) : send(res, 404, { message: 'Not Found' });
+  }
+  if ((r = /^git\/commits\/([0-9a-z]+)$/.exec(rest)) && method === 'GET') {
+    const commit = git.commits[r[1]!];
+    return commit ? send(res, 200, { sha: r[1], tree: { sha: commit.tree }, parents: commit.parents.map((p) => ({ sha: p })), message: commit.message }) : send(res, 404, { message: 'Not Found' });
+  }
+  if (rest === 'git/trees' && method === 'POST') {
+    const baseTree = git.trees[String(body.base_tree)];
+    if (!baseTree) return send(res, 422, { message: 'base_tree not found' });
+    const entries = body.tree as { path: string; content: string }[];
+    const tree = sha('t');
+    git.trees[tree] = { ...baseTree, ...Object.fromEntries(entries.map((e) => [e.path, e.content])) };
+    return send(res, 201, { sha: tree });
+  }
+  if (rest === 'git/commits' && method === 'POST') {
+    const parents = body.parents as string[];
+    if (!git.trees[String(body.tree)] || parents.some((p) => !git.commits[p])) return send(res, 422, { message: 'tree or parent not found' });
+    const commit = sha('c');
+    git.commits[commit] = { tree: String(body.tree), parents, message: String(body.message) };
+    return send(res, 201, { sha: commit });
+  }
+  if (rest === 'git/refs' && method === 'POST') {
+    const name = String(body.ref).replace(/^refs\/heads\//, '');
+    if (git.refs[name]) return send(res, 422, { message: 'Reference already exists' });
+    git.refs[name] = String(body.sha);
+    return send(res, 201, { ref: body.ref, object: { sha: body.sha } });
+  }
+  if ((r = /^git\/refs\/heads\/(.+)$/.exec(rest)) && method === 'PATCH') {
+    const name = decodeURIComponent(r[1]!);
+    if (!git.refs[name]) return send(res, 422, { message: 'Reference does not exist' });
+    git.refs[name] = String(body.sha);
+    return send(res, 200, { ref: `refs/heads/${name}`, object: { sha: body.sha } });
+  }
+  if (rest === 'pulls' && method === 'GET') {
+    const state = url.searchParams.get('state') ?? 'open';
+    const listed = fake.pulls.filter((p) => p.title !== undefined && (state === 'all' || (p.state ?? 'open') === state));
+    return send(res, 200, page(listed, url).map((p) => pullJson(p, repository)));
+  }
+  if (rest === 'pulls' && method === 'POST') {
+    if (!git.refs[String(body.head)]) return send(res, 422, { message: 'head branch not found' });
+    const pull: FakePull = { number: 100 + fake.pulls.length, commits: [], title: String(body.title), body: String(body.body ?? ''), author: user.login, state: 'open', head: String(body.head), base: String(body.base) };
+    fake.pulls.push(pull);
+    return send(res, 201, pullJson(pull, repository));
+  }
+  if ((r = /^pulls\/(\d+)$/.exec(rest)) && method === 'PATCH') {
+    const pull = fake.pulls.find((p) => p.number === Number(r![1]));
+    if (!pull) return send(res, 404, { message: 'Not Found' });
+    if (typeof body.title === 'string') pull.title = body.title;
+    if (typeof body.body === 'string') pull.body = body.body;
+    if (body.state === 'open' || body.state === 'closed') pull.state = body.state;
+    return send(res, 200, pullJson(pull, repository));
   }
   send(res, 404, { message: 'Not Found' });
 }

@@ -4,8 +4,11 @@ import { main } from '../../src/cli/main.js';
 import type { Prompt } from '../../src/cli/confirm.js';
 import type { CliResult } from './cli.js';
 
-/** `prompt` stands for a terminal that apply may ask for confirmation; without it there is none. */
-export async function runInProcess(argv: string[], env: Record<string, string>, prompt?: Prompt): Promise<CliResult> {
+/**
+ * `prompt` stands for a terminal that apply may ask for confirmation; without it there is none.
+ * `now` fixes the clock `expires:` days are compared with.
+ */
+export async function runInProcess(argv: string[], env: Record<string, string>, prompt?: Prompt, options: { now?: Date } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main({
@@ -15,6 +18,7 @@ export async function runInProcess(argv: string[], env: Record<string, string>, 
     onInterrupt: () => undefined,
     version: 'test',
     ...(prompt ? { prompt } : {}),
+    ...(options.now ? { now: () => options.now! } : {}),
   });
   return { code, stdout, stderr };
 }

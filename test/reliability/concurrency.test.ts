@@ -43,14 +43,6 @@ afterEach(async () => {
 
 const start = (args: string[], env: Record<string, string>) => startCli(args, { env });
 
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 function assertConverged(em: Emulator): void {
   const grants = em.store.state.grants.filter((g) => g.client_id !== DEMO_DEPLOYER.clientId);
   expect(grants).toHaveLength(150);
@@ -82,7 +74,7 @@ describe('overlapping and interrupted applies', () => {
     const em = emulator;
     const dir = writeTree(s.files);
     const run = start(['apply', '--dir', dir, '--quiet'], started.env);
-    await until(() => em.stats().writes >= 60);
+    await em.untilWrites(60);
     run.child.kill('SIGKILL');
     const killed = await run.done;
     expect(killed.signal).toBe('SIGKILL');
@@ -100,7 +92,7 @@ describe('overlapping and interrupted applies', () => {
     const em = emulator;
     const dir = writeTree(s.files);
     const run = start(['apply', '--dir', dir], started.env);
-    await until(() => em.stats().writes >= 60);
+    await em.untilWrites(60);
     run.child.kill('SIGINT');
     const stopped = await run.done;
     expect(stopped.code).toBe(1);

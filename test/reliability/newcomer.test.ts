@@ -2,34 +2,24 @@
 // (the demo secret included: it exists only in the local emulator); with --seed the seeded deployer
 // and where its secret is; with --seed and --state which one it serves. The README tutorial's files
 // plan and apply unchanged against it, and every link of the README reaches a published file.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../helpers/cli.js';
+import { runCli, startCli, type StartedCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/directory.js';
 import { DEMO_DEPLOYER } from '../helpers/emulator.js';
 
-let children: ChildProcess[] = [];
+let children: StartedCli[] = [];
 afterEach(() => {
-  for (const child of children) child.kill('SIGKILL');
+  for (const started of children) started.child.kill('SIGKILL');
   children = [];
 });
 
 /** Starts `grantsync emulator` and returns its stdout and stderr once the export lines are out. */
 async function emulator(args: string[]): Promise<{ stdout: string; stderr: string; exports: Record<string, string> }> {
-  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.includes('GRANTSYNC_EMULATOR_ADMIN_TOKEN=')) resolve();
-    });
-    child.on('exit', () => reject(new Error(`emulator exited\n${stdout}\n${stderr}`)));
-  });
+  const started = startCli(['emulator', '--port', '0', ...args]);
+  children.push(started);
+  const { stdout, stderr } = await started.waitFor(/GRANTSYNC_EMULATOR_ADMIN_TOKEN=/);
   const exports = Object.fromEntries([...stdout.matchAll(/^export (\w+)=(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
   return { stdout, stderr, exports };
 }
@@ -78,9 +68,11 @@ describe('grantsync emulator', () => {
     // A change, so that the tenant is saved.
     const env = { AUTH0_DOMAIN: fresh.exports.AUTH0_DOMAIN!, AUTH0_CLIENT_ID: fresh.exports.AUTH0_CLIENT_ID!, AUTH0_CLIENT_SECRET: fresh.exports.AUTH0_CLIENT_SECRET! };
     expect((await runCli(['apply', '--dir', 'grants', '--quiet'], { env })).code).toBe(0);
-    children.pop()!.kill('SIGINT');
-    const deadline = Date.now() + 10_000;
-    while (!existsSync(state) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // It saved the tenant after each write of the apply; stopped, it has nothing left to write.
+    const stopped = children.pop()!;
+    stopped.child.kill('SIGINT');
+    await stopped.done;
+    expect(existsSync(state)).toBe(true);
     const seedFile = path.join(work, 'seed.json');
     writeFileSync(seedFile, JSON.stringify({ tenant: 'other.example.com' }));
     const restarted = await emulator(['--seed', seedFile, '--state', state]);

@@ -3,17 +3,12 @@
 // the only command that writes; a YAML indentation mistake is reported once, at its own line.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/directory.js';
-import { withEmulator } from '../helpers/emulator.js';
+import { emulatorsClosedAfterEach } from '../helpers/emulator.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 describe('--format json', () => {
   it('errors are JSON on stdout too, with file, line and column; stderr still says it for a person', async () => {
@@ -27,7 +22,6 @@ describe('--format json', () => {
 
   it('a refused apply is JSON too; the printed plan carries the format of the --out file', async () => {
     const started = await withEmulator();
-    running.push(started.emulator);
     const dir = writeTree({ 'grantsync.yaml': 'manage: all\nmax_deletes: 0\n', 'a.yaml': 'grants: []\n' });
     const refused = await runCli(['apply', '--dir', dir, '--format', 'json', '--quiet'], { env: started.env });
     expect(refused.code).toBe(1);

@@ -2,7 +2,6 @@
 // apply: grantsync stops starting changes within seconds, lets the ones in flight finish, does not
 // re-read, and prints one summary (applied, failed, not started, and that a re-run converges).
 // Read-only credentials: refused, naming the missing scopes, before any write. A 403 stops the rest.
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyChanges } from '../../src/apply/apply.js';
 import { Breaker, CONNECTION_FAILURE_THRESHOLD } from '../../src/apply/breaker.js';
@@ -12,7 +11,7 @@ import type { Emulator } from '../../src/emulator/server.js';
 import type { Seed } from '../../src/emulator/seed.js';
 import { ApiError } from '../../src/errors.js';
 import type { Change } from '../../src/model/types.js';
-import { CLI, runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/directory.js';
 import { DEMO_DEPLOYER, withEmulator, writeRequests } from '../helpers/emulator.js';
 import { asPlanApp, PIPELINE_SEED, pipelineGrants } from '../helpers/pipeline-apps.js';
@@ -42,14 +41,6 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('the Management API goes away in the middle of an apply', () => {
   it('stops starting changes within seconds, finishes what is in flight, and prints one summary', { timeout: 90_000 }, async () => {
     const { seed, files } = tenantOf250Creates();
@@ -57,17 +48,12 @@ describe('the Management API goes away in the middle of an apply', () => {
     const em = started.emulator;
     const dir = writeTree(files);
     // The default retry policy: what a user gets.
-    const child = spawn(process.execPath, [CLI, 'apply', '--dir', dir], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...started.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const apply = startCli(['apply', '--dir', dir], { env: started.env });
 
-    await until(() => em.stats().writes >= 40);
+    await em.untilWrites(40);
     await em.close();
     const killedAt = Date.now();
-    const code = await exited;
+    const { code, stdout, stderr } = await apply.done;
     const seconds = (Date.now() - killedAt) / 1000;
 
     expect(code).toBe(1);
@@ -114,7 +100,8 @@ describe('credentials that cannot write', () => {
     const api = {
       createGrant: async () => {
         creates++;
-        await new Promise((r) => setTimeout(r, 5));
+        // Refused a turn later, while the other changes of the pool are already in flight.
+        await Promise.resolve();
         return forbidden();
       },
     } as unknown as ManagementApi;

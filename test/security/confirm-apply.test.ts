@@ -1,24 +1,18 @@
 // Issue 19: on a terminal apply shows the plan and asks for `yes`; --auto-approve skips it; in CI
 // (stdin not a terminal) it does not ask, except for a plan flagged self-escalation, which is
 // refused there without --auto-approve. A second Ctrl-C says it exits now and what may be half done.
-import { spawn } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../helpers/inprocess.js';
 import type { Prompt } from '../../src/cli/confirm.js';
 import type { Emulator } from '../../src/emulator/server.js';
-import { CLI, runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { writeTree } from '../helpers/directory.js';
-import { DEMO_DEPLOYER, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 async function tenant(latencyMs?: number): Promise<{ emulator: Emulator; env: Record<string, string> }> {
   const started = await withEmulator(latencyMs ? { latencyMs } : {});
-  running.push(started.emulator);
   return started;
 }
 
@@ -78,9 +72,8 @@ describe('apply asks before it writes', () => {
     expect(refused.stderr).toContain('error: apply refused: no answer to the confirmation (stdin is not a terminal and gave none); nothing was changed. A plan flagged self-escalation is confirmed even in CI: pass --auto-approve where the plan was reviewed.');
     expect(writeRequests(emulator)).toBe(0);
 
-    const piped = spawn(process.execPath, [CLI, 'apply', '--dir', dir, '--quiet'], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    piped.stdin.end('yes\n');
-    expect(await new Promise((resolve) => piped.on('exit', resolve))).toBe(0);
+    const piped = startCli(['apply', '--dir', dir, '--quiet'], { env, stdin: 'yes\n' });
+    expect((await piped.done).code).toBe(0);
     expect(emulator.store.state.grants.some((g) => g.client_id === 'rptEtl333333333333333333333333C' && g.scope?.includes('update:client_grants'))).toBe(true);
   });
 });
@@ -93,16 +86,13 @@ describe('Ctrl-C twice', () => {
     const apis = ['https://api.example.com/payments', 'https://api.example.com/ledger', 'https://api.example.com/notifications'];
     const lines = clients.flatMap((c) => apis.map((a) => `  - client_id: ${c.client_id}\n    audience: ${a}\n    scope: []\n    subject_type: user\n`));
     const dir = writeTree({ 'grantsync.yaml': 'manage: { audiences: [https://api.example.com/payments, https://api.example.com/ledger, https://api.example.com/notifications] }\nexclude: { clients: [legacy-batch] }\nmax_deletes: 100\n', 'all.yaml': `grants:\n${lines.join('')}` });
-    const child = spawn(process.execPath, [CLI, 'apply', '--dir', dir, '--concurrency', '1'], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const deadline = Date.now() + 30_000;
-    while (emulator.stats().writes < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    child.kill('SIGINT');
-    while (!stderr.includes('Interrupted:') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    child.kill('SIGINT');
-    expect(await exited).toBe(1);
+    const apply = startCli(['apply', '--dir', dir, '--concurrency', '1'], { env });
+    await emulator.untilWrites(1);
+    apply.child.kill('SIGINT');
+    await apply.waitFor(/Interrupted:/, 'stderr');
+    apply.child.kill('SIGINT');
+    const { code, stderr } = await apply.done;
+    expect(code).toBe(1);
     expect(stderr).toContain('Second interrupt: exiting now. Changes in flight may be half done');
     expect(stderr).toContain('run apply again: it converges.');
   });

@@ -1,5 +1,5 @@
-// Issue 11: the emulator's token endpoint verifies Private Key JWT client assertions as Auth0 does
-// (auth0-api.md §14): signature by the registered key and algorithm, iss = sub = the client, aud the
+// Issue 11: the emulator's token endpoint verifies Private Key JWT client assertions as Auth0 does:
+// signature by the registered key and algorithm, iss = sub = the client, aud the
 // tenant's origin, not expired, at most 5 minutes of lifetime, each jti once. Refusals are Auth0's
 // 401 for bad client credentials. Every answer carries x-ratelimit-* headers.
 import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -73,7 +73,7 @@ describe('the emulator verifies client assertions', () => {
     expect(json.body).toMatchObject({ token_type: 'Bearer', expires_in: 86_400 });
     const form = await token({ client_assertion: await assertion() }, true);
     expect(form.status, JSON.stringify(form.body)).toBe(200);
-    // The canonical tenant domain is an accepted audience too (§14).
+    // The canonical tenant domain is an accepted audience too.
     expect((await token({ client_assertion: await assertion({ aud: 'https://demo.grantsync.local/' }) })).status).toBe(200);
   });
 

@@ -4,18 +4,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
 import type { Seed } from '../../src/emulator/seed.js';
 import { runCli } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, DEMO_SEED, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, DEMO_SEED, emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 import { HOSTILE_NAMES } from '../helpers/hostile.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 const API = 'https://api.example.com/hostile';
 const id = (i: number): string => `hostile${String(i).padStart(25, '0')}`;
@@ -43,7 +38,6 @@ function hostileTenant(): Seed {
 describe('export → plan round trip', { timeout: 60_000 }, () => {
   it('a tenant of hostile client names, scopes and API names exports to an empty plan', async () => {
     const { emulator, env } = await withEmulator({ seed: hostileTenant() });
-    running.push(emulator);
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'grantsync-hostile-')), 'grants');
     const exported = await runCli(['export', '--dir', dir, '--quiet'], { env });
     expect(exported.stderr).toBe('');
@@ -59,8 +53,7 @@ describe('export → plan round trip', { timeout: 60_000 }, () => {
 
 describe('export and symbolic links', { timeout: 60_000 }, () => {
   it('does not overwrite a file outside the repository through a link, even with --force', async () => {
-    const { emulator, env } = await withEmulator({ seed: DEMO_SEED });
-    running.push(emulator);
+    const { env } = await withEmulator({ seed: DEMO_SEED });
     const top = mkdtempSync(path.join(tmpdir(), 'grantsync-export-link-'));
     const dir = path.join(top, 'repo', 'grants');
     mkdirSync(dir, { recursive: true });

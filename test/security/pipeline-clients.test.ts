@@ -2,12 +2,12 @@
 // reviewer sees and the apply that follows must be the same for any pair of credentials.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { Seed } from '../../src/emulator/seed.js';
 import { runCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/directory.js';
-import { DEMO_DEPLOYER, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 import { asApplyApp, asPlanApp, MAPI, PIPELINE_SEED, PLAN_APP } from '../helpers/pipeline-apps.js';
 import { SECRETS } from '../helpers/secrets.js';
 
@@ -24,15 +24,10 @@ const SEED: Seed = {
   ],
 };
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 async function twoApps() {
   const { emulator, env } = await withEmulator({ seed: SEED });
-  running.push(emulator);
   const asOutsider = { ...env, AUTH0_CLIENT_ID: OUTSIDER.clientId, AUTH0_CLIENT_SECRET: OUTSIDER.clientSecret };
   return { emulator, asPlanApp: asPlanApp(env), asApplyApp: asApplyApp(env), asOutsider };
 }

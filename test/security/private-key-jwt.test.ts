@@ -7,18 +7,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Seed } from '../../src/emulator/seed.js';
 import { parse } from 'yaml';
 import { CLI, runCli, SECRETS, type CliResult } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, DEMO_SEED, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, DEMO_SEED, emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 const rsa = (type: 'rsa' | 'rsa-pss' = 'rsa', modulusLength = 2048) =>
   generateKeyPairSync(type as 'rsa', { modulusLength, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
@@ -52,7 +47,6 @@ function workspace(files: Record<string, string> = {}): { work: string; dir: str
 
 async function start(seed: Seed = seedWithKey({ pem: registered.publicKey })) {
   const { emulator, env } = await withEmulator({ seed });
-  running.push(emulator);
   // Private Key JWT instead of the secret.
   const { AUTH0_CLIENT_SECRET: _secret, ...rest } = env;
   return { emulator, env: rest };

@@ -3,17 +3,13 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import { runCli } from '../helpers/cli.js';
-import { DEMO_DEPLOYER, withEmulator, writeRequests } from '../helpers/emulator.js';
+import { DEMO_DEPLOYER, emulatorsClosedAfterEach, writeRequests } from '../helpers/emulator.js';
 
 const MAPI = 'https://demo.grantsync.local/api/v2/';
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 interface Setup {
   emulator: Emulator;
@@ -32,7 +28,6 @@ interface SavedJson {
 /** The demo tenant and a copy of grants/, planned with --out. */
 async function planned(edit?: (dir: string) => void): Promise<Setup> {
   const { emulator, env } = await withEmulator();
-  running.push(emulator);
   const dir = mkdtempSync(path.join(tmpdir(), 'grantsync-saved-'));
   cpSync(path.resolve('grants'), dir, { recursive: true });
   edit?.(dir);

@@ -1,22 +1,17 @@
 // Issue 13: pull-request jobs run code from the pull request, so plan and validate refuse to run there
 // with a token that holds any create:/update:/delete: scope (unless --allow-write-credentials), before
 // reading the tenant. The scopes come from the token endpoint's answer or the JWT's claims.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import { ClientCredentialsToken, scopesOf, StaticToken } from '../../src/api/token.js';
 import { runCli } from '../helpers/cli.js';
-import { withEmulator } from '../helpers/emulator.js';
+import { emulatorsClosedAfterEach } from '../helpers/emulator.js';
 import { asApplyApp, asPlanApp, PIPELINE_SEED, pipelineGrants } from '../helpers/pipeline-apps.js';
 
-let running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((e) => e.close()));
-  running = [];
-});
+const withEmulator = emulatorsClosedAfterEach();
 
 async function setUp() {
   const { emulator, env } = await withEmulator({ seed: PIPELINE_SEED });
-  running.push(emulator);
   const { dir } = pipelineGrants('grantsync-write-creds-');
   return { emulator, env, dir };
 }

@@ -6,32 +6,19 @@ import { ManagementClient } from '../../src/api/http.js';
 import { Redactor } from '../../src/api/redact.js';
 import { applyChanges } from '../../src/apply/apply.js';
 import { ApiError } from '../../src/errors.js';
+import { fakeClock as fakeClockAt, type FakeClock } from '../helpers/clock.js';
 
 const BASE = 'https://tenant.test';
 const SECRET = 'super-secret-client-secret-value';
 
-/** A clock whose sleeps pass instantly and are recorded. */
-function fakeClock() {
-  let now = 1_700_000_000_000;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    clock: {
-      now: () => now,
-      sleep: async (ms: number) => {
-        sleeps.push(Math.round(ms));
-        now += ms;
-      },
-    },
-  };
-}
+const fakeClock = () => fakeClockAt(1_700_000_000_000);
 
-function client(opts: { credentials?: 'secret' | 'token'; clock?: ReturnType<typeof fakeClock>['clock']; redactor?: Redactor } = {}) {
+function client(opts: { credentials?: 'secret' | 'token'; clock?: FakeClock; redactor?: Redactor } = {}) {
   return new ManagementClient({
     endpoint: parseDomain('tenant.test'),
     credentials: opts.credentials === 'token' ? { accessToken: 'static-token-value-123' } : { clientId: 'deployer', clientSecret: SECRET },
     redactor: opts.redactor ?? new Redactor(),
-    clock: opts.clock ?? fakeClock().clock,
+    clock: opts.clock ?? fakeClock(),
     random: () => 0.5,
   });
 }
@@ -66,14 +53,15 @@ describe('pagination', () => {
   it('lists one audience with the same cursors, and reports what its reads cost', async () => {
     tokenEndpoint();
     const audience = 'https://api/1';
-    nock(BASE).get('/api/v2/client-grants').query({ audience, take: 100 }).delay(100).reply(200, { client_grants: [grant(1)], next: 'cursor-a' });
-    nock(BASE).get('/api/v2/client-grants').query({ audience, take: 100, from: 'cursor-a' }).delay(100).reply(200, { client_grants: [grant(2)] });
-    const api = new ManagementClient({ endpoint: parseDomain('tenant.test'), credentials: { clientId: 'deployer', clientSecret: SECRET }, redactor: new Redactor() });
+    // Each page takes 100 ms and the next 300 ms, on the fake clock.
+    const clock = fakeClock();
+    const page = (ms: number, body: object) => () => (clock.advance(ms), [200, body] as [number, object]);
+    nock(BASE).get('/api/v2/client-grants').query({ audience, take: 100 }).reply(page(100, { client_grants: [grant(1)], next: 'cursor-a' }));
+    nock(BASE).get('/api/v2/client-grants').query({ audience, take: 100, from: 'cursor-a' }).reply(page(300, { client_grants: [grant(2)] }));
+    const api = client({ clock });
     expect((await api.listGrants({ audience })).map((g) => g.id)).toEqual([grant(1).id, grant(2).id]);
-    const profile = api.readProfile();
-    // Both pages took at least the 100 ms delay; no x-ratelimit-* header came, so no limit is known.
-    expect(profile.latencyMs).toBeGreaterThanOrEqual(95);
-    expect(profile).toMatchObject({ requestsPerSecond: Infinity, readConcurrency: 16, pageSize: 100 });
+    // The moving average of the two (0.8 × 100 + 0.2 × 300); no x-ratelimit-* header came, so no limit is known.
+    expect(api.readProfile()).toEqual({ latencyMs: 140, requestsPerSecond: Infinity, readConcurrency: 16, pageSize: 100 });
   });
 
   it('refuses a cursor that repeats instead of looping forever', async () => {
@@ -107,7 +95,8 @@ describe('pagination', () => {
 
 describe('retries', () => {
   it('waits for Retry-After after a 429, then succeeds', async () => {
-    const { clock, sleeps } = fakeClock();
+    const clock = fakeClock();
+    const { sleeps } = clock;
     tokenEndpoint();
     nock(BASE).get('/api/v2/client-grants').query(true).reply(429, { statusCode: 429, error: 'Too Many Requests', message: 'Global limit has been reached', errorCode: 'too_many_requests' }, { 'retry-after': '2' });
     nock(BASE).get('/api/v2/client-grants').query(true).reply(200, { client_grants: [grant(1)] });
@@ -116,7 +105,8 @@ describe('retries', () => {
   });
 
   it('without Retry-After, waits until x-ratelimit-reset', async () => {
-    const { clock, sleeps } = fakeClock();
+    const clock = fakeClock();
+    const { sleeps } = clock;
     const reset = Math.ceil(clock.now() / 1000) + 3;
     tokenEndpoint();
     nock(BASE)
@@ -130,7 +120,8 @@ describe('retries', () => {
   });
 
   it('without either header, backs off exponentially', async () => {
-    const { clock, sleeps } = fakeClock();
+    const clock = fakeClock();
+    const { sleeps } = clock;
     tokenEndpoint();
     nock(BASE).get('/api/v2/client-grants').query(true).times(2).reply(429, {});
     nock(BASE).get('/api/v2/client-grants').query(true).reply(200, { client_grants: [] });
@@ -197,10 +188,20 @@ describe('tokens', () => {
     const expired = { statusCode: 401, error: 'Unauthorized', message: 'Expired token received for JSON Web Token validation' };
     const q = (audience: string) => ({ client_id: 'c', audience, take: '100' });
     // a: token-1 refused, renews to token-2, succeeds.
+    let renewedByA: () => void = () => undefined;
+    const aRenewed = new Promise<void>((resolve) => (renewedByA = resolve));
     nock(BASE).get('/api/v2/client-grants').query(q('a')).matchHeader('authorization', 'Bearer token-1').reply(401, expired);
-    nock(BASE).get('/api/v2/client-grants').query(q('a')).matchHeader('authorization', 'Bearer token-2').reply(200, { client_grants: [] });
-    // b: token-1 refused after a renewed it; token-2 refused too (it stopped working); its own renewal gets token-3.
-    nock(BASE).get('/api/v2/client-grants').query(q('b')).matchHeader('authorization', 'Bearer token-1').delay(100).reply(401, expired);
+    nock(BASE)
+      .get('/api/v2/client-grants')
+      .query(q('a'))
+      .matchHeader('authorization', 'Bearer token-2')
+      .reply(() => (renewedByA(), [200, { client_grants: [] }]));
+    // b: token-1 refused once a has renewed it; token-2 refused too (it stopped working); its own renewal gets token-3.
+    nock(BASE)
+      .get('/api/v2/client-grants')
+      .query(q('b'))
+      .matchHeader('authorization', 'Bearer token-1')
+      .reply((_uri, _body, reply) => void aRenewed.then(() => reply(null, [401, expired])));
     nock(BASE).get('/api/v2/client-grants').query(q('b')).matchHeader('authorization', 'Bearer token-2').reply(401, expired);
     nock(BASE).get('/api/v2/client-grants').query(q('b')).matchHeader('authorization', 'Bearer token-3').reply(200, { client_grants: [] });
     const api = client();
@@ -227,7 +228,8 @@ describe('tokens', () => {
     nock(BASE).post('/oauth/token').reply(429, { error: 'too_many_requests' }, { 'retry-after': '1', 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0' });
     tokenEndpoint();
     nock(BASE).get('/api/v2/client-grants').query(true).reply(200, { client_grants: [grant(1)] });
-    const { clock, sleeps } = fakeClock();
+    const clock = fakeClock();
+    const { sleeps } = clock;
     const api = client({ clock });
     expect(await api.listGrants()).toHaveLength(1);
     expect(sleeps).toHaveLength(3);
@@ -254,6 +256,13 @@ describe('errors', () => {
     expect(error.message).toBe(
       'GET /api/v2/client-grants?take=100 → 403 Insufficient scope, expected any of: read:client_grants (insufficient_scope). Grant the missing scope to the client grantsync runs as',
     );
+  });
+
+  it('name the token request as the POST it is', async () => {
+    nock(BASE).post('/oauth/token').reply(200, { token_type: 'Bearer' });
+    await expect(client().listGrants()).rejects.toThrow(/^POST \/oauth\/token: unexpected answer: no access_token in the answer$/);
+    nock(BASE).post('/oauth/token').reply(200, '<html>a proxy</html>');
+    await expect(client().listGrants()).rejects.toThrow(/^POST \/oauth\/token: the answer is not JSON \(status 200\)$/);
   });
 
   it('never contain the secret or a token, even when the API echoes them', async () => {

@@ -57,7 +57,7 @@ describe('every invalid input names file:line:column', () => {
       'grants/a.yaml:2:5: error: `grants[0]` is missing `scope`',
     ]],
     ['scope is a string', grant('grants:\n  - client: a\n    audience: x\n    scope: read:all\n'), ['grants/a.yaml:4:12: error: `grants[0].scope` must be a list, but it is the text "read:all"']],
-    ['scope item is a number', grant('grants:\n  - client: a\n    audience: x\n    scope: [1]\n'), ['grants/a.yaml:4:13: error: `grants[0].scope[0]` must be a string, but it is the number 1']],
+    ['scope item is a number', grant('grants:\n  - client: a\n    audience: x\n    scope: [1]\n'), ['grants/a.yaml:4:13: error: `grants[0].scope[0]` must be a scope name or a `{name, expires}` mapping, but it is the number 1']],
     ['duplicate scope', grant('grants:\n  - client: a\n    audience: x\n    scope: [a, b, a]\n'), ['grants/a.yaml:4:19: error: `grants[0].scope` lists "a" twice (items 1 and 3)']],
     ['empty scope string', grant('grants:\n  - client: a\n    audience: x\n    scope: [""]\n'), ['grants/a.yaml:4:13: error: `grants[0].scope[0]` is empty']],
     ['empty audience', grant('grants:\n  - client: a\n    audience: ""\n    scope: []\n'), ['grants/a.yaml:3:15: error: `grants[0].audience` is empty']],
@@ -103,7 +103,7 @@ describe('every invalid input names file:line:column', () => {
       'b.yaml': 'grants: nope\n',
     });
     expect(found).toEqual([
-      'grants/a.yaml:4:13: error: `grants[0].scope[0]` must be a string, but it is the number 1',
+      'grants/a.yaml:4:13: error: `grants[0].scope[0]` must be a scope name or a `{name, expires}` mapping, but it is the number 1',
       'grants/a.yaml:5:5: error: grant names no application: it needs `client` (a name) or `client_id`',
       'grants/b.yaml:1:9: error: `grants` must be a list, but it is the text "nope"',
     ]);

@@ -2,14 +2,15 @@
 // unknown (and its back-off after 429s), the passed reset, requests in flight, and how the rate is learned.
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, readRateLimitHeaders, type RateLimitHeaders } from '../../src/api/ratelimit.js';
+import { fakeClock } from '../helpers/clock.js';
 
 function harness(cap?: number) {
-  const clock = { at: 0, slept: [] as number[] };
-  const limiter = new RateLimiter({ now: () => clock.at, sleep: async (ms) => void (clock.slept.push(ms), (clock.at += ms)) }, cap);
+  const clock = fakeClock();
+  const limiter = new RateLimiter(clock, cap);
   /** One request: acquire, `latency` ms, then settle with these headers. */
   const request = async (headers: RateLimitHeaders = {}, opts: { latency?: number; consumed?: boolean } = {}) => {
     await limiter.acquire();
-    clock.at += opts.latency ?? 0;
+    clock.advance(opts.latency ?? 0);
     limiter.settle(headers, opts.consumed ?? true);
   };
   return { clock, limiter, request };
@@ -28,7 +29,7 @@ describe('the fixed cap', () => {
   it.each([[undefined], [0], [-5]])('%s means no cap', async (cap) => {
     const { clock, limiter, request } = harness(cap);
     for (let i = 0; i < 20; i++) await request();
-    expect(clock.slept).toEqual([]);
+    expect(clock.sleeps).toEqual([]);
     expect(limiter.requestsPerSecond()).toBe(Infinity);
   });
 
@@ -36,12 +37,12 @@ describe('the fixed cap', () => {
     const { clock, request } = harness(4);
     await request();
     await request();
-    expect(clock.slept).toEqual([250]);
-    clock.at += 1000; // idle: the next slot is in the past, so no wait and no catching up
+    expect(clock.sleeps).toEqual([250]);
+    clock.advance(1000); // idle: the next slot is in the past, so no wait and no catching up
     await request();
     await request({}, { latency: 100 });
     await request();
-    expect(clock.slept).toEqual([250, 250, 150]);
+    expect(clock.sleeps).toEqual([250, 250, 150]);
   });
 });
 
@@ -51,17 +52,17 @@ describe('an empty bucket before the refill rate is known', () => {
   it('probes every 100 ms, backing off after each 429 up to the announced reset', async () => {
     const { clock, limiter, request } = harness();
     await request(empty);
-    expect(clock.slept).toEqual([]);
+    expect(clock.sleeps).toEqual([]);
     for (let i = 0; i < 4; i++) {
       await request(empty, { consumed: false });
       limiter.exhausted(1000);
     }
     // 100, then doubled after each 429 (200, 400), then cut to what is left before the reset (300).
-    expect(clock.slept).toEqual([100, 200, 400, 300]);
-    expect(clock.at).toBe(1000);
+    expect(clock.sleeps).toEqual([100, 200, 400, 300]);
+    expect(clock.now()).toBe(1000);
     // The reset has passed: the bucket is refilled, nothing to wait for until the next answer.
     await request({ limit: 10, remaining: 0, resetAt: 2000 });
-    expect(clock.slept).toEqual([100, 200, 400, 300]);
+    expect(clock.sleeps).toEqual([100, 200, 400, 300]);
   });
 
   it('a token left resets the probe to 100 ms', async () => {
@@ -74,7 +75,7 @@ describe('an empty bucket before the refill rate is known', () => {
     await request({ limit: 10, remaining: 1, resetAt: 1000 });
     await request({ limit: 10, remaining: 0, resetAt: 1000 });
     await limiter.acquire();
-    expect(clock.slept).toEqual([100, 200, 400, 100]);
+    expect(clock.sleeps).toEqual([100, 200, 400, 100]);
   });
 
   it('the probe interval never exceeds 2 s', async () => {
@@ -85,7 +86,7 @@ describe('an empty bucket before the refill rate is known', () => {
       await request(far, { consumed: false });
       limiter.exhausted(100_000);
     }
-    expect(clock.slept).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
+    expect(clock.sleeps).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
   });
 
   it('a 429 that names a later reset than the headers did waits for it', async () => {
@@ -93,11 +94,11 @@ describe('an empty bucket before the refill rate is known', () => {
     await request({ limit: 10, remaining: 0, resetAt: 50 });
     limiter.exhausted(250);
     await request();
-    expect(clock.slept).toEqual([200]);
+    expect(clock.sleeps).toEqual([200]);
     // An earlier one does not shorten the wait.
     limiter.exhausted(10);
     await limiter.acquire();
-    expect(clock.slept).toEqual([200, 50]);
+    expect(clock.sleeps).toEqual([200, 50]);
   });
 
   it('counts requests still in flight against what the server said was left', async () => {
@@ -107,21 +108,21 @@ describe('an empty bucket before the refill rate is known', () => {
     limiter.settle({ limit: 10, remaining: 1, resetAt: 1000 });
     // One token left by the server's count, but the other request in flight will spend it.
     await limiter.acquire();
-    expect(clock.slept).toEqual([100]);
+    expect(clock.sleeps).toEqual([100]);
   });
 
   it('an answer without a matching acquire does not make up a token', async () => {
     const { clock, limiter } = harness();
     limiter.settle({ limit: 10, remaining: 0, resetAt: 1000 });
     await limiter.acquire();
-    expect(clock.slept).toEqual([100]);
+    expect(clock.sleeps).toEqual([100]);
   });
 
   it('answers without rate-limit headers change nothing', async () => {
     const { clock, request } = harness();
     await request(empty);
     await request({ limit: 10, resetAt: 1000 });
-    expect(clock.slept).toEqual([100]);
+    expect(clock.sleeps).toEqual([100]);
   });
 });
 
@@ -131,7 +132,7 @@ describe('learning the refill rate', () => {
     const h = harness(opts.cap);
     await h.request({ limit: opts.limit, remaining: opts.before, resetAt: 1000 });
     for (let i = 0; i < 9; i++) await h.request({}, { consumed: i >= (opts.refused ?? 0) });
-    h.clock.at = opts.ms;
+    h.clock.advance(opts.ms - h.clock.now());
     await h.request({ limit: opts.limit, remaining: opts.after, resetAt: opts.ms + 1000 });
     return h;
   }
@@ -174,15 +175,15 @@ describe('learning the refill rate', () => {
     const { clock, limiter, request } = await learn({ limit: 50, before: 20, after: 20, ms: 1000 });
     expect(limiter.requestsPerSecond()).toBeCloseTo(10, 6);
     for (let i = 0; i < 9; i++) await request();
-    clock.at = 2000;
+    clock.advance(2000 - clock.now());
     await request({ limit: 50, remaining: 30, resetAt: 3000 });
     // 30 − 20 + 10 = 20 in a second: 0.7 × 10 + 0.3 × 20
     expect(limiter.requestsPerSecond()).toBeCloseTo(13, 6);
     // 0 left: one token at 13/s takes 1000/13 ms; a 429 then slows the rate by 30 %.
     await request({ limit: 50, remaining: 0, resetAt: 3000 });
-    const before = clock.slept.length;
+    const before = clock.sleeps.length;
     await request();
-    expect(clock.slept.slice(before)).toEqual([expect.closeTo(1000 / 13, 6)]);
+    expect(clock.sleeps.slice(before)).toEqual([expect.closeTo(1000 / 13, 6)]);
     limiter.exhausted(2000);
     expect(limiter.requestsPerSecond()).toBeCloseTo(13 * 0.7, 6);
   });
@@ -190,28 +191,28 @@ describe('learning the refill rate', () => {
   it('with a learned rate, the bucket refills continuously between requests', async () => {
     const { clock, limiter, request } = await learn({ limit: 50, before: 20, after: 20, ms: 1000 });
     await request({ limit: 50, remaining: 0, resetAt: 2000 });
-    clock.at += 250; // 2.5 tokens at 10/s
-    const before = clock.slept.length;
+    clock.advance(250); // 2.5 tokens at 10/s
+    const before = clock.sleeps.length;
     await limiter.acquire();
     limiter.settle();
     await limiter.acquire();
     limiter.settle();
-    expect(clock.slept.length).toBe(before);
+    expect(clock.sleeps.length).toBe(before);
     await limiter.acquire();
-    expect(clock.slept.slice(before)).toEqual([expect.closeTo(50, 6)]);
+    expect(clock.sleeps.slice(before)).toEqual([expect.closeTo(50, 6)]);
   });
 
   it('never counts more than the limit back in', async () => {
     const { clock, limiter, request } = await learn({ limit: 50, before: 20, after: 20, ms: 1000 });
     await request({ limit: 3, remaining: 0, resetAt: 3000 });
-    clock.at += 60_000;
-    const before = clock.slept.length;
+    clock.advance(60_000);
+    const before = clock.sleeps.length;
     for (let i = 0; i < 3; i++) {
       await limiter.acquire();
       limiter.settle();
     }
-    expect(clock.slept.length).toBe(before);
+    expect(clock.sleeps.length).toBe(before);
     await limiter.acquire();
-    expect(clock.slept.length).toBe(before + 1);
+    expect(clock.sleeps.length).toBe(before + 1);
   });
 });

@@ -1,19 +1,20 @@
 // The client-side limiter against a simulated Auth0 token bucket, in virtual time (no real waiting).
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, readRateLimitHeaders } from '../../src/api/ratelimit.js';
+import { fakeClock } from '../helpers/clock.js';
 
 async function simulate(opts: { burst: number; perSecond: number; requests: number; latencyMs: number; discrete?: boolean; resetWhenFull?: boolean }) {
-  let now = 1_700_000_000_000;
-  const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+  const clock = fakeClock(1_700_000_000_000);
   const limiter = new RateLimiter(clock);
   let tokens = opts.burst;
-  let refilledAt = now;
+  let refilledAt = clock.now();
   let refused = 0;
-  const started = now;
+  const started = clock.now();
   for (let done = 0; done < opts.requests; ) {
     await limiter.acquire();
     // The server's bucket, refilled continuously, answered after the latency.
-    now += opts.latencyMs;
+    clock.advance(opts.latencyMs);
+    const now = clock.now();
     if (opts.discrete) {
       // Refilled at the top of each second, as Auth0's policy page describes.
       const seconds = Math.floor(now / 1000) - Math.floor(refilledAt / 1000);
@@ -39,7 +40,7 @@ async function simulate(opts: { burst: number; perSecond: number; requests: numb
     }
   }
   const floorMs = Math.max(0, ((opts.requests - opts.burst) / opts.perSecond) * 1000);
-  return { refused, elapsedMs: now - started, floorMs, learnedPerSecond: limiter.requestsPerSecond() };
+  return { refused, elapsedMs: clock.now() - started, floorMs, learnedPerSecond: limiter.requestsPerSecond() };
 }
 
 describe('RateLimiter', () => {
@@ -76,8 +77,7 @@ describe('RateLimiter', () => {
   });
 
   it('reports no limit before any header, and an unknown rate until it has learned one', () => {
-    let now = 0;
-    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    const clock = fakeClock();
     const limiter = new RateLimiter(clock);
     expect(limiter.requestsPerSecond()).toBe(Infinity);
     limiter.settle({ limit: 50, remaining: 40, resetAt: 1000 });
@@ -95,7 +95,7 @@ describe('RateLimiter', () => {
   });
 
   it('a bucket that ran low, or a 429, makes the limit count', () => {
-    const clock = { now: () => 0, sleep: async () => undefined };
+    const clock = fakeClock();
     const low = new RateLimiter(clock);
     low.settle({ limit: 1000, remaining: 999, resetAt: 1000 });
     expect(low.requestsPerSecond()).toBe(Infinity);
@@ -108,23 +108,22 @@ describe('RateLimiter', () => {
   });
 
   it('without headers it does not wait at all', async () => {
-    let now = 0;
-    const slept: number[] = [];
-    const limiter = new RateLimiter({ now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) });
+    const clock = fakeClock();
+    const limiter = new RateLimiter(clock);
     for (let i = 0; i < 100; i++) {
       await limiter.acquire();
       limiter.settle();
     }
-    expect(slept).toEqual([]);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it('a fixed cap spaces requests evenly', async () => {
-    let now = 0;
-    const limiter = new RateLimiter({ now: () => now, sleep: async (ms) => void (now += ms) }, 10);
+    const clock = fakeClock();
+    const limiter = new RateLimiter(clock, 10);
     for (let i = 0; i < 11; i++) {
       await limiter.acquire();
       limiter.settle();
     }
-    expect(now).toBe(1000);
+    expect(clock.now()).toBe(1000);
   });
 });

@@ -1,10 +1,12 @@
 // The access review as reviewers see it: snapshots of text, markdown and JSON on a plan with every
-// risk class, a removal under a 2-hour token lifetime and a least-privilege warning, and a size check
+// risk class, a removal under a 2-hour token lifetime, a least-privilege warning, a grant removed
+// because it expired, a scope removed because it expired and one about to expire, and a size check
 // on a 2,000-change plan.
 import { describe, expect, it } from 'vitest';
 import { diffGrants } from '../../src/diff/diff.js';
 import { normalizeState } from '../../src/model/grant.js';
-import type { DesiredGrant, LiveGrant, Plan } from '../../src/model/types.js';
+import type { DeclaredGrant, DesiredGrant, LiveGrant, Plan, SourceLocation } from '../../src/model/types.js';
+import { applyExpiry, labelExpired } from '../../src/resolve/expiry.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import { lintGrants } from '../../src/lint/least-privilege.js';
 import { reviewAccess } from '../../src/review/access.js';
@@ -35,7 +37,7 @@ const live: LiveGrant[] = [
   { id: 'g1', client_id: 'billing', audience: PAY, scope: ['read:invoices'] },
   { id: 'g2', client_id: 'old', audience: PAY, scope: ['read:invoices', 'write:refunds'] },
   { id: 'g3', client_id: 'deployer', audience: MAPI, scope: ['read:clients'] },
-  { id: 'g4', client_id: 'partner', audience: PAY, scope: ['read:invoices'], organization_usage: 'allow' },
+  { id: 'g4', client_id: 'partner', audience: PAY, scope: ['read:invoices', 'write:refunds'], organization_usage: 'allow' },
   { id: 'g5', client_id: 'reseller', audience: PAY, scope: ['read:invoices'], organization_usage: 'require', organizations: ['org_globex'] },
 ];
 /** The partner portal is a single-page application: it cannot use a machine-to-machine grant. */
@@ -54,7 +56,29 @@ function reviewed(desired: DesiredGrant[], grants = live): Plan {
   return plan;
 }
 
-const everyRisk = reviewed([
+// What the files said on 2027-01-31: old-exporter's grant expired on 2027-01-20 and partner-portal's
+// write:refunds today (so the desired state below leaves them out), billing-worker's refund:override
+// expires in 4 days.
+const at = (line: number, column: number): SourceLocation => ({ file: 'grants/payments.yaml', line, column });
+const files: DeclaredGrant[] = [
+  { client: 'old-exporter', audience: PAY, scope: ['read:invoices', 'write:refunds'], subject_type: 'client', expires: '2027-01-20', source: at(2, 5), fieldLocations: { expires: at(5, 14) } },
+  {
+    client: 'billing-worker', audience: PAY, scope: ['read:invoices', 'refund:override', 'write:refunds'], subject_type: 'client',
+    scopeExpiries: { 'refund:override': '2027-02-04' }, source: at(6, 5), fieldLocations: { 'scope.1.expires': at(8, 52) },
+  },
+  {
+    client: 'partner-portal', audience: PAY, scope: ['read:invoices', 'write:refunds'], subject_type: 'client',
+    scopeExpiries: { 'write:refunds': '2027-01-31' }, source: at(9, 5), fieldLocations: { 'scope.1.expires': at(11, 50) },
+  },
+];
+const expiry = applyExpiry(files, '2027-01-31');
+
+function withExpiry(plan: Plan): Plan {
+  const tenant = { clients: [...names].map(([client_id, name]) => ({ client_id, name })), resourceServers, grants: live };
+  return { ...plan, changes: labelExpired(plan.changes, expiry.expired, tenant), expiring: expiry.expiring };
+}
+
+const everyRisk = withExpiry(reviewed([
   want('billing', PAY, { scope: ['read:invoices', 'refund:override', 'write:refunds'] }),
   want('deployer', MAPI, { scope: ['create:client_grants', 'read:clients'] }),
   want('mailer', PAY, { allow_all_scopes: true }),
@@ -63,7 +87,7 @@ const everyRisk = reviewed([
   want('reseller', PAY, { scope: ['read:invoices'], organization_usage: 'require', organizations: ['org_acme'] }),
   // A default grant: every third-party client, including ones registered later, gets write:refunds.
   { client_id: '', default_for: 'third_party_clients', audience: PAY, subject_type: 'client', state: normalizeState({ scope: ['read:invoices', 'write:refunds'] }) },
-]);
+]));
 
 describe('access review renderers', () => {
   it('text: risks first, then access, writers and when removals take effect', async () => {
@@ -71,6 +95,9 @@ describe('access review renderers', () => {
     const text = renderText(everyRisk, { color: false });
     expect(text.indexOf('Risks, most serious first:')).toBeLessThan(text.indexOf('https://api.example.com/payments\n'));
     expect(text).toContain('old-exporter → https://api.example.com/payments: the grant, until at most 2 h after apply');
+    expect(text).toContain('  - delete  old-exporter (old)  (expired on 2027-01-20)');
+    expect(text).toContain('        - write:refunds  (expired on 2027-01-31)');
+    expect(text).toContain('  grants/payments.yaml:8: billing-worker → https://api.example.com/payments: refund:override expires in 4 days (2027-02-04)');
     expect(text).toContain('reseller-sync → https://api.example.com/payments: organization globex, until at most 2 h after apply');
     expect(text).toContain('reseller-sync can call https://api.example.com/payments with read:invoices, only for organizations acme (new), globex (removed)');
     expect(text).toContain('every third-party client (default grant) can call https://api.example.com/payments with read:invoices, write:refunds (new grant)');
@@ -83,6 +110,9 @@ describe('access review renderers', () => {
     expect(md).toContain('> [!CAUTION]');
     for (const risk of ['self-escalation', 'privilege-increase', 'wildcard', 'fleet-wide', 'any-organization', 'sensitive']) expect(md).toContain(`\`${risk}\``);
     expect(md).toContain('<details><summary>Removed access ends at most 2 h after apply</summary>');
+    expect(md).toContain('`old-exporter (old)` → `https://api.example.com/payments` (expired on 2027-01-20)');
+    expect(md).toContain('> **1 entry expires within 14 days**');
+    expect(md).toContain('`refund:override` expires in 4 days (2027-02-04)');
   });
 
   it('json: risks and access keys', async () => {
@@ -90,6 +120,11 @@ describe('access review renderers', () => {
     const json = JSON.parse(renderJson(everyRisk)) as { risks: { class: string }[]; access: { fully_effective_after: number } };
     expect(json.risks.map((r) => r.class)).toEqual(['self-escalation', 'privilege-increase', 'wildcard', 'fleet-wide', 'any-organization', 'sensitive']);
     expect(json.access.fully_effective_after).toBe(7200);
+    const keys = JSON.parse(renderJson(everyRisk)) as { changes: { client_id: string; expired?: unknown }[]; expiring: unknown[] };
+    expect(keys.changes.find((c) => c.client_id === 'old')?.expired).toEqual([{ scope: null, expired_on: '2027-01-20' }]);
+    expect(keys.expiring).toEqual([
+      { file: 'grants/payments.yaml', line: 8, column: 52, client: 'billing-worker', audience: PAY, scope: 'refund:override', expires: '2027-02-04', days: 4 },
+    ]);
     expect((JSON.parse(renderJson(everyRisk)) as { warnings: { rule: string; line: number }[] }).warnings.map((w) => [w.rule, w.line])).toEqual([['client-cannot-use-grant', 12]]);
   });
 

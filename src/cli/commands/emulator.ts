@@ -8,6 +8,7 @@ import { parseSeed, type Seed } from '../../emulator/seed.js';
 import { EmulatorStartError, startEmulator, StateFileError, type Emulator, type EmulatorOptions, type RateLimitOptions } from '../../emulator/server.js';
 import type { Io } from '../io.js';
 import { visible } from '../../util/escape.js';
+import { fsReason } from '../../util/fs-reason.js';
 
 export interface EmulatorCommandOptions {
   seed?: string;
@@ -126,9 +127,7 @@ async function readUserFile(file: string, option: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`;
-    throw inputError({ message: `${option} ${file}: the file ${why}` }, error);
+    throw inputError({ message: `${option} ${file}: cannot read it: ${fsReason(error)}` }, error);
   }
 }
 

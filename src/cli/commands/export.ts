@@ -18,6 +18,7 @@ import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 import { openSession, type CommonOptions } from '../session.js';
+import { onUserFile } from '../user-files.js';
 
 export interface ExportOptions extends CommonOptions {
   fromDeployCli?: string;
@@ -71,7 +72,7 @@ async function writeExport(
   options: RenderOptions & { force: boolean; allowOutside?: boolean },
 ): Promise<void> {
   const render = { keepPlaceholders: options.keepPlaceholders ?? false };
-  await mkdir(dir, { recursive: true });
+  await onUserFile('create the directory', dir, () => mkdir(dir, { recursive: true }));
   // A symbolic link in the directory must not make export read or overwrite a file elsewhere.
   const fence = await repositoryFence(dir, options);
   const schema = (name: string): string => path.relative(dir, path.join(SCHEMA_DIR, name)).split(path.sep).join('/');
@@ -81,7 +82,7 @@ async function writeExport(
   ]);
   if (files.length === 0) wanted.set('grants.yaml', renderGrantFile({ name: 'grants.yaml', audience: '', title: 'No grants yet', grants: [] }, schema('grants.schema.json')));
   // Files a previous export wrote may be replaced or removed; anything else is the user's.
-  const existing = (await readdir(dir, { recursive: true })).filter((f) => /\.ya?ml$/i.test(f));
+  const existing = (await onUserFile('read', dir, () => readdir(dir, { recursive: true }))).filter((f) => /\.ya?ml$/i.test(f));
   const foreign: string[] = [];
   const stale: string[] = [];
   for (const name of existing) {
@@ -99,11 +100,11 @@ async function writeExport(
       },
     ]);
   }
-  for (const name of stale) await rm(path.join(dir, name));
+  for (const name of stale) await onUserFile('remove', path.join(dir, name), () => rm(path.join(dir, name)));
   for (const [name, text] of wanted) {
     const target = path.join(dir, name);
     const current = existing.includes(name) ? await readExisting(target, fence) : undefined;
-    if (current !== text) await writeFile(target, text);
+    if (current !== text) await onUserFile('write', target, () => writeFile(target, text));
   }
 }
 

@@ -1,14 +1,15 @@
 // `grantsync init [--dir grants] [--github] [--force]`: start using grantsync in any repository.
-// Writes <dir>/grantsync.yaml and, with --github, the plan, apply and drift workflows that call the
+// Writes <dir>/grantsync.yaml and, with --github, the plan, apply, drift and expire workflows that call the
 // reusable action at this version. Never overwrites a file without --force.
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDomain } from '../../api/domain.js';
 import { InputError } from '../../errors.js';
-import { applyWorkflow, driftWorkflow, nextSteps, planWorkflow, settingsFile, type InitTemplateOptions } from '../../init/templates.js';
+import { applyWorkflow, driftWorkflow, expireWorkflow, nextSteps, planWorkflow, settingsFile, type InitTemplateOptions } from '../../init/templates.js';
 import type { Env } from '../environment.js';
 import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
+import { onUserFile } from '../user-files.js';
 
 export interface InitOptions {
   dir: string;
@@ -26,6 +27,7 @@ export async function initCommand(options: InitOptions, env: Env, io: Io, versio
       [path.join(workflows, 'grants-plan.yml'), planWorkflow(templates)],
       [path.join(workflows, 'grants-apply.yml'), applyWorkflow(templates)],
       [path.join(workflows, 'grants-drift.yml'), driftWorkflow(templates)],
+      [path.join(workflows, 'grants-expire.yml'), expireWorkflow(templates)],
     );
   }
   const existing: string[] = [];
@@ -34,8 +36,8 @@ export async function initCommand(options: InitOptions, env: Env, io: Io, versio
     throw new InputError(existing.map((file) => ({ message: `${file} already exists`, hint: 'Nothing was written. Pass --force to overwrite it.' })));
   }
   for (const [file, text] of files) {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, text);
+    await onUserFile('create the directory', path.dirname(file), () => mkdir(path.dirname(file), { recursive: true }));
+    await onUserFile('write', file, () => writeFile(file, text));
     io.out(`${existing.includes(file) ? 'Overwrote' : 'Wrote'} ${file}\n`);
   }
   const credentials = Boolean(env.AUTH0_DOMAIN && ((env.AUTH0_CLIENT_ID && env.AUTH0_CLIENT_SECRET) || env.AUTH0_ACCESS_TOKEN));

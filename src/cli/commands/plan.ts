@@ -13,6 +13,7 @@ import { EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, strictExitCode } from '../exit.js'
 import { planBudget } from '../budget.js';
 import type { Io } from '../io.js';
 import { publishPlan, publishProblems } from '../publish.js';
+import { onUserFile } from '../user-files.js';
 import { openSession, planDirectory, type CommonOptions } from '../session.js';
 import { refuseWriteCredentials } from '../write-credentials.js';
 
@@ -55,9 +56,8 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
   await publishPlan(planned.plan, options, env, io, redactor);
   if (options.out) {
     const saved = toSavedPlan(planned.plan, { host: session.environment.endpoint.host });
-    await writeFile(options.out, savedPlanText(saved, options.out, io)).catch((error: unknown) => {
-      throw new InputError([{ message: `cannot write the plan to ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, hint: 'Check that the directory exists and is writable.' }], { cause: error });
-    });
+    const out = options.out;
+    await onUserFile('write the plan to', out, () => writeFile(out, savedPlanText(saved, out, io)));
     if (!options.quiet) io.err(`Saved the plan to ${options.out}; apply exactly it with \`grantsync apply --plan ${options.out}\`.\n`);
   }
   const strict = options.strict ? strictExitCode(planned.plan.lint, io) : undefined;

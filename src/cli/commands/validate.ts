@@ -10,6 +10,8 @@ import { openSession, planDirectory, type CommonOptions } from '../session.js';
 import { refuseWriteCredentials } from '../write-credentials.js';
 import { lintText } from '../../render/lint.js';
 import { tenantTitle } from '../../render/words.js';
+import { renderProblems } from '../../render/problems.js';
+import { applyExpiry, expiryWarnings, utcDay } from '../../resolve/expiry.js';
 
 export interface ValidateOptions extends CommonOptions {
   offline: boolean;
@@ -26,6 +28,9 @@ export async function validateCommand(options: ValidateOptions, env: Env, io: Io
     const state = await loadDirectory(options.dir, env, { allowOutside: options.allowOutside ?? false });
     const duplicates = offlineDuplicates(state.grants);
     if (duplicates.length > 0) throw new InputError(duplicates);
+    // Online, the plan warns (src/engine.ts); offline, the files alone say what expires.
+    const warnings = expiryWarnings(applyExpiry(state.grants, options.today ?? utcDay(new Date())));
+    if (warnings.length > 0) io.err(renderProblems(warnings));
     io.out(`${options.dir}: ${state.grants.length} grants are valid (files only; set AUTH0_DOMAIN to check names and scopes against the tenant).\n`);
     return EXIT_OK;
   }

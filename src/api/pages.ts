@@ -1,0 +1,58 @@
+// Reading a whole list from the Management API: its two kinds of pagination, and the shapes a page
+// comes in. Never trusts a default page size or a `total`.
+import type { Response } from 'got';
+import { parseBody, shapeError } from './failures.js';
+
+/** Largest page the API accepts (recordings show 100 accepted on public cloud). */
+export const PAGE_SIZE = 100;
+
+export type SearchParams = Record<string, string | number | boolean>;
+
+/** Reads one page (a GET of `path` with these parameters). */
+export type GetPage = (path: string, searchParams: SearchParams) => Promise<Response<string>>;
+
+/** Checkpoint pagination (`take`/`from`): follows `next` until it is absent. */
+export async function checkpointList<T>(get: GetPage, path: string, key: string, params: SearchParams, onPage?: OnPage): Promise<T[]> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let from: string | undefined;
+  for (;;) {
+    const { body, list } = await readPage<T>(get, path, key, { ...params, take: PAGE_SIZE, ...(from ? { from } : {}) }, onPage);
+    items.push(...list);
+    const next = Array.isArray(body) ? undefined : body.next;
+    if (typeof next !== 'string' || next === '' || list.length === 0) return items;
+    if (seen.has(next)) throw shapeError({ method: 'GET', path }, 'the API returned the same page cursor twice');
+    seen.add(next);
+    from = next;
+  }
+}
+
+/** Offset pagination: reads pages until one comes back short. `total` is advisory only. */
+export async function offsetList<T>(get: GetPage, path: string, key: string, params: SearchParams, onPage?: OnPage): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 0; ; page++) {
+    const { list } = await readPage<T>(get, path, key, { ...params, page, per_page: PAGE_SIZE, include_totals: true }, onPage);
+    items.push(...list);
+    if (list.length < PAGE_SIZE) return items;
+    if (page > 10_000) throw shapeError({ method: 'GET', path }, 'too many pages');
+  }
+}
+
+/** Told the size of each page read (the progress line counts them). */
+export type OnPage = (resource: string, items: number) => void;
+
+/** One page of a list, in any of Auth0's shapes (a bare array, or an object holding it under `key`). */
+async function readPage<T>(
+  get: GetPage,
+  path: string,
+  key: string,
+  searchParams: SearchParams,
+  onPage: OnPage | undefined,
+): Promise<{ body: Record<string, unknown> | unknown[]; list: T[] }> {
+  const res = await get(path, searchParams);
+  const body = parseBody(res, { method: 'GET', path }) as Record<string, unknown> | unknown[];
+  const list = (Array.isArray(body) ? body : body[key]) as T[] | undefined;
+  if (!Array.isArray(list)) throw shapeError({ method: 'GET', path }, `expected a list under "${key}"`);
+  onPage?.(key, list.length);
+  return { body, list };
+}

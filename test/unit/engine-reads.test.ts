@@ -1,0 +1,88 @@
+// The plan's overlap (issue 14), against a fake Management API whose reads answer only when told to.
+import { describe, expect, it } from 'vitest';
+import type { ManagementApi } from '../../src/api/port.js';
+import { chooseListing } from '../../src/apply/verify-reads.js';
+import { MANAGEMENT_API_ALIAS } from '../../src/model/grant.js';
+import { estimatePerAudience, loadWhileReading } from '../../src/engine-reads.js';
+import { InputError } from '../../src/errors.js';
+import type { DeclaredGrant, ReadProfile } from '../../src/model/types.js';
+import { writeTree } from '../helpers/directory.js';
+
+/** Reads that hang until cancelled, and a log of what was called. */
+function hangingApi(): { api: ManagementApi; calls: string[]; cancel: () => void } {
+  const calls: string[] = [];
+  const waiting: ((error: Error) => void)[] = [];
+  const read = (name: string) => (): Promise<never> => {
+    calls.push(name);
+    return new Promise((_, reject) => waiting.push(reject));
+  };
+  const refuse = (name: string) => (): Promise<never> => Promise.reject(new Error(`${name} must not be called`));
+  const api = {
+    listClients: read('listClients'),
+    listResourceServers: read('listResourceServers'),
+    listGrants: read('listGrants'),
+    createGrant: refuse('createGrant'),
+    updateGrant: refuse('updateGrant'),
+    deleteGrant: refuse('deleteGrant'),
+    readProfile: (): ReadProfile => ({ latencyMs: 50, requestsPerSecond: undefined, readConcurrency: 16, pageSize: 100 }),
+  } as unknown as ManagementApi;
+  return { api, calls, cancel: () => waiting.splice(0).forEach((reject) => reject(new Error('cancelled'))) };
+}
+
+const many = (n: number): string => `grants:\n${Array.from({ length: n }, (_, i) => `  - client_id: c${i}\n    audience: https://api\n    scope: [read]\n`).join('')}`;
+
+describe('loadWhileReading', () => {
+  it('starts the reads before the grant files are parsed; a YAML error cancels them and reports the file', async () => {
+    const { api, calls, cancel } = hangingApi();
+    let cancelled = 0;
+    // 3,000 grants before the broken file: far more than one slice of parsing.
+    const dir = writeTree({ 'grantsync.yaml': 'manage: all\n', 'a.yaml': many(3000), 'b.yaml': 'grants:\n  - client_id: [unclosed\n' });
+    const run = loadWhileReading(dir, {
+      api,
+      env: {},
+      read: { allowOutside: true },
+      beforeReads: async () => undefined,
+      ownClientId: () => undefined,
+      cancel: () => {
+        cancelled++;
+        cancel();
+      },
+    });
+    const error = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).problems[0]!.location?.file).toMatch(/b\.yaml$/);
+    expect(calls).toEqual(['listClients', 'listResourceServers']);
+    expect(cancelled).toBeGreaterThan(0);
+  });
+
+  it('a bad grantsync.yaml starts no read', async () => {
+    const { api, calls } = hangingApi();
+    const dir = writeTree({ 'grantsync.yaml': 'manage: sometimes\n', 'a.yaml': many(1) });
+    const error = await loadWhileReading(dir, { api, env: {}, read: { allowOutside: true }, beforeReads: async () => undefined, ownClientId: () => undefined, cancel: () => undefined }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('the plan\'s choice of grant listing', () => {
+  const declared = (audience: string, n: number): DeclaredGrant[] => Array.from({ length: n }, () => ({ audience }) as DeclaredGrant);
+  const apis = [{ identifier: 'https://a', scopes: [] }, { identifier: 'https://b', scopes: [] }, { identifier: 'https://mgmt/api/v2/', is_system: true, scopes: [] }];
+  const profile: ReadProfile = { latencyMs: 50, requestsPerSecond: undefined, readConcurrency: 16, pageSize: 100 };
+  const choose = (grants: DeclaredGrant[], own?: string) =>
+    chooseListing({ perAudience: estimatePerAudience(grants, apis, own), audiences: apis.map((a) => a.identifier), profile, morePages: 'never' });
+
+  it('per API when it takes as many pages, counting the running client\'s own grant', () => {
+    // 300 + 300 + 1 = 601 grants: 7 pages either way.
+    expect(choose([...declared('https://a', 300), ...declared('https://b', 300)], 'me')).toMatchObject({ by: 'audience', pages: 7 });
+  });
+
+  it('one listing when per API would take one page more, whatever the rate', () => {
+    // 250 + 250 + 1 = 501 grants: 6 pages in one listing, 3 + 3 + 1 = 7 per API.
+    expect(choose([...declared('https://a', 250), ...declared('https://b', 250)], 'me')).toMatchObject({ by: 'all', pages: 6 });
+    expect(chooseListing({ perAudience: new Map([['https://a', 250], ['https://b', 250]]), audiences: ['https://a', 'https://b'], profile: { ...profile, requestsPerSecond: Infinity, latencyMs: 1000 }, morePages: 'never' })).toMatchObject({ by: 'all' });
+  });
+
+  it('the Management API alias counts on the Management API', () => {
+    expect(estimatePerAudience(declared(MANAGEMENT_API_ALIAS, 2), apis, undefined).get('https://mgmt/api/v2/')).toBe(2);
+  });
+});
