@@ -25,7 +25,7 @@ describe('grant problems and their hints', () => {
   it.each<[string, Record<string, string>, string[]]>([
     ['missing audience', G('client: a\nscope: []'), [`${A}:2:5 \`grants[0]\` is missing \`audience\` | Add \`audience: <API identifier>\`, e.g. \`audience: https://api.example.com/payments\`.`]],
     ['unknown grant key, nothing near', G('client: a\naudience: x\nscope: []\nzzzzzz: 1'), [
-      `${A}:5:5 unknown key \`zzzzzz\` in \`grants[0]\` | Allowed keys here: \`client\`, \`client_id\`, \`audience\`, \`scope\`, \`subject_type\`, \`organization_usage\`, \`allow_any_organization\`, \`allow_all_scopes\`, \`authorization_details_types\`, \`default_for\`, \`organizations\`.`,
+      `${A}:5:5 unknown key \`zzzzzz\` in \`grants[0]\` | Allowed keys here: \`client\`, \`client_id\`, \`audience\`, \`scope\`, \`subject_type\`, \`organization_usage\`, \`allow_any_organization\`, \`allow_all_scopes\`, \`authorization_details_types\`, \`default_for\`, \`organizations\`, \`expires\`.`,
     ]],
     ['unknown top-level key, nothing near', { 'grantsync.yaml': SETTINGS, 'a.yaml': 'grants: []\nqqqqqqqqq: 1\n' }, [`${A}:2:1 unknown key \`qqqqqqqqq\` | Allowed keys here: \`grants\`.`]],
     ['a boolean in quotes', G('client: a\naudience: x\nscope: []\nallow_all_scopes: "yes"'), [`${A}:5:23 \`grants[0].allow_all_scopes\` must be a boolean, but it is the text "yes" | Write \`true\` or \`false\` without quotes.`]],
