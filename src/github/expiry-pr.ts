@@ -143,7 +143,7 @@ export function expiryPullText(dir: string, removed: readonly RemovedEntry[], ru
     '',
   ].join('\n');
   return {
-    title: `grantsync: remove ${n} expired ${n === 1 ? 'entry' : 'entries'} from ${dir}`,
+    title: `grantsync: remove ${n} expired ${n === 1 ? 'entry' : 'entries'} from ${visible(dir)}`,
     body,
     commitMessage: `Remove ${n} expired grant ${n === 1 ? 'entry' : 'entries'} from ${dir}\n\n${removed.map((r) => visible(`${r.file}:${r.line} ${r.scope === null ? 'grant' : `scope ${r.scope}`} expired on ${r.expired_on}`)).join('\n')}\n`,
     closingComment: `Nothing in ${codeSpan(dir)} has expired any more (the entries were removed or their \`expires\` day moved)${runUrl ? ` (${runUrl})` : ''}.`,
