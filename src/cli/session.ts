@@ -4,7 +4,8 @@ import type { Redactor } from '../api/redact.js';
 import type { Breaker } from '../apply/breaker.js';
 import type { DesiredState } from '../config/load.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkTenant, planFromState, type PlanResult } from '../engine.js';
+import { setMaxListeners } from 'node:events';
+import { checkTenant, planFromState, resolveBeforeGrants, type EarlyResolution, type PlanResult } from '../engine.js';
 import { loadWhileReading } from '../engine-reads.js';
 import { describeAssociationReads, readOrganizationAccess } from '../engine-organizations.js';
 import type { Budget, TenantSnapshot } from '../model/types.js';
@@ -44,6 +45,10 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
   const progress = createProgress(io, { quiet: options.quiet, verbose: options.verbose });
   const session: Partial<Session> = {};
   const cancelled = new AbortController();
+  // Every request and wait of the session listens on this one signal, and a plan has a page of each
+  // listing in flight at once (one per API): past Node's default of 10 listeners it would print a
+  // "possible memory leak" warning to the user. Each listener is removed when its request ends.
+  setMaxListeners(0, cancelled.signal);
   const client = new ManagementClient({
     signal: cancelled.signal,
     // Waits (rate limit, retries) end when the requests are cancelled: no timer outlives them.
@@ -77,6 +82,7 @@ export interface Planned extends PlanResult {
  * src/engine-reads.ts). Bad files are reported before anything the tenant check or the reads found.
  */
 export async function planDirectory(session: Session, io: Io, dir: string, env: Env, beforeReads?: () => Promise<void>, budget?: Budget): Promise<Planned> {
+  let early: EarlyResolution | undefined;
   const loaded = await loadWhileReading(dir, {
     api: session.client,
     env,
@@ -87,6 +93,13 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     },
     ownClientId: () => session.client.tokens.clientId,
     cancel: session.cancel,
+    beforeGrants: (state, partial) => {
+      try {
+        early = resolveBeforeGrants(state, partial, { ownClientId: session.client.tokens.clientId, ...(session.today ? { today: session.today } : {}) });
+      } catch {
+        // Only a head start: planFromState resolves again, and reports what went wrong there.
+      }
+    },
     onGrantReads: (reads) => {
       if (session.verbose) io.err(`grants: ${reads.by === 'all' ? `one listing (${reads.pages} pages)` : `one listing per API side by side (${reads.audiences.length} APIs, ${reads.pages} pages)`}\n`);
     },
@@ -109,6 +122,7 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     ownClientId: session.client.tokens.clientId,
     ...(budget ? { budget } : {}),
     ...(session.today ? { today: session.today } : {}),
+    ...(early ? { early } : {}),
   });
   if (result.warnings.length > 0) io.err(renderProblems(result.warnings));
   return { ...result, state, tenant };
