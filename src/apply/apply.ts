@@ -114,7 +114,8 @@ async function ensure(key: GrantKey, want: GrantState, api: ManagementApi, stopp
   for (let attempt = 0; ; attempt++) {
     try {
       const created = await api.createGrant(createBody(key, want));
-      await syncOrganizations(api, created.id, { scope: [] }, want);
+      // A new grant has no associations.
+      await syncOrganizations(api, created.id, null, want);
       return { kind: 'created' };
     } catch (error) {
       const conflict = error instanceof ApiError && error.status === 409;
@@ -156,7 +157,7 @@ function refuseUnknown(grant: LiveGrant): void {
 }
 
 /** Adds and removes associations so the grant's organizations are exactly `want`'s, one request each. */
-async function syncOrganizations(api: ManagementApi, grantId: string, have: GrantState, want: GrantState): Promise<void> {
+async function syncOrganizations(api: ManagementApi, grantId: string, have: GrantState | null, want: GrantState): Promise<void> {
   const { added, removed } = organizationDelta(have, want);
   for (const organizationId of removed) await api.dissociateOrganization(organizationId, grantId);
   for (const organizationId of added) await api.associateOrganization(organizationId, grantId);

@@ -27,11 +27,12 @@ export function exportTenant(tenant: TenantSnapshot, opts: ExportOptions): Tenan
   for (const c of clients.values()) nameCount.set(c.name, (nameCount.get(c.name) ?? 0) + 1);
   const apis = new Map(tenant.resourceServers.map((rs) => [rs.identifier, rs]));
   const pipeline = pipelineClients(clients, opts);
+  // The running client is one of the pipeline clients: no need to name it again as ownClientId.
   const ownership = {
     manage: 'all' as const,
+    // Stryker disable next-line ArrayDeclaration: export excludes no client; a client id is 32 letters and digits, so a made-up entry matches none
     excludedClientIds: [],
     pipelineClientIds: pipeline.map((p) => p.id),
-    ...(opts.ownClientId ? { ownClientId: opts.ownClientId } : {}),
   };
   const uniqueName = (id: string): string => {
     const client = clients.get(id);
@@ -39,7 +40,7 @@ export function exportTenant(tenant: TenantSnapshot, opts: ExportOptions): Tenan
   };
   warnings.push(...unlistedDeployers(tenant, ownership, uniqueName));
 
-  const organizationNames = new Map((tenant.organizations ?? []).map((o) => [o.id, o.name]));
+  const organizationNames = new Map(tenant.organizations?.map((o) => [o.id, o.name] as const));
   const grants: ExportGrant[] = [];
   let undefinedScopes = 0;
   for (const grant of tenant.grants) {
@@ -70,7 +71,7 @@ export function exportTenant(tenant: TenantSnapshot, opts: ExportOptions): Tenan
   const files = layoutFiles(grants, (audience) => {
     if (audience === MANAGEMENT_API_ALIAS) return { slug: 'auth0-management-api', title: 'Auth0 Management API' };
     const api = apis.get(audience)!;
-    return { slug: slug(api.name && api.name !== api.identifier ? api.name : api.identifier), title: `${api.name ?? api.identifier} (${api.identifier})` };
+    return { slug: slug(api.name ?? api.identifier), title: `${api.name ?? api.identifier} (${api.identifier})` };
   });
   return {
     files,
@@ -118,7 +119,7 @@ function unlistedDeployers(tenant: TenantSnapshot, ownership: Ownership, nameOf:
   const ids = new Set<string>();
   for (const grant of tenant.grants) {
     if (!grant.client_id || !management.has(grant.audience) || unmanagedReason(grant, ownership)) continue;
-    if ((grant.scope ?? []).some((s) => DEPLOYER_SCOPES.has(s)) || grant.allow_all_scopes) ids.add(grant.client_id);
+    if (grant.scope?.some((s) => DEPLOYER_SCOPES.has(s)) || grant.allow_all_scopes) ids.add(grant.client_id);
   }
   return [...ids].sort().map((id) => ({
     severity: 'warning' as const,

@@ -130,7 +130,8 @@ export function slug(text: string): string {
     .replace(/^https?:\/\//, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    // Runs are single dashes by now.
+    .replace(/^-|-$/g, '');
   return cleaned.slice(0, 60) || 'api';
 }
 

@@ -84,7 +84,8 @@ export function unknownField(grant: LiveGrant): string | undefined {
     const value = raw[key];
     if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) return `${key} that is not a list of strings`;
   }
-  if (liveKey(grant) === undefined) return grant.client_id === undefined && grant.default_for === undefined ? 'no client_id' : 'both client_id and default_for';
+  // default_for has a known value here (checked above), so without a key a grant has neither field or both.
+  if (liveKey(grant) === undefined) return grant.client_id === undefined ? 'no client_id' : 'both client_id and default_for';
   return undefined;
 }
 

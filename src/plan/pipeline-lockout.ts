@@ -15,13 +15,14 @@ export interface Lockout {
 
 /** Changes that remove a pipeline read scope from a pipeline client's Management API grant. */
 export function pipelineLockouts(changes: readonly Change[], ownership: Ownership, systemAudiences: ReadonlySet<string>): Lockout[] {
-  const pipeline = new Set([...(ownership.pipelineClientIds ?? []), ...(ownership.ownClientId ? [ownership.ownClientId] : [])]);
+  // An unknown own client (undefined) matches no change: every change names a client ('' for a default grant).
+  const pipeline = new Set<string | undefined>(ownership.pipelineClientIds).add(ownership.ownClientId);
   const lockouts: Lockout[] = [];
   for (const change of changes) {
     if (!pipeline.has(change.client_id) || !systemAudiences.has(change.audience) || !change.before) continue;
     const had = change.before.allow_all_scopes ? [...PIPELINE_READ_SCOPES] : PIPELINE_READ_SCOPES.filter((s) => change.before!.scope.includes(s));
-    // A delete keeps nothing; a replace to a user grant leaves the client-credentials login nothing either.
-    const keeps = change.action === 'delete' || change.subject_type !== 'client' || !change.after ? new Set<string>() : new Set(change.after.allow_all_scopes ? PIPELINE_READ_SCOPES : change.after.scope);
+    // A delete (no after) keeps nothing; a replace to a user grant leaves the client-credentials login nothing either.
+    const keeps = change.subject_type !== 'client' || !change.after ? new Set<string>() : new Set(change.after.allow_all_scopes ? PIPELINE_READ_SCOPES : change.after.scope);
     const lost = had.filter((s) => !keeps.has(s));
     if (lost.length > 0) lockouts.push({ change, lost });
   }

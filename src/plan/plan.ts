@@ -90,7 +90,8 @@ export function privilegeFlags(change: Change, systemAudiences: ReadonlySet<stri
 export function reachFlags(change: Change): Flag[] {
   if (change.action === 'delete') return [];
   const flags: Flag[] = [];
-  const gainsAll = change.after?.allow_all_scopes === true && (change.action !== 'update' || change.before?.allow_all_scopes !== true);
+  // Past the delete, every change has an `after`; an update also has a `before`.
+  const gainsAll = change.after!.allow_all_scopes === true && (change.action !== 'update' || change.before!.allow_all_scopes !== true);
   if (gainsAll) flags.push('wildcard');
   if (change.default_for) flags.push('fleet-wide');
   return flags;
@@ -101,8 +102,8 @@ export function reachFlags(change: Change): Flag[] {
  * a created one has none before: only what grantsync itself must add or remove is listed.
  */
 export function organizationLines(change: Change, names: ReadonlyMap<string, string>): OrganizationLine[] {
+  // Only an update keeps its grant; a delete has no `after`, so it lists nothing.
   const before = change.action === 'update' ? change.before : null;
-  if (change.action === 'delete') return [];
   const { added, removed } = organizationDelta(before, change.after);
   const line = (sign: '+' | '-') => (id: string): OrganizationLine => ({ sign, id, name: names.get(id) ?? id });
   return [...removed.map(line('-')), ...added.map(line('+'))];

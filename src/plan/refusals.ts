@@ -19,7 +19,8 @@ export function countRemovals(changes: readonly Change[]): { deletes: number; em
   let dissociations = 0;
   for (const change of changes) {
     if (change.action === 'delete' || change.action === 'replace') deletes++;
-    else if (change.action === 'update') {
+    else {
+      // A create has no `before`: it empties nothing and removes no association.
       if (emptiesGrant(change)) emptied++;
       dissociations += organizationDelta(change.before, change.after).removed.length;
     }

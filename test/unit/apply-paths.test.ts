@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { applyChanges, createBody, updateBody, type Outcome } from '../../src/apply/apply.js';
 import { Breaker } from '../../src/apply/breaker.js';
 import { TenantStore } from '../../src/emulator/store.js';
-import type { Seed } from '../../src/emulator/seed.js';
+import type { SeedGrant } from '../../src/emulator/seed.js';
 import { ApiError } from '../../src/errors.js';
 import type { Change, GrantState, LiveGrant } from '../../src/model/types.js';
 import { StoreApi } from '../helpers/store-api.js';
@@ -47,13 +47,13 @@ class Recording extends StoreApi {
   }
 }
 
-function setup(grants: NonNullable<Seed['client_grants']> = []) {
+function setup(grants: (Omit<SeedGrant, 'audience'> & { audience?: string })[] = []) {
   const api = new Recording(new TenantStore({
     tenant: 'apply.example.com',
     clients: [{ client_id: 'c1', name: 'one' }, { client_id: 'c2', name: 'two' }],
     resource_servers: [{ identifier: AUD, scopes: ['x', 'y'] }],
     organizations: [{ id: 'org_1', name: 'one' }, { id: 'org_2', name: 'two' }, { id: 'org_3', name: 'three' }],
-    client_grants: grants.map((g) => ({ audience: AUD, ...g })),
+    client_grants: grants.map((g) => ({ ...g, audience: g.audience ?? AUD })),
   }));
   const live = api.store.state.grants.map((g) => ({ ...g }) as unknown as LiveGrant);
   return { api, live };
@@ -190,7 +190,7 @@ describe('applyChanges: fields grantsync does not know', () => {
 describe('applyChanges: default grants', () => {
   it('created, updated and deleted by their key, without a client', async () => {
     const { api, live } = setup([{ id: 'g1', audience: AUD, default_for: 'third_party_clients', scope: ['x'] }]);
-    const key = { client_id: '', default_for: 'third_party_clients' };
+    const key = { client_id: '', default_for: 'third_party_clients' as const };
     const outcomes = await applyChanges([change('update', { scope: ['x'] }, { scope: ['x', 'y'] }, key)], api, { live });
     expect(summary(outcomes)).toEqual(['updated']);
     expect(api.calls).toEqual(['PATCH g1 {"scope":["x","y"]}']);
