@@ -8,7 +8,10 @@ import type { LiveGrant, TenantSnapshot } from '../../src/model/types.js';
 
 const MAPI = 'https://acme.eu.auth0.com/api/v2/';
 const base: TenantSnapshot = {
-  clients: [{ client_id: 'id-a', name: 'alpha' }, { client_id: 'id-b', name: 'beta' }, { client_id: 'id-b2', name: 'beta' }],
+  clients: [
+    { client_id: 'id-a', name: 'alpha' }, { client_id: 'id-b', name: 'beta' }, { client_id: 'id-b2', name: 'beta' },
+    { client_id: 'id-c', name: 'gamma' }, { client_id: 'id-d', name: 'delta' }, { client_id: 'id-all', name: 'All Applications', global: true },
+  ],
   resourceServers: [
     { identifier: 'https://orders', name: 'https://orders', scopes: ['read'] },
     { identifier: 'urn:stock', scopes: ['read'] },
@@ -50,7 +53,7 @@ describe('exportTenant', () => {
     const exported = exportTenant(tenantWith({ id: 'g', client_id: 'id-a', audience: MAPI, scope: ['read:users'] }), { host: 'h' });
     expect(exported.files.map((f) => [f.name, f.title, f.grants[0]?.audience])).toEqual([['auth0-management-api.yaml', 'Auth0 Management API', MANAGEMENT_API_ALIAS]]);
     const nameless = exportTenant({ ...base, resourceServers: base.resourceServers.slice(0, 2), grants: [] }, { host: 'h' });
-    expect(nameless.settings).toEqual({ tenant: 'h', pipelineClients: [], excludeClients: [] });
+    expect(nameless.settings).toStrictEqual({ tenant: 'h', pipelineClients: [], excludeClients: [] });
     expect(nameless.files).toEqual([]);
   });
 
@@ -84,9 +87,11 @@ describe('exportTenant', () => {
   it('warns once per other client that can write client grants on the Management API, sorted, by unique name or id', () => {
     const exported = exportTenant(tenantWith(
       { id: 'g1', client_id: 'id-b2', audience: MAPI, scope: ['delete:client_grants'] },
-      { id: 'g2', client_id: 'id-b2', audience: MAPI, subject_type: 'user', scope: ['create:client_grants'] },
+      { id: 'g2', client_id: 'id-b2', audience: MAPI, subject_type: 'user', scope: ['delete:client_grants'] },
       { id: 'g3', client_id: 'id-a', audience: MAPI, allow_all_scopes: true },
       { id: 'g4', client_id: 'id-b', audience: MAPI, scope: ['read:users'] },
+      { id: 'g4c', client_id: 'id-c', audience: MAPI, scope: ['read:users', 'update:client_grants'] },
+      { id: 'g4d', client_id: 'id-d', audience: MAPI, scope: ['create:client_grants'] },
       { id: 'g5', client_id: 'id-b', audience: 'urn:stock', scope: ['create:client_grants'] },
       { id: 'g6', audience: MAPI, default_for: 'third_party_clients', scope: ['create:client_grants'] },
       { id: 'g7', client_id: 'id-own', audience: MAPI, scope: ['update:client_grants'] },
@@ -96,7 +101,21 @@ describe('exportTenant', () => {
         'If the pipeline runs as it, export again with --pipeline-client "alpha" (or add it to pipeline_clients), so no run ever changes its access.'],
       ['warning', 'id-b2 can change client grants (Management API), like a pipeline application; its grants are exported as managed',
         'If the pipeline runs as it, export again with --pipeline-client "id-b2" (or add it to pipeline_clients), so no run ever changes its access.'],
+      ['warning', 'gamma can change client grants (Management API), like a pipeline application; its grants are exported as managed',
+        'If the pipeline runs as it, export again with --pipeline-client "gamma" (or add it to pipeline_clients), so no run ever changes its access.'],
+      ['warning', 'delta can change client grants (Management API), like a pipeline application; its grants are exported as managed',
+        'If the pipeline runs as it, export again with --pipeline-client "delta" (or add it to pipeline_clients), so no run ever changes its access.'],
     ]);
+  });
+
+  it('a file is named after its API\'s name when it has one', () => {
+    const tenant = { ...base, resourceServers: [{ identifier: 'https://inv.example.com', name: 'Inventory Service', scopes: [] }], grants: [{ id: 'g', client_id: 'id-a', audience: 'https://inv.example.com', scope: [] }] };
+    expect(exportTenant(tenant, { host: 'h' }).files.map((f) => [f.name, f.title])).toEqual([['inventory-service.yaml', 'Inventory Service (https://inv.example.com)']]);
+  });
+
+  it('the tenant\'s global client is no client of its own', () => {
+    expect(() => exportTenant(tenantWith(), { host: 'h', pipelineClients: ['All Applications'] })).toThrow('--pipeline-client "All Applications" matches no client in the tenant');
+    expect(() => exportTenant(tenantWith(), { host: 'h', pipelineClients: ['id-all'] })).toThrow('matches no client');
   });
 
   it('pipeline clients by id are named by their unique name, else their id', () => {
