@@ -45,7 +45,8 @@ export function convertDeployCli(files: DeployCliFile[], format: 'yaml' | 'direc
       continue;
     }
     const items = format === 'yaml' ? (value as { clientGrants?: unknown } | null)?.clientGrants : [value];
-    if (format === 'yaml' && items === undefined) {
+    // A JSON file's grant is always wrapped in a list: only a tenant.yaml can lack the list.
+    if (items === undefined) {
       warnings.push({ severity: 'warning', location: { file: file.path, line: 1, column: 1 }, message: 'no clientGrants in this file' });
       continue;
     }

@@ -118,8 +118,8 @@ export function renderSettingsFile(settings: SettingsExport, schemaPath: string,
   if (settings.allowUndefinedScopes) lines.push(`# ${commentText(settings.allowUndefinedScopes)}`, 'allow_undefined_scopes: true');
   if (settings.vars && settings.vars.length > 0) {
     lines.push('vars:');
-    // Values under `vars:` are never expanded, so they are written as they are.
-    for (const v of settings.vars) lines.push(`  ${scalar(v.name, { keepPlaceholders: true })}: ${doubleQuoted(v.value)}${v.comment ? `  # ${commentText(v.comment)}` : ''}`);
+    // Values under `vars:` are never expanded, so they are written as they are; a name is a word (no `${`).
+    for (const v of settings.vars) lines.push(`  ${scalar(v.name)}: ${doubleQuoted(v.value)}${v.comment ? `  # ${commentText(v.comment)}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -94,6 +94,20 @@ describe('applyChanges and the breaker', () => {
     ]);
   });
 
+  it('a breaker that opens while a lost create is read back stops its retries', async () => {
+    const { api } = setup();
+    const breaker = new Breaker();
+    let posts = 0;
+    api.createGrant = async () => {
+      posts++;
+      breaker.failed(refused(401));
+      throw new ApiError({ message: 'socket hang up', method: 'POST', path: '/api/v2/client-grants', outcomeUnknown: true });
+    };
+    const outcomes = await applyChanges([change('create', null, { scope: [] })], api, { live: [], breaker });
+    expect(summary(outcomes)).toEqual(['failed: socket hang up']);
+    expect(posts).toBe(1);
+  });
+
   it('an interrupt wins over the breaker', async () => {
     const { api } = setup();
     const breaker = new Breaker();
@@ -169,6 +183,9 @@ describe('applyChanges: fields grantsync does not know', () => {
     ]);
     expect(api.calls).toEqual(['FIND c2 client']);
     expect(api.store.state.grants).toHaveLength(2);
+    const error = outcomes[0]!.kind === 'failed' ? outcomes[0]!.error : undefined;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ method: 'GET', path: '/api/v2/client-grants', status: undefined, outcomeUnknown: false });
   });
 
   it('a replace creates the new grant but leaves an old one that has one', async () => {

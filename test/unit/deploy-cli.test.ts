@@ -107,7 +107,7 @@ describe('convertDeployCli: files', () => {
     const broken = yaml('clientGrants: [\n  - a: b\n');
     expect(broken.problems).toHaveLength(1);
     expect(broken.problems[0]?.location).toEqual(where('tenant.yaml'));
-    expect(broken.problems[0]?.message).toMatch(/^cannot read it as YAML: [^\n]+$/);
+    expect(broken.problems[0]?.message).toMatch(/^cannot read it as YAML: \w[^\n]{20,}$/);
     const notJson = convertDeployCli([{ path: 'grants/bad.json', text: '{"a": [1,\n' }], 'directory', none);
     expect(notJson.problems[0]?.message).toMatch(/^cannot read it as JSON: /);
   });
@@ -155,6 +155,19 @@ describe('convertDeployCli: keywords', () => {
       { name: 'ZED', value: '', comment: 'deploy-cli keyword ##ZED##: set it here, or per run with GRANTSYNC_VAR_ZED=… (a plain ZED=… no longer overrides)' },
     ]);
     expect(converted.problems).toEqual([]);
+  });
+
+  it('@@KEY@@ without a value in a JSON file leaves the file JSON', () => {
+    const converted = convertDeployCli([{ path: 'grants/g.json', text: '{"client_id": "c", "audience": "u", "scope": @@MISSING@@}' }], 'directory', none);
+    expect(converted.problems.map((p) => p.message)).toEqual(['@@MISSING@@ has no value']);
+    expect(converted.grants).toEqual([{ client: { name: 'c' }, audience: 'u', scope: [], subject_type: 'client' }]);
+  });
+
+  it('a tenant.yaml may use an anchor many times (up to 1,000 aliases)', () => {
+    const entries = Array.from({ length: 150 }, (_, i) => `  - { client_id: c${i}, audience: u, scope: *s }`);
+    const converted = yaml(['scopes: &s [read]', 'clientGrants:', ...entries].join('\n'));
+    expect(converted.problems).toEqual([]);
+    expect(converted.grants).toHaveLength(150);
   });
 
   it('##KEY## with a value is replaced as it is', () => {

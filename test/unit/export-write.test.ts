@@ -2,7 +2,7 @@
 // comments that a line break cannot end, the grant and settings files, file names and their order.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { doubleQuoted, EXPORT_MARKER, layoutFiles, renderGrantFile, renderSettingsFile, scalar, slug, type ExportGrant } from '../../src/export/write.js';
+import { doubleQuoted, layoutFiles, renderGrantFile, renderSettingsFile, scalar, slug, type ExportGrant } from '../../src/export/write.js';
 
 describe('scalar', () => {
   it.each<[string, string]>([
@@ -66,7 +66,7 @@ const grant = (client: ExportGrant['client'], over: Partial<ExportGrant> = {}): 
 describe('renderGrantFile', () => {
   it('an empty file', () => {
     expect(renderGrantFile({ name: 'pay.yaml', audience: 'https://pay', title: 'Pay', grants: [] }, '../schema.json')).toBe(
-      `# yaml-language-server: $schema=../schema.json\n${EXPORT_MARKER}\n# Pay\ngrants: []\n`,
+      '# yaml-language-server: $schema=../schema.json\n# Written by `grantsync export`.\n# Pay\ngrants: []\n',
     );
   });
 
@@ -75,15 +75,15 @@ describe('renderGrantFile', () => {
       name: 'pay.yaml', audience: 'https://pay', title: 'Pay\n# grants: evil', grants: [
         grant({ name: 'zed' }, { subject_type: 'user', organization_usage: 'require', allow_any_organization: true, authorization_details_types: ['t2', 't1'], organizations: ['org b', 'org a'] }),
         grant({ name: 'zed' }),
-        grant({ id: 'abc', comment: 'twin (the name is not unique)\nmanage: none' }),
         grant({ id: 'abd' }, { allow_all_scopes: true, organization_usage: 'deny', authorization_details_types: [], organizations: [] }),
+        grant({ id: 'abc', comment: 'twin (the name is not unique)\nmanage: none' }),
         grant({ default: 'third_party_clients' }, { scope: [] }),
         grant({ name: 'true' }, { audience: 'yes' }),
       ],
     }, 'schema.json');
     expect(text.split('\n')).toEqual([
       '# yaml-language-server: $schema=schema.json',
-      EXPORT_MARKER,
+      '# Written by `grantsync export`.',
       '# Pay\\u000a# grants: evil',
       'grants:',
       '  - default_for: third_party_clients',
@@ -121,7 +121,7 @@ describe('renderGrantFile', () => {
 });
 
 describe('renderSettingsFile', () => {
-  const header = ['# yaml-language-server: $schema=s.json', EXPORT_MARKER];
+  const header = ['# yaml-language-server: $schema=s.json', '# Written by `grantsync export`.'];
 
   it('the least: no pin, manage all, a budget of 10', () => {
     expect(renderSettingsFile({ excludeClients: [] }, 's.json')).toBe([...header, 'manage: all', 'max_deletes: 10', ''].join('\n'));
@@ -134,7 +134,7 @@ describe('renderSettingsFile', () => {
     const text = renderSettingsFile({
       tenant: 'login.acme.com',
       tenantName: 'acme.eu.auth0.com',
-      pipelineClients: [{ name: 'deployer', why: 'export ran as this application' }, { name: 'no', why: 'named\nwith' }],
+      pipelineClients: [{ name: 'deployer', why: 'export ran as this application' }, { name: 'no', why: 'named "no" \\ here\nwith' }],
       excludeClients: [{ name: 'zeta', why: 'z' }, { name: 'alpha', why: 'a' }],
       allowUndefinedScopes: '2 grant(s) use scopes',
       vars: [{ name: 'HOST', value: '${X} "q"', comment: 'set it' }, { name: 'PLAIN', value: 'v' }],
@@ -145,7 +145,7 @@ describe('renderSettingsFile', () => {
       '# The applications the pipeline runs as (plan and apply): their grants are never managed.',
       'pipeline_clients:',
       '  - deployer  # export ran as this application',
-      '  - "no"  # named\\u000awith',
+      '  - "no"  # named "no" \\ here\\u000awith',
       'manage: all',
       'max_deletes: 10',
       'exclude:',
@@ -178,6 +178,8 @@ describe('file names', () => {
     ['', 'api'],
     ['a'.repeat(70), 'a'.repeat(60)],
     ['ftp://x', 'ftp-x'],
+    ['see https://x', 'see-https-x'],
+    ['a  b', 'a-b'],
   ])('slug(%j) is %j', (text, name) => {
     expect(slug(text)).toBe(name);
   });

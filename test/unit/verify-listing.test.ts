@@ -59,7 +59,7 @@ describe('chooseVerifyReads', () => {
     const reads = chooseVerifyReads({
       snapshot: [...snapshot, ...other],
       changes: [change('delete', 'c'), change('update', 'b')],
-      desired: [{ client_id: 'c', audience: 'a', subject_type: 'client', state: { scope: [] } }],
+      desired: [{ client_id: 'c', audience: 'c', subject_type: 'client', state: { scope: [] } }, { client_id: 'c', audience: 'a', subject_type: 'client', state: { scope: [] } }],
       managed: snapshot,
       profile: profile(100, 1000),
     });
