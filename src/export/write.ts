@@ -30,7 +30,8 @@ export interface ExportFile {
 
 /** Plain scalars that read back as the same string, in block and in flow context (no trailing `:`). */
 const PLAIN = /^[A-Za-z0-9_](?:[A-Za-z0-9_:./@+-]*[A-Za-z0-9_./@+-])?$/;
-const AMBIGUOUS = /^(true|false|null|yes|no|on|off|y|n|~|[-+]?(\d|\.\d).*)$/i;
+/** Plain scalars YAML could read as something else (PLAIN already quotes what starts with a sign, a dot or `~`). */
+const AMBIGUOUS = /^(true|false|null|yes|no|on|off|y|n|\d.*)$/i;
 const NAMED_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** What a YAML double-quoted scalar must escape: quotes, line breaks, controls, non-characters, lone surrogates. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

@@ -158,9 +158,9 @@ describe('convertDeployCli: keywords', () => {
   });
 
   it('@@KEY@@ without a value in a JSON file leaves the file JSON', () => {
-    const converted = convertDeployCli([{ path: 'grants/g.json', text: '{"client_id": "c", "audience": "u", "scope": @@MISSING@@}' }], 'directory', none);
+    const converted = convertDeployCli([{ path: 'grants/g.json', text: '{"client_id": "c", "audience": "u", "scope": [@@MISSING@@, "read"]}' }], 'directory', none);
     expect(converted.problems.map((p) => p.message)).toEqual(['@@MISSING@@ has no value']);
-    expect(converted.grants).toEqual([{ client: { name: 'c' }, audience: 'u', scope: [], subject_type: 'client' }]);
+    expect(converted.grants).toEqual([{ client: { name: 'c' }, audience: 'u', scope: ['read'], subject_type: 'client' }]);
   });
 
   it('a tenant.yaml may use an anchor many times (up to 1,000 aliases)', () => {
