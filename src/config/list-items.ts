@@ -1,8 +1,10 @@
 // A long top-level list (`grants:`) composed a slice of items at a time while the file is still
-// being parsed, so that the yaml library's syntax tree of the whole file (about 6 KB per grant) is
-// never alive at once: each finished item's tokens are composed into document nodes and dropped.
-// The result is the Document that composing the whole file at once would give (issue 14). Pure.
-import { Composer, YAMLParseError, isMap, isSeq, type CST, type Document, type ParsedNode, type YAMLSeq } from 'yaml';
+// being parsed, so that neither the yaml library's syntax tree of the whole file (about 6 KB per
+// grant) nor its document nodes are ever alive at once: each finished item's tokens are composed,
+// turned into its value and its place (places.ts), and dropped. The result reads as the Document
+// that composing the whole file at once would give: the same errors, value and places (issue 14). Pure.
+import { Composer, YAMLParseError, isMap, isSeq, type CST, type Document, type YAMLSeq } from 'yaml';
+import { Composed, placeOf } from './places.js';
 
 /** What parse.ts composes with; the slices must be composed the same way. */
 export const COMPOSER_OPTIONS = { uniqueKeys: true, strict: true } as const;
@@ -27,9 +29,11 @@ export class ListItems {
   private listOffset = 0;
   /** Where the next item starts to be read (the yaml library threads the end of the item before it). */
   private nextOffset = 0;
-  private readonly nodes: ParsedNode[] = [];
+  private readonly early: Composed[] = [];
   private readonly errors: YAMLParseError[] = [];
   private off = false;
+  /** The yaml library warns once per document about a key that is a list or mapping; so do the slices. */
+  private keyWarned = false;
 
   private lexemes = 0;
 
@@ -37,7 +41,7 @@ export class ListItems {
 
   /** How many items were composed before the end of the file (for tests). */
   get composedEarly(): number {
-    return this.nodes.length;
+    return this.early.length;
   }
 
   /** Every lexeme of the file, in order, each once the parser has had it (`stack`: the parser's). */
@@ -83,15 +87,23 @@ export class ListItems {
       return;
     }
     list.items.splice(0, ready);
-    this.nodes.push(...(composed.items as ParsedNode[]));
+    // As Document.toJS converts (keep: values as they are), with one context for every slice; the
+    // slices hold no aliases, so no alias count.
+    const context = { anchors: new Map(), doc, keep: true, mapAsMap: false, mapKeyWarned: this.keyWarned, maxAliasCount: 0 };
+    const values = composed.toJSON(undefined, context) as unknown[];
+    this.keyWarned = context.mapKeyWarned;
+    composed.items.forEach((node, i) => this.early.push(new Composed(values[i], placeOf(node))));
     // Errors before the items (the key, the document) are the whole file's, reported when it is composed.
     this.errors.push(...doc.errors.filter((error) => error.pos[0] >= this.nextOffset));
     this.nextOffset = composed.range![1];
   }
 
-  /** Composes the first document of the whole file's tokens, with the items composed so far put back in. */
+  /**
+   * Composes the first document of the whole file's tokens, with the items composed so far put back in
+   * (as Composed: their value and place stand in for their nodes).
+   */
   compose(tokens: readonly CST.Token[], endOffset: number): Document.Parsed | undefined {
-    if (this.list === undefined || this.nodes.length === 0) return composeFirstOf(tokens, endOffset);
+    if (this.list === undefined || this.early.length === 0) return composeFirstOf(tokens, endOffset);
     const list = this.list;
     list.offset = this.nextOffset;
     const doc = composeFirstOf(tokens, endOffset);
@@ -99,7 +111,8 @@ export class ListItems {
     if (!doc) return doc;
     const composed = isMap(doc.contents) ? doc.contents.items.find((p) => isSeq(p.value) && p.value.range?.[0] === this.nextOffset)?.value : undefined;
     if (!isSeq(composed)) throw new Error('internal error: the list composed in slices is missing from the document');
-    (composed as YAMLSeq<ParsedNode>).items.unshift(...this.nodes);
+    (composed as YAMLSeq<unknown>).items.unshift(...this.early);
+    if (this.keyWarned) doc.options.logLevel = 'silent';
     composed.range![0] = this.listOffset;
     // In the order composing the whole file gives: what precedes the list, its items, what follows.
     const at = doc.errors.findIndex((error) => error.pos[0] >= this.nextOffset);

@@ -1,6 +1,7 @@
 // YAML text → value plus a way back from a JSON path to file:line:column. Pure.
-import { LineCounter, Lexer, Parser, isMap, type YAMLError, isPair, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
+import { LineCounter, Lexer, Parser, type YAMLError, type CST, type Document } from 'yaml';
 import { ListItems } from './list-items.js';
+import { keyOffset, offsetOf, placeAt, placeOf } from './places.js';
 import type { Problem, SourceLocation } from '../model/types.js';
 import { excerpt } from '../util/excerpt.js';
 
@@ -107,29 +108,24 @@ export function* parseYamlFileSteps(source: SourceFile, items = new ListItems())
       hint: 'Write the values out instead of nesting aliases.',
     });
   }
-  const locateNode = (path: readonly (string | number)[]): Node | undefined => nodeAt(doc, path);
+  // The document is dropped: its places answer every question about locations (places.ts).
+  const root = placeOf(doc.contents);
+  const locate = (path: readonly (string | number)[]): SourceLocation => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const place = placeAt(root, path.slice(0, depth));
+      if (place !== undefined) return position(offsetOf(place));
+    }
+    return at(1, 1);
+  };
   return {
     ok: true,
     file: {
       path: source.path,
       value,
-      locate(path) {
-        for (let depth = path.length; depth >= 0; depth--) {
-          const node = locateNode(path.slice(0, depth));
-          if (node?.range) return position(node.range[0]);
-        }
-        return at(1, 1);
-      },
+      locate,
       locateKey(mapPath, key) {
-        const map = locateNode(mapPath);
-        if (isMap(map)) {
-          for (const pair of map.items) {
-            if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) {
-              return position(pair.key.range[0]);
-            }
-          }
-        }
-        return this.locate(mapPath);
+        const offset = keyOffset(root, mapPath, key);
+        return offset === undefined ? locate(mapPath) : position(offset);
       },
     },
   };
@@ -222,22 +218,6 @@ function syntaxHint(code: string, line: string): string {
   const open = line.search(/[[{]/);
   if (open !== -1 && line.includes('${', open + 1)) return 'Quote values that use ${…} inside [ ] or { }, e.g. scope: ["read:${ENV}"].';
   return yamlErrorHint(code);
-}
-
-function nodeAt(doc: Document, path: readonly (string | number)[]): Node | undefined {
-  let node: unknown = doc.contents;
-  for (const step of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
-      node = pair?.value ?? undefined;
-    } else if (isSeq(node) && typeof step === 'number') {
-      node = node.items[step];
-    } else {
-      return undefined;
-    }
-    if (node === undefined || node === null) return undefined;
-  }
-  return (node ?? undefined) as Node | undefined;
 }
 
 function yamlErrorMessage(code: string, message: string): string {
