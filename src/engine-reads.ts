@@ -1,22 +1,23 @@
 // A plan's two halves side by side (issue 14): the tenant is read while the grant files are parsed.
 //
 // grantsync.yaml alone says which tenant and what is managed, so once it is read and valid the reads
-// start (clients and APIs at once). The grant files are parsed in slices, letting the answers in
-// between, so the rate limit's refill is spent while the YAML is parsed instead of after it. The
-// grants are listed once the files are known: per API side by side when the declared grants say
-// that costs no more pages than one listing of the tenant (chooseListing, as the verifying re-read).
-// Bad files still stop the run with every problem found: the reads in flight are cancelled and
-// waited for, so no request or timer outlives it, and nothing is written.
+// start: clients, APIs and grants at once. The grants are listed per API side by side when that
+// costs no more pages than one listing of the tenant (chooseListing, as the verifying re-read),
+// judged from a count of the files' `audience:` keys in their raw text (config/audience-census.ts)
+// so the listing need not wait seconds for the parse. The grant files are parsed in slices, letting
+// the answers in between. Bad files still stop the run with every problem found: the reads in
+// flight are cancelled and waited for, so no request or timer outlives it, and nothing is written.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ManagementApi } from './api/port.js';
 import { chooseListing, type VerifyReads } from './apply/verify-reads.js';
-import { loadResult, parseGrantFilesSteps, parseSettings, type DesiredState } from './config/load.js';
+import { countAudiences } from './config/audience-census.js';
+import { grantFilesOf, loadResult, parseGrantFilesSteps, parseSettings, type DesiredState, type GrantsDirectory } from './config/load.js';
 import { readGrantsDirectory, type ReadOptions } from './config/read.js';
 import { loadSchemas } from './config/schemas.js';
 import { Validator } from './config/validate.js';
 import { InputError } from './errors.js';
 import { MANAGEMENT_API_ALIAS } from './model/grant.js';
-import type { DeclaredGrant, LiveGrant, ResourceServerSummary, Settings, TenantSnapshot } from './model/types.js';
+import type { LiveGrant, ResourceServerSummary, Settings, TenantSnapshot } from './model/types.js';
 
 /** Longest stretch of parsing before the answers that arrived meanwhile are let in. */
 const SLICE_MS = 10;
@@ -56,16 +57,16 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
   const directory = await readGrantsDirectory(dir, options.read);
   const validator = new Validator(loadSchemas());
   const settings = parseSettings(directory, validator, options.env);
-  const declared = deferred<readonly DeclaredGrant[] | undefined>();
   let reads: Promise<TenantSnapshot> | undefined;
   const good = settings.settings;
   if (settings.problems.length === 0 && good) {
-    reads = options.beforeReads(good).then(() => readTenantWhileParsing(options, declared.promise));
+    // Counted once the APIs are listed, while the other first pages are on their way.
+    const declared = (): Map<string, number> => countDeclaredAudiences(directory);
+    reads = options.beforeReads(good).then(() => readTenantWhileParsing(options, declared));
     // Handled where it is awaited below; until then a failure must not count as unhandled.
     reads.catch(() => undefined);
   }
   const stop = async (): Promise<void> => {
-    declared.resolve(undefined);
     options.cancel();
     await reads?.catch(() => undefined);
   };
@@ -78,16 +79,15 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
     await stop();
     throw new InputError(loaded.problems);
   }
-  declared.resolve(loaded.state.grants);
   return { state: loaded.state, tenant: await reads! };
 }
 
-/** Clients and APIs at once; the grants when the declared grants are known (undefined: bad files, none). */
-async function readTenantWhileParsing(options: OverlapOptions, declared: Promise<readonly DeclaredGrant[] | undefined>): Promise<TenantSnapshot> {
+/** Clients, APIs and grants at once (the grants as soon as the APIs are known). */
+async function readTenantWhileParsing(options: OverlapOptions, declared: () => ReadonlyMap<string, number>): Promise<TenantSnapshot> {
   const { api } = options;
   const clients = api.listClients();
   const resourceServers = api.listResourceServers();
-  const grants = Promise.all([resourceServers, declared]).then(async ([apis, known]) => (known === undefined ? [] : listGrants(options, apis, known)));
+  const grants = resourceServers.then((apis) => listGrants(options, apis, declared()));
   // One failed read makes the others pointless: cancel them, and report the first failure (not the
   // cancellations it caused) once all have stopped.
   let first: { reason: unknown } | undefined;
@@ -102,7 +102,7 @@ async function readTenantWhileParsing(options: OverlapOptions, declared: Promise
   return { clients: await clients, resourceServers: await resourceServers, grants: await grants };
 }
 
-async function listGrants(options: OverlapOptions, apis: readonly ResourceServerSummary[], declared: readonly DeclaredGrant[]): Promise<LiveGrant[]> {
+async function listGrants(options: OverlapOptions, apis: readonly ResourceServerSummary[], declared: ReadonlyMap<string, number>): Promise<LiveGrant[]> {
   const reads = chooseListing({
     perAudience: estimatePerAudience(declared, apis, options.ownClientId()),
     audiences: apis.map((rs) => rs.identifier).sort(),
@@ -116,22 +116,23 @@ async function listGrants(options: OverlapOptions, apis: readonly ResourceServer
   return lists.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/**
- * Grants per API as the files declare them, plus the running client's own grant on the Management
- * API: the pages each listing would take if the tenant matches the files (the case of a plan with
- * nothing to do, the one a reviewer waits for most). Audiences that are no API count toward the total only.
- */
-export function estimatePerAudience(declared: readonly DeclaredGrant[], apis: readonly ResourceServerSummary[], ownClientId: string | undefined): Map<string, number> {
-  const managementApi = apis.find((rs) => rs.is_system)?.identifier;
-  const counts = new Map<string, number>();
-  const bump = (audience: string): void => void counts.set(audience, (counts.get(audience) ?? 0) + 1);
-  for (const grant of declared) bump(grant.audience === MANAGEMENT_API_ALIAS && managementApi ? managementApi : grant.audience);
-  if (ownClientId !== undefined && managementApi !== undefined) bump(managementApi);
-  return counts;
+/** The grant files' `audience:` values, counted in their text (grantsync.yaml declares no grant). */
+function countDeclaredAudiences(directory: GrantsDirectory): Map<string, number> {
+  const decoder = new TextDecoder();
+  return countAudiences(grantFilesOf(directory).map((file) => decoder.decode(file.bytes)));
 }
 
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
+/**
+ * Grants per API as the files declare them (`declared`: grants per audience value), plus the running
+ * client's own grant on the Management API: the pages each listing would take if the tenant matches
+ * the files (the case of a plan with nothing to do, the one a reviewer waits for most). Audiences
+ * that are no API count toward the total only.
+ */
+export function estimatePerAudience(declared: ReadonlyMap<string, number>, apis: readonly ResourceServerSummary[], ownClientId: string | undefined): Map<string, number> {
+  const managementApi = apis.find((rs) => rs.is_system)?.identifier;
+  const counts = new Map<string, number>();
+  const bump = (audience: string, by: number): void => void counts.set(audience, (counts.get(audience) ?? 0) + by);
+  for (const [audience, n] of declared) bump(audience === MANAGEMENT_API_ALIAS && managementApi ? managementApi : audience, n);
+  if (ownClientId !== undefined && managementApi !== undefined) bump(managementApi, 1);
+  return counts;
 }

@@ -7,7 +7,7 @@ import type { ClientSummary, GrantKey, LiveGrant, OrganizationSummary, ReadProfi
 import { systemClock, type Clock } from './clock.js';
 import { tokenSource, type Credentials } from './credentials.js';
 import type { Endpoint } from './domain.js';
-import { checkpointList, offsetList, PAGE_SIZE, type SearchParams } from './pages.js';
+import { checkpointList, offsetList, PAGE_SIZE, type GetPage, type SearchParams } from './pages.js';
 import type { CreateGrantBody, GrantFilter, ManagementApi, UpdateGrantBody } from './port.js';
 import type { Redactor } from './redact.js';
 import { Requests, type Call, type RequestEvent } from './requests.js';
@@ -172,8 +172,8 @@ export class ManagementClient implements ManagementApi {
     return offsetList<T>(this.getPage(how), path, key, params, this.options.onPage);
   }
 
-  private getPage(how: Pick<Call, 'organizationLimit'> = {}): (path: string, searchParams: SearchParams) => Promise<Response<string>> {
-    return (path, searchParams) => this.reads(() => this.call({ method: 'GET', path, searchParams, ...how }));
+  private getPage(how: Pick<Call, 'organizationLimit'> = {}): GetPage {
+    return (path, searchParams, depth) => this.reads(() => this.call({ method: 'GET', path, searchParams, depth, ...how }));
   }
 
   /** One request with the client's retries (see retry.ts). */

@@ -8,16 +8,19 @@ export const PAGE_SIZE = 100;
 
 export type SearchParams = Record<string, string | number | boolean>;
 
-/** Reads one page (a GET of `path` with these parameters). */
-export type GetPage = (path: string, searchParams: SearchParams) => Promise<Response<string>>;
+/**
+ * Reads one page (a GET of `path` with these parameters). `depth`: the pages of this listing read
+ * before it (the rate limiter serves deeper pages first: see RateLimiter.acquire).
+ */
+export type GetPage = (path: string, searchParams: SearchParams, depth: number) => Promise<Response<string>>;
 
 /** Checkpoint pagination (`take`/`from`): follows `next` until it is absent. */
 export async function checkpointList<T>(get: GetPage, path: string, key: string, params: SearchParams, onPage?: OnPage): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
   let from: string | undefined;
-  for (;;) {
-    const { body, list } = await readPage<T>(get, path, key, { ...params, take: PAGE_SIZE, ...(from ? { from } : {}) }, onPage);
+  for (let depth = 0; ; depth++) {
+    const { body, list } = await readPage<T>(get, path, key, { ...params, take: PAGE_SIZE, ...(from ? { from } : {}) }, depth, onPage);
     items.push(...list);
     const next = Array.isArray(body) ? undefined : body.next;
     if (typeof next !== 'string' || next === '' || list.length === 0) return items;
@@ -31,7 +34,7 @@ export async function checkpointList<T>(get: GetPage, path: string, key: string,
 export async function offsetList<T>(get: GetPage, path: string, key: string, params: SearchParams, onPage?: OnPage): Promise<T[]> {
   const items: T[] = [];
   for (let page = 0; ; page++) {
-    const { list } = await readPage<T>(get, path, key, { ...params, page, per_page: PAGE_SIZE, include_totals: true }, onPage);
+    const { list } = await readPage<T>(get, path, key, { ...params, page, per_page: PAGE_SIZE, include_totals: true }, page, onPage);
     items.push(...list);
     if (list.length < PAGE_SIZE) return items;
     if (page > 10_000) throw shapeError({ method: 'GET', path }, 'too many pages');
@@ -47,9 +50,10 @@ async function readPage<T>(
   path: string,
   key: string,
   searchParams: SearchParams,
+  depth: number,
   onPage: OnPage | undefined,
 ): Promise<{ body: Record<string, unknown> | unknown[]; list: T[] }> {
-  const res = await get(path, searchParams);
+  const res = await get(path, searchParams, depth);
   const body = parseBody(res, { method: 'GET', path }) as Record<string, unknown> | unknown[];
   const list = (Array.isArray(body) ? body : body[key]) as T[] | undefined;
   if (!Array.isArray(list)) throw shapeError({ method: 'GET', path }, `expected a list under "${key}"`);

@@ -18,6 +18,11 @@ export function readRateLimitHeaders(headers: Record<string, string | string[] |
   return { limit: num('x-ratelimit-limit'), remaining: num('x-ratelimit-remaining'), resetAt: reset === undefined ? undefined : reset * 1000 };
 }
 
+interface Ticket {
+  priority: number;
+  order: number;
+}
+
 /**
  * Spends the tokens the server says are left and, when they run out, waits.
  * It learns the refill rate from consecutive answers (tokens now = tokens then
@@ -43,6 +48,13 @@ export class RateLimiter {
   private finished = 0;
   private nextSlot = 0;
   private probeMs = RateLimiter.PROBE_MS;
+  /** Requests waiting in acquire, and a counter that orders their arrivals. */
+  private readonly waiting = new Set<Ticket>();
+  /** The requests in flight: their priority and when they were sent. */
+  private readonly flying: { priority: number; at: number }[] = [];
+  /** The round trip of a request, as measured (smoothed); 0 until one has been. */
+  private roundTripMs = 0;
+  private arrivals = 0;
   private readonly minIntervalMs: number;
   /**
    * Auth0 documents its buckets as refilled at the top of each second: in one lump at the reset
@@ -78,31 +90,72 @@ export class RateLimiter {
     this.minIntervalMs = cap > 0 ? 1000 / cap : 0;
   }
 
-  /** Waits for a token. Every acquire must be followed by one `settle`. */
-  async acquire(): Promise<void> {
-    for (;;) {
-      const now = this.clock.now();
-      this.credit(now);
-      const wait = Math.max(this.nextSlot - now, this.tokenWait(now));
-      if (wait <= 0) break;
-      await this.clock.sleep(wait);
-      if (this.refillPerMs === 0 && this.remaining !== undefined && this.remaining < 1) {
-        // Probe: one request tells us how many tokens the server has now.
-        this.remaining = 1;
+  /**
+   * Waits for a token. Every acquire must be followed by one `settle`. Among waiting requests the
+   * tokens go to the highest `priority` first, then in arrival order. A listing's next page passes
+   * its depth: checkpoint pages come one after another, so the listing that has gone deepest is
+   * likely the longest chain of round trips, the one that decides when the reads end. Served in
+   * wake-up order instead, a chain whose next request arrives just after a lump waits a second for
+   * every page while shorter listings spend the lumps.
+   */
+  async acquire(priority = 0): Promise<void> {
+    const ticket = { priority, order: this.arrivals++ };
+    this.waiting.add(ticket);
+    try {
+      for (;;) {
+        const now = this.clock.now();
+        this.credit(now);
+        const ahead = this.aheadOf(ticket, now);
+        const wait = Math.max(this.nextSlot + ahead * this.minIntervalMs - now, this.tokenWait(now, ahead));
+        if (wait <= 0) break;
+        await this.clock.sleep(wait);
+        if (this.refillPerMs === 0 && this.remaining !== undefined && this.remaining < 1) {
+          // Probe: one request tells us how many tokens the server has now.
+          this.remaining = 1;
+        }
       }
+    } finally {
+      this.waiting.delete(ticket);
     }
     const now = this.clock.now();
     if (this.remaining !== undefined) this.remaining -= 1;
     if (this.minIntervalMs > 0) this.nextSlot = Math.max(now, this.nextSlot) + this.minIntervalMs;
     this.inFlight++;
+    this.flying.push({ priority, at: now });
+  }
+
+  /**
+   * Tokens this request must leave to others: one for each waiting request served first (a higher
+   * priority, or as high and earlier), and for each request of a higher priority in flight, whose
+   * listing asks for its next page as soon as the answer is in, the tokens that listing can spend
+   * before the next refill: one per round trip until the next lump (one at least). Holding them
+   * back costs nothing when the bucket binds (every token is spent by someone within the second),
+   * and the longest listing never waits for a lump that shorter ones spent: the reads end with the
+   * last lump plus a round trip, not with the longest listing's leftover pages read one by one.
+   */
+  private aheadOf(ticket: Ticket, now: number): number {
+    let ahead = 0;
+    for (const other of this.waiting) {
+      if (other.priority > ticket.priority || (other.priority === ticket.priority && other.order < ticket.order)) ahead++;
+    }
+    const perListing = this.refillsInLumps() && this.roundTripMs > 0 ? Math.max(1, Math.ceil((this.resetAt - now) / this.roundTripMs)) : 1;
+    for (const request of this.flying) if (request.priority > ticket.priority) ahead += perListing;
+    return ahead;
   }
 
   /**
    * Feeds the headers of the answer to an acquired request (any status, or none after a network
-   * error). `consumed` is false for a 429: the server spent no token on it.
+   * error). `consumed` is false for a 429: the server spent no token on it. `priority`: the one
+   * the request was acquired with.
    */
-  settle(headers: RateLimitHeaders = {}, consumed = true): void {
+  settle(headers: RateLimitHeaders = {}, consumed = true, priority = 0): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    const flying = this.flying.findIndex((request) => request.priority === priority);
+    if (flying >= 0) {
+      const [request] = this.flying.splice(flying, 1);
+      const roundTrip = this.clock.now() - request!.at;
+      this.roundTripMs = this.roundTripMs === 0 ? roundTrip : 0.8 * this.roundTripMs + 0.2 * roundTrip;
+    }
     if (consumed) this.finished++;
     if (headers.remaining === undefined) return;
     const now = this.clock.now();
@@ -208,10 +261,13 @@ export class RateLimiter {
     this.creditedAt = Math.max(this.creditedAt, now);
   }
 
-  private tokenWait(now: number): number {
-    if (this.remaining === undefined || this.remaining >= 1) return 0;
+  /** How long until a token is left over for this request after the `ahead` requests served first. */
+  private tokenWait(now: number, ahead: number): number {
+    if (this.remaining === undefined || this.remaining - ahead >= 1) return 0;
     if (this.refillsInLumps()) return Math.max(1, this.resetAt + RateLimiter.RESET_MARGIN_MS - now);
-    if (this.refillPerMs > 0) return Math.max(1, (1 - this.remaining) / this.refillPerMs);
+    if (this.refillPerMs > 0) return Math.max(1, (1 + ahead - this.remaining) / this.refillPerMs);
+    // Tokens are left, but for requests served first that have yet to wake up and take them.
+    if (this.remaining >= 1) return this.probeMs;
     if (this.resetAt <= now) {
       // The announced reset has passed: the server has refilled; the next answer says by how much.
       this.remaining = undefined;

@@ -1,7 +1,6 @@
 // Private Key JWT: the application's private key, checked once at start-up, and
 // the short-lived client assertion signed with it for each token request.
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { ApiError, InputError } from '../errors.js';
 import { quoted } from '../util/excerpt.js';
 
@@ -77,6 +76,9 @@ function pemSecrets(pem: string): string[] {
  */
 export async function clientAssertion(clientId: string, signingKey: SigningKey, audience: string, nowMs: number): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
+  // Loaded here, not at start-up: only Private Key JWT runs sign, and jose's 47 modules cost every
+  // other run about a tenth of a second before its first request.
+  const { SignJWT } = await import('jose');
   return new SignJWT({})
     .setProtectedHeader({ alg: signingKey.algorithm, typ: 'JWT' })
     .setIssuer(clientId)

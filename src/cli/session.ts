@@ -4,6 +4,7 @@ import type { Redactor } from '../api/redact.js';
 import type { Breaker } from '../apply/breaker.js';
 import type { DesiredState } from '../config/load.js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setMaxListeners } from 'node:events';
 import { checkTenant, planFromState, type PlanResult } from '../engine.js';
 import { loadWhileReading } from '../engine-reads.js';
 import { describeAssociationReads, readOrganizationAccess } from '../engine-organizations.js';
@@ -44,6 +45,10 @@ export function openSession(env: Env, io: Io, redactor: Redactor, options: Commo
   const progress = createProgress(io, { quiet: options.quiet, verbose: options.verbose });
   const session: Partial<Session> = {};
   const cancelled = new AbortController();
+  // Every request and wait of the session listens on this one signal, and a plan has a page of each
+  // listing in flight at once (one per API): past Node's default of 10 listeners it would print a
+  // "possible memory leak" warning to the user. Each listener is removed when its request ends.
+  setMaxListeners(0, cancelled.signal);
   const client = new ManagementClient({
     signal: cancelled.signal,
     // Waits (rate limit, retries) end when the requests are cancelled: no timer outlives them.

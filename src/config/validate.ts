@@ -18,13 +18,20 @@ export interface Schemas {
 }
 
 export class Validator {
-  private readonly grantsSchema: ValidateFunction;
-  private readonly settingsSchema: ValidateFunction;
+  private readonly ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  private compiledGrants: ValidateFunction | undefined;
+  private compiledSettings: ValidateFunction | undefined;
 
-  constructor(schemas: Schemas) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-    this.grantsSchema = ajv.compile(schemas.grants);
-    this.settingsSchema = ajv.compile(schemas.settings);
+  constructor(private readonly schemas: Schemas) {}
+
+  // Each schema is compiled when first used: a plan validates grantsync.yaml and starts reading the
+  // tenant before the grant files' schema (the larger one) is compiled.
+  private get grantsSchema(): ValidateFunction {
+    return (this.compiledGrants ??= this.ajv.compile(this.schemas.grants));
+  }
+
+  private get settingsSchema(): ValidateFunction {
+    return (this.compiledSettings ??= this.ajv.compile(this.schemas.settings));
   }
 
   grants(parsed: ParsedFile, vars: Vars = new Map()): { grants: DeclaredGrant[]; problems: Problem[] } {

@@ -64,6 +64,18 @@ describe('request counts', () => {
     });
   });
 
+  it('a plan listing 13 audiences side by side prints nothing but its plan (no listener warning from the shared cancel signal)', async () => {
+    // 12 APIs of 100 grants and the Management API: 13 one-page listings at once, as many pages as one listing.
+    const { seed, live } = tenant(1200, 100, 12);
+    const started = await withEmulator({ seed });
+    emulator = started.emulator;
+    const dir = writeTree({ 'grantsync.yaml': 'manage: all\n', 'all.yaml': yaml(live) });
+    const result = await runCli(['plan', '--dir', dir, '--quiet', '--detailed-exitcode'], { env: started.env });
+    expect(result.code).toBe(0);
+    expect(emulator.stats().byRoute['GET /api/v2/client-grants']).toBe(13);
+    expect(result.stderr).toBe('');
+  });
+
   it('an apply of 150 changes makes exactly one write per change', async () => {
     const { seed, live } = tenant(300, 100, 3);
     const started = await withEmulator({ seed });

@@ -5,7 +5,7 @@ import { chooseListing } from '../../src/apply/verify-reads.js';
 import { MANAGEMENT_API_ALIAS } from '../../src/model/grant.js';
 import { estimatePerAudience, loadWhileReading } from '../../src/engine-reads.js';
 import { InputError } from '../../src/errors.js';
-import type { DeclaredGrant, ReadProfile } from '../../src/model/types.js';
+import type { ReadProfile } from '../../src/model/types.js';
 import { writeTree } from '../helpers/directory.js';
 
 /** Reads that hang until cancelled, and a log of what was called. */
@@ -55,6 +55,27 @@ describe('loadWhileReading', () => {
     expect(cancelled).toBeGreaterThan(0);
   });
 
+  it('lists the grants per API while the files are still being parsed, as counted in their text', async () => {
+    const { api, calls, cancel } = hangingApi();
+    const listed: (string | undefined)[] = [];
+    const apis = [{ identifier: 'https://api', scopes: [] }, { identifier: 'https://other', scopes: [] }];
+    const hanging = api.listGrants.bind(api);
+    Object.assign(api, {
+      listResourceServers: async () => (calls.push('listResourceServers'), apis),
+      listGrants: (filter: { audience?: string } = {}) => {
+        listed.push(filter.audience);
+        return hanging(filter);
+      },
+    });
+    // 3,000 grants of https://api (30 pages) and 100 of https://other (1 page): 31 pages either way,
+    // so side by side. The broken file comes last, after far more than one slice of parsing.
+    const other = `grants:\n${Array.from({ length: 100 }, (_, i) => `  - {client_id: d${i}, audience: https://other, scope: [read]}\n`).join('')}`;
+    const dir = writeTree({ 'grantsync.yaml': 'manage: all\n', 'a.yaml': many(3000), 'b.yaml': other, 'c.yaml': 'grants:\n  - client_id: [unclosed\n' });
+    const error = await loadWhileReading(dir, { api, env: {}, read: { allowOutside: true }, beforeReads: async () => undefined, ownClientId: () => undefined, cancel }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(listed.sort()).toEqual(['https://api', 'https://other']);
+  });
+
   it('a bad grantsync.yaml starts no read', async () => {
     const { api, calls } = hangingApi();
     const dir = writeTree({ 'grantsync.yaml': 'manage: sometimes\n', 'a.yaml': many(1) });
@@ -65,24 +86,24 @@ describe('loadWhileReading', () => {
 });
 
 describe('the plan\'s choice of grant listing', () => {
-  const declared = (audience: string, n: number): DeclaredGrant[] => Array.from({ length: n }, () => ({ audience }) as DeclaredGrant);
+  const declared = (...counts: [string, number][]): Map<string, number> => new Map(counts);
   const apis = [{ identifier: 'https://a', scopes: [] }, { identifier: 'https://b', scopes: [] }, { identifier: 'https://mgmt/api/v2/', is_system: true, scopes: [] }];
   const profile: ReadProfile = { latencyMs: 50, requestsPerSecond: undefined, readConcurrency: 16, pageSize: 100 };
-  const choose = (grants: DeclaredGrant[], own?: string) =>
+  const choose = (grants: Map<string, number>, own?: string) =>
     chooseListing({ perAudience: estimatePerAudience(grants, apis, own), audiences: apis.map((a) => a.identifier), profile, morePages: 'never' });
 
   it('per API when it takes as many pages, counting the running client\'s own grant', () => {
     // 300 + 300 + 1 = 601 grants: 7 pages either way.
-    expect(choose([...declared('https://a', 300), ...declared('https://b', 300)], 'me')).toMatchObject({ by: 'audience', pages: 7 });
+    expect(choose(declared(['https://a', 300], ['https://b', 300]), 'me')).toMatchObject({ by: 'audience', pages: 7 });
   });
 
   it('one listing when per API would take one page more, whatever the rate', () => {
     // 250 + 250 + 1 = 501 grants: 6 pages in one listing, 3 + 3 + 1 = 7 per API.
-    expect(choose([...declared('https://a', 250), ...declared('https://b', 250)], 'me')).toMatchObject({ by: 'all', pages: 6 });
+    expect(choose(declared(['https://a', 250], ['https://b', 250]), 'me')).toMatchObject({ by: 'all', pages: 6 });
     expect(chooseListing({ perAudience: new Map([['https://a', 250], ['https://b', 250]]), audiences: ['https://a', 'https://b'], profile: { ...profile, requestsPerSecond: Infinity, latencyMs: 1000 }, morePages: 'never' })).toMatchObject({ by: 'all' });
   });
 
   it('the Management API alias counts on the Management API', () => {
-    expect(estimatePerAudience(declared(MANAGEMENT_API_ALIAS, 2), apis, undefined).get('https://mgmt/api/v2/')).toBe(2);
+    expect(estimatePerAudience(declared([MANAGEMENT_API_ALIAS, 2]), apis, undefined).get('https://mgmt/api/v2/')).toBe(2);
   });
 });

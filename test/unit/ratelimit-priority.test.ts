@@ -1,0 +1,153 @@
+// Which waiting request the limiter serves first: the deepest page of a listing, so the longest chain
+// of pages (the one that decides when a plan's reads end) never waits for a lump that shorter
+// listings spent. In virtual time: timers fire only when the test's event loop moves the clock.
+import { describe, expect, it } from 'vitest';
+import { RateLimiter, type RateLimitHeaders } from '../../src/api/ratelimit.js';
+
+/** A clock whose sleeps end only when `run` moves time to them, earliest first. */
+function eventClock(start = 0) {
+  let now = start;
+  const timers: { at: number; seq: number; resolve: () => void }[] = [];
+  let seq = 0;
+  const settleMicrotasks = async (): Promise<void> => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+  return {
+    now: () => now,
+    sleep: (ms: number) => new Promise<void>((resolve) => timers.push({ at: now + Math.max(0, ms), seq: seq++, resolve })),
+    /** Fires timers in time order until `done()` or no timer is left; returns the time reached. */
+    async run(done: () => boolean): Promise<number> {
+      await settleMicrotasks();
+      while (!done() && timers.length > 0) {
+        timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+        const next = timers.shift()!;
+        now = Math.max(now, next.at);
+        next.resolve();
+        await settleMicrotasks();
+      }
+      return now;
+    },
+  };
+}
+
+/** Auth0's documented bucket: `burst` tokens, `perSecond` more in one lump at the top of each second. */
+function lumpyBucket(clock: { now(): number }, burst: number, perSecond: number) {
+  let tokens = burst;
+  let at = clock.now();
+  return {
+    /** One request arriving now: spent a token (or not: a 429), and the headers of its answer. */
+    take(): { ok: boolean; headers: RateLimitHeaders } {
+      const now = clock.now();
+      tokens = Math.min(burst, tokens + (Math.floor(now / 1000) - Math.floor(at / 1000)) * perSecond);
+      at = now;
+      const ok = tokens >= 1;
+      if (ok) tokens -= 1;
+      return { ok, headers: { limit: burst, remaining: Math.floor(tokens), resetAt: (Math.floor(now / 1000) + 1) * 1000 } };
+    },
+  };
+}
+
+/**
+ * Listings read side by side through one limiter, each page after the one before: the lengths of the
+ * listings in pages. Returns when each listing ended and how many 429s there were.
+ */
+async function readListings(lengths: number[], options: { latencyMs: number; burst: number; perSecond: number; deepestFirst: boolean; start: number }) {
+  const clock = eventClock(options.start);
+  const limiter = new RateLimiter(clock);
+  const bucket = lumpyBucket(clock, options.burst, options.perSecond);
+  const ended: number[] = lengths.map(() => NaN);
+  let refused = 0;
+  const listing = async (index: number, pages: number): Promise<void> => {
+    for (let depth = 0; depth < pages; ) {
+      const priority = options.deepestFirst ? depth : 0;
+      await limiter.acquire(priority);
+      // The request reaches the server at once; its answer comes back after the latency.
+      const { ok, headers } = bucket.take();
+      await clock.sleep(options.latencyMs);
+      limiter.settle(headers, ok, priority);
+      if (!ok) {
+        refused++;
+        limiter.exhausted(headers.resetAt!);
+        continue;
+      }
+      depth++;
+    }
+    ended[index] = clock.now();
+  };
+  const all = Promise.all(lengths.map((pages, i) => listing(i, pages)));
+  let finished = false;
+  void all.then(() => (finished = true));
+  const end = await clock.run(() => finished);
+  await all;
+  return { ended: ended.map((t) => t - options.start), end: end - options.start, refused };
+}
+
+describe('the limiter serves the deepest page first', () => {
+  // The plan's listings of the issue-14 tenant: clients in 35 pages, grants of 10 APIs in 10 pages each.
+  const plan = [35, ...Array.from({ length: 10 }, () => 10)];
+  const tenant = { latencyMs: 50, burst: 50, perSecond: 16 };
+
+  it.each([0, 250, 500, 700])('the longest listing ends long before the reads, whatever the phase of the lumps (start at +%i ms)', async (phase) => {
+    const start = 1_700_000_000_000 + phase;
+    const result = await readListings(plan, { ...tenant, deepestFirst: true, start });
+    // 135 pages: 50 from the burst (spent before the first lump at these phases), then 85 in lumps of
+    // 16: the reads end a few round trips after the
+    // 6th lump (the shorter listings' last pages, side by side), never with the longest one's pages one by one.
+    const sixthLump = Math.ceil((start + 1) / 1000) * 1000 + 5000 - start;
+    expect(result.end).toBeLessThanOrEqual(sixthLump + 5 * tenant.latencyMs);
+    expect(result.ended[0]).toBeLessThanOrEqual(result.end - 500);
+  });
+
+  it('served in arrival order instead, the longest listing waits for lumps, ends last and later', async () => {
+    for (const phase of [0, 250, 500, 750]) {
+      const start = 1_700_000_000_000 + phase;
+      const fair = await readListings(plan, { ...tenant, deepestFirst: false, start });
+      const deepest = await readListings(plan, { ...tenant, deepestFirst: true, start });
+      expect(fair.ended[0]).toBe(fair.end);
+      expect(deepest.end).toBeLessThan(fair.end);
+    }
+  });
+
+  it('a waiting deeper page is served before an earlier shallower one', async () => {
+    const clock = eventClock(0);
+    const limiter = new RateLimiter(clock);
+    await limiter.acquire();
+    // Nothing left until the reset, refill not yet learned: both wait for a probe.
+    limiter.settle({ limit: 50, remaining: 0, resetAt: 1000 });
+    const order: string[] = [];
+    const shallow = limiter.acquire(0).then(() => order.push('shallow'));
+    const deep = limiter.acquire(7).then(() => order.push('deep'));
+    await clock.run(() => order.length > 0);
+    expect(order).toEqual(['deep']);
+    limiter.settle({ limit: 50, remaining: 0, resetAt: 1000 }, true, 7);
+    await clock.run(() => order.length > 1);
+    await Promise.all([shallow, deep]);
+    expect(order).toEqual(['deep', 'shallow']);
+  });
+
+  it('holds a token back for each deeper page in flight, whose listing asks for its next page next', async () => {
+    const clock = eventClock(0);
+    const limiter = new RateLimiter(clock);
+    await limiter.acquire(0);
+    await limiter.acquire(9);
+    // Two left as the shallow answer says, one of them already spent by the deep page in flight.
+    limiter.settle({ limit: 50, remaining: 2, resetAt: 1000 }, true, 0);
+    let shallowServed = false;
+    const shallow = limiter.acquire(0).then(() => (shallowServed = true));
+    await clock.run(() => true);
+    expect(shallowServed).toBe(false);
+    // The deep listing's next page gets the token at once.
+    let deepServed = false;
+    const deep = limiter.acquire(10).then(() => (deepServed = true));
+    await clock.run(() => deepServed);
+    expect(deepServed).toBe(true);
+    expect(clock.now()).toBe(0);
+    expect(shallowServed).toBe(false);
+    // Once the deep page in flight is answered (and the bucket refilled), the shallow one goes.
+    limiter.settle({ limit: 50, remaining: 5, resetAt: 2000 }, true, 9);
+    limiter.settle({ limit: 50, remaining: 5, resetAt: 2000 }, true, 10);
+    await clock.run(() => shallowServed);
+    await Promise.all([shallow, deep]);
+    expect(shallowServed).toBe(true);
+  });
+});
