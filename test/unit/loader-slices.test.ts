@@ -136,4 +136,21 @@ describe('a long list composed in slices reads as the whole file composed at onc
     expect(early['a tag at the top']).toEqual({ ok: true, sliced: false });
     expect(early['a flow list']!.sliced).toBe(false);
   });
+
+  it("the yaml library's warning about a list or mapping as a key comes once per file, sliced or not", async () => {
+    const text = `grants:\n${list(12, (i) => `  - client: a\n    ? [k${i}]\n    : v\n`)}`;
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      for (const slices of [WHOLE, ...SLICED]) {
+        parseYamlFile({ path: 'g.yaml', bytes: new TextEncoder().encode(text) }, new ListItems(slices));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toHaveLength(1 + SLICED.length);
+    expect(new Set(warnings).size).toBe(1);
+  });
 });
