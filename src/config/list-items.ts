@@ -6,8 +6,8 @@
 import { Composer, YAMLParseError, isMap, isSeq, type CST, type Document, type YAMLSeq } from 'yaml';
 import { Composed, placeOf } from './places.js';
 
-/** What parse.ts composes with; the slices must be composed the same way. */
-export const COMPOSER_OPTIONS = { uniqueKeys: true, strict: true } as const;
+/** How every grant file is composed: the slices and the whole file alike. */
+const COMPOSER_OPTIONS = { uniqueKeys: true, strict: true } as const;
 
 export interface SliceOptions {
   /** Finished items gathered before they are composed: fewer, larger slices cost fewer documents. */
