@@ -7,6 +7,7 @@ import type { ClientSummary, GrantKey, LiveGrant, OrganizationSummary, ReadProfi
 import { systemClock, type Clock } from './clock.js';
 import { tokenSource, type Credentials } from './credentials.js';
 import type { Endpoint } from './domain.js';
+import { writtenGrant } from './failures.js';
 import { checkpointList, offsetList, PAGE_SIZE, type GetPage, type SearchParams } from './pages.js';
 import type { CreateGrantBody, GrantFilter, ListingHint, ManagementApi, UpdateGrantBody } from './port.js';
 import type { Redactor } from './redact.js';
@@ -148,12 +149,13 @@ export class ManagementClient implements ManagementApi {
 
   async createGrant(body: CreateGrantBody): Promise<LiveGrant> {
     const res = await this.writes(() => this.call({ method: 'POST', path: 'api/v2/client-grants', json: body }));
-    return JSON.parse(res.body) as LiveGrant;
+    return writtenGrant(res, { method: 'POST', path: 'api/v2/client-grants' });
   }
 
   async updateGrant(id: string, body: UpdateGrantBody): Promise<LiveGrant> {
-    const res = await this.writes(() => this.call({ method: 'PATCH', path: `api/v2/client-grants/${encodeURIComponent(id)}`, json: body }));
-    return JSON.parse(res.body) as LiveGrant;
+    const path = `api/v2/client-grants/${encodeURIComponent(id)}`;
+    const res = await this.writes(() => this.call({ method: 'PATCH', path, json: body }));
+    return writtenGrant(res, { method: 'PATCH', path });
   }
 
   async deleteGrant(id: string): Promise<void> {
