@@ -50,6 +50,11 @@ export interface OverlapOptions {
   cancel: () => void;
   /** Told how the grants are listed, before they are. */
   onGrantReads?: (reads: VerifyReads) => void;
+  /**
+   * Called once the files are good and the clients and APIs are read, while the grants may still be
+   * listed: work that needs only those can be done before the last page instead of after it.
+   */
+  beforeGrants?: (state: DesiredState, partial: Pick<TenantSnapshot, 'clients' | 'resourceServers'>) => void;
 }
 
 /** Reads and validates `dir` while reading the tenant; throws InputError with every problem of the files. */
@@ -59,10 +64,11 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
   const settings = parseSettings(directory, validator, options.env);
   let reads: Promise<TenantSnapshot> | undefined;
   const good = settings.settings;
+  const partial = deferred<Pick<TenantSnapshot, 'clients' | 'resourceServers'>>();
   if (settings.problems.length === 0 && good) {
     // Counted once the APIs are listed, while the other first pages are on their way.
     const declared = (): Map<string, number> => countDeclaredAudiences(directory);
-    reads = options.beforeReads(good).then(() => readTenantWhileParsing(options, declared));
+    reads = options.beforeReads(good).then(() => readTenantWhileParsing(options, declared, partial.resolve));
     // Handled where it is awaited below; until then a failure must not count as unhandled.
     reads.catch(() => undefined);
   }
@@ -79,14 +85,21 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
     await stop();
     throw new InputError(loaded.problems);
   }
+  const { beforeGrants } = options;
+  if (beforeGrants) void partial.promise.then((known) => beforeGrants(loaded.state, known));
   return { state: loaded.state, tenant: await reads! };
 }
 
 /** Clients, APIs and grants at once (the grants as soon as the APIs are known). */
-async function readTenantWhileParsing(options: OverlapOptions, declared: () => ReadonlyMap<string, number>): Promise<TenantSnapshot> {
+async function readTenantWhileParsing(
+  options: OverlapOptions,
+  declared: () => ReadonlyMap<string, number>,
+  onPartial: (partial: Pick<TenantSnapshot, 'clients' | 'resourceServers'>) => void,
+): Promise<TenantSnapshot> {
   const { api } = options;
   const clients = api.listClients();
   const resourceServers = api.listResourceServers();
+  Promise.all([clients, resourceServers]).then(([c, r]) => onPartial({ clients: c, resourceServers: r }), () => undefined);
   const grants = resourceServers.then((apis) => listGrants(options, apis, declared()));
   // One failed read makes the others pointless: cancel them, and report the first failure (not the
   // cancellations it caused) once all have stopped.
@@ -103,15 +116,17 @@ async function readTenantWhileParsing(options: OverlapOptions, declared: () => R
 }
 
 async function listGrants(options: OverlapOptions, apis: readonly ResourceServerSummary[], declared: ReadonlyMap<string, number>): Promise<LiveGrant[]> {
+  const perAudience = estimatePerAudience(declared, apis, options.ownClientId());
   const reads = chooseListing({
-    perAudience: estimatePerAudience(declared, apis, options.ownClientId()),
+    perAudience,
     audiences: apis.map((rs) => rs.identifier).sort(),
     profile: options.api.readProfile(),
     morePages: 'never',
   });
   options.onGrantReads?.(reads);
-  if (reads.by === 'all') return options.api.listGrants();
-  const lists = await Promise.all(reads.audiences.map((audience) => options.api.listGrants({ audience })));
+  // The expected sizes order the pages of the listings side by side (the longest first), never what is read.
+  if (reads.by === 'all') return options.api.listGrants({}, { expectedItems: [...perAudience.values()].reduce((sum, n) => sum + n, 0) });
+  const lists = await Promise.all(reads.audiences.map((audience) => options.api.listGrants({ audience }, { expectedItems: perAudience.get(audience) ?? 0 })));
   // The order of one listing (by id, code-unit order), so nothing downstream can tell the two apart.
   return lists.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -135,4 +150,10 @@ export function estimatePerAudience(declared: ReadonlyMap<string, number>, apis:
   for (const [audience, n] of declared) bump(audience === MANAGEMENT_API_ALIAS && managementApi ? managementApi : audience, n);
   if (ownClientId !== undefined && managementApi !== undefined) bump(managementApi, 1);
   return counts;
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
 }

@@ -21,7 +21,7 @@ import { reviewAccess } from './review/access.js';
 import { lintGrants } from './lint/least-privilege.js';
 import { tenantNameOf } from './model/tenant.js';
 import { applyExpiry, expiryWarnings, labelExpired, utcDay } from './resolve/expiry.js';
-import { resolveDesiredState } from './resolve/resolve.js';
+import { resolutionStands, resolveDesiredState, type Resolution } from './resolve/resolve.js';
 
 /**
  * Reads and validates a grants directory; throws InputError with every problem found. Files and
@@ -61,6 +61,37 @@ export interface PlanResult {
   warnings: Problem[];
 }
 
+export interface PlanOptions {
+  tenantName: string;
+  ownClientId?: string;
+  budget?: Budget;
+  today?: string;
+  /** Made by resolveBeforeGrants while the grants were still being read; used when it still stands. */
+  early?: EarlyResolution;
+}
+
+/** A resolution of `state` from the tenant's clients and APIs alone, and what it was made with. */
+export interface EarlyResolution {
+  state: DesiredState;
+  /** The day whose expiries it applied. */
+  day: string;
+  ownClientId: string | undefined;
+  resolution: Resolution;
+}
+
+/**
+ * Resolves the declared grants (names to ids, scopes, ownership) as soon as the clients and APIs are
+ * read, while the grants are still being listed: planFromState then uses it unless the grants or
+ * organizations change the outcome (resolutionStands), and the work after the last page shrinks.
+ */
+export function resolveBeforeGrants(state: DesiredState, partial: Pick<TenantSnapshot, 'clients' | 'resourceServers'>, opts: { ownClientId?: string; today?: string }): EarlyResolution {
+  const day = opts.today ?? utcDay(new Date());
+  const expiry = applyExpiry(state.grants, day);
+  const tenant: TenantSnapshot = { clients: partial.clients, resourceServers: partial.resourceServers, grants: [] };
+  const resolution = resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
+  return { state, day, ownClientId: opts.ownClientId, resolution };
+}
+
 /**
  * The plan, with what apply will refuse (`plan.refusals`) under `opts.budget` (default: max_deletes of
  * the settings), so that the plan tells the truth about the apply.
@@ -69,9 +100,14 @@ export interface PlanResult {
  * `opts.today` (YYYY-MM-DD, UTC) decides which `expires:` entries have passed; the CLI passes it in,
  * and a library caller that leaves it out gets the system clock's day.
  */
-export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts: { tenantName: string; ownClientId?: string; budget?: Budget; today?: string }): PlanResult {
-  const expiry = applyExpiry(state.grants, opts.today ?? utcDay(new Date()));
-  const resolution = resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
+export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts: PlanOptions): PlanResult {
+  const day = opts.today ?? utcDay(new Date());
+  const expiry = applyExpiry(state.grants, day);
+  const early = opts.early;
+  const resolution =
+    early && early.state === state && early.day === day && early.ownClientId === opts.ownClientId && resolutionStands(early.resolution, tenant)
+      ? early.resolution
+      : resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
   const clientNames = new Map(tenant.clients.map((c) => [c.client_id, c.name]));

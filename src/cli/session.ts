@@ -5,7 +5,7 @@ import type { Breaker } from '../apply/breaker.js';
 import type { DesiredState } from '../config/load.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setMaxListeners } from 'node:events';
-import { checkTenant, planFromState, type PlanResult } from '../engine.js';
+import { checkTenant, planFromState, resolveBeforeGrants, type EarlyResolution, type PlanResult } from '../engine.js';
 import { loadWhileReading } from '../engine-reads.js';
 import { describeAssociationReads, readOrganizationAccess } from '../engine-organizations.js';
 import type { Budget, TenantSnapshot } from '../model/types.js';
@@ -82,6 +82,7 @@ export interface Planned extends PlanResult {
  * src/engine-reads.ts). Bad files are reported before anything the tenant check or the reads found.
  */
 export async function planDirectory(session: Session, io: Io, dir: string, env: Env, beforeReads?: () => Promise<void>, budget?: Budget): Promise<Planned> {
+  let early: EarlyResolution | undefined;
   const loaded = await loadWhileReading(dir, {
     api: session.client,
     env,
@@ -92,6 +93,13 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     },
     ownClientId: () => session.client.tokens.clientId,
     cancel: session.cancel,
+    beforeGrants: (state, partial) => {
+      try {
+        early = resolveBeforeGrants(state, partial, { ownClientId: session.client.tokens.clientId, ...(session.today ? { today: session.today } : {}) });
+      } catch {
+        // Only a head start: planFromState resolves again, and reports what went wrong there.
+      }
+    },
     onGrantReads: (reads) => {
       if (session.verbose) io.err(`grants: ${reads.by === 'all' ? `one listing (${reads.pages} pages)` : `one listing per API side by side (${reads.audiences.length} APIs, ${reads.pages} pages)`}\n`);
     },
@@ -114,6 +122,7 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     ownClientId: session.client.tokens.clientId,
     ...(budget ? { budget } : {}),
     ...(session.today ? { today: session.today } : {}),
+    ...(early ? { early } : {}),
   });
   if (result.warnings.length > 0) io.err(renderProblems(result.warnings));
   return { ...result, state, tenant };

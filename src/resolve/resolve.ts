@@ -40,6 +40,21 @@ export function resolveDesiredState({ settings, declared, tenant, ownClientId }:
   return { desired, ownership, problems, warnings };
 }
 
+/**
+ * Whether a resolution made before the tenant's grants and organizations were read (from its clients
+ * and APIs, with `grants: []`) is the one the whole tenant gives. The grants enter resolution only as
+ * the identities nobody may change (system grants, grants with an unknown field), looked up by the
+ * identity of each declared grant, and organizations only for grants that name some. So it stands
+ * when it found no problem (every declared grant became a desired one, none named an organization
+ * it could not find) and no desired grant has such an identity; otherwise resolve again, whole.
+ */
+export function resolutionStands(early: Resolution, tenant: TenantSnapshot): boolean {
+  if (early.problems.length > 0) return false;
+  const untouchable = untouchableKeys(tenant);
+  if (untouchable.size === 0) return true;
+  return early.desired.every((grant) => !untouchable.has(grantKeyString(grant)));
+}
+
 /** Identities of live grants nobody may change: system grants, and grants with a field grantsync does not know. */
 function untouchableKeys(tenant: TenantSnapshot): Map<string, string> {
   const keys = new Map<string, string>();
