@@ -116,15 +116,17 @@ async function readTenantWhileParsing(
 }
 
 async function listGrants(options: OverlapOptions, apis: readonly ResourceServerSummary[], declared: ReadonlyMap<string, number>): Promise<LiveGrant[]> {
+  const perAudience = estimatePerAudience(declared, apis, options.ownClientId());
   const reads = chooseListing({
-    perAudience: estimatePerAudience(declared, apis, options.ownClientId()),
+    perAudience,
     audiences: apis.map((rs) => rs.identifier).sort(),
     profile: options.api.readProfile(),
     morePages: 'never',
   });
   options.onGrantReads?.(reads);
-  if (reads.by === 'all') return options.api.listGrants();
-  const lists = await Promise.all(reads.audiences.map((audience) => options.api.listGrants({ audience })));
+  // The expected sizes order the pages of the listings side by side (the longest first), never what is read.
+  if (reads.by === 'all') return options.api.listGrants({}, { expectedItems: [...perAudience.values()].reduce((sum, n) => sum + n, 0) });
+  const lists = await Promise.all(reads.audiences.map((audience) => options.api.listGrants({ audience }, { expectedItems: perAudience.get(audience) ?? 0 })));
   // The order of one listing (by id, code-unit order), so nothing downstream can tell the two apart.
   return lists.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -3,6 +3,7 @@
 // Every text goes through the redactor, since an API may echo what it was sent.
 import type { Response } from 'got';
 import { ApiError } from '../errors.js';
+import type { LiveGrant } from '../model/types.js';
 import type { Redactor } from './redact.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -108,4 +109,26 @@ function hintFor(status: number, path: string, errorCode: string | undefined): s
   if (status === 401) return 'The token was refused; check the credentials';
   if (errorCode === 'insufficient_scope') return 'Grant the missing scope to the client grantsync runs as';
   return undefined;
+}
+
+/**
+ * The grant a successful write answered with. An answer that is no grant (not JSON, or no `id`)
+ * leaves the write's outcome unknown, as a lost reply does: apply reads the key back and adopts what
+ * it finds, instead of failing the change or carrying on with a grant it cannot name.
+ */
+export function writtenGrant(res: Response<string>, request: { method: string; path: string }): LiveGrant {
+  let body: unknown;
+  try {
+    body = JSON.parse(res.body);
+  } catch {
+    body = undefined;
+  }
+  if (typeof body === 'object' && body !== null && typeof (body as { id?: unknown }).id === 'string') return body as LiveGrant;
+  throw new ApiError({
+    message: `${request.method} /${request.path}: the answer (status ${res.statusCode}) is not a grant (${body === undefined ? 'not JSON' : 'no id'}), so whether it took effect is unknown`,
+    method: request.method,
+    path: `/${request.path}`,
+    status: res.statusCode,
+    outcomeUnknown: true,
+  });
 }

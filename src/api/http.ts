@@ -7,8 +7,9 @@ import type { ClientSummary, GrantKey, LiveGrant, OrganizationSummary, ReadProfi
 import { systemClock, type Clock } from './clock.js';
 import { tokenSource, type Credentials } from './credentials.js';
 import type { Endpoint } from './domain.js';
+import { writtenGrant } from './failures.js';
 import { checkpointList, offsetList, PAGE_SIZE, type GetPage, type SearchParams } from './pages.js';
-import type { CreateGrantBody, GrantFilter, ManagementApi, UpdateGrantBody } from './port.js';
+import type { CreateGrantBody, GrantFilter, ListingHint, ManagementApi, UpdateGrantBody } from './port.js';
 import type { Redactor } from './redact.js';
 import { Requests, type Call, type RequestEvent } from './requests.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
@@ -70,8 +71,8 @@ export class ManagementClient implements ManagementApi {
 
   // ---- the port ----
 
-  async listGrants(filter: GrantFilter = {}): Promise<LiveGrant[]> {
-    return this.checkpointList<LiveGrant>('api/v2/client-grants', 'client_grants', filter.audience === undefined ? {} : { audience: filter.audience });
+  async listGrants(filter: GrantFilter = {}, hint: ListingHint = {}): Promise<LiveGrant[]> {
+    return this.checkpointList<LiveGrant>('api/v2/client-grants', 'client_grants', filter.audience === undefined ? {} : { audience: filter.audience }, hint.expectedItems);
   }
 
   readProfile(): ReadProfile {
@@ -148,12 +149,13 @@ export class ManagementClient implements ManagementApi {
 
   async createGrant(body: CreateGrantBody): Promise<LiveGrant> {
     const res = await this.writes(() => this.call({ method: 'POST', path: 'api/v2/client-grants', json: body }));
-    return JSON.parse(res.body) as LiveGrant;
+    return writtenGrant(res, { method: 'POST', path: 'api/v2/client-grants' });
   }
 
   async updateGrant(id: string, body: UpdateGrantBody): Promise<LiveGrant> {
-    const res = await this.writes(() => this.call({ method: 'PATCH', path: `api/v2/client-grants/${encodeURIComponent(id)}`, json: body }));
-    return JSON.parse(res.body) as LiveGrant;
+    const path = `api/v2/client-grants/${encodeURIComponent(id)}`;
+    const res = await this.writes(() => this.call({ method: 'PATCH', path, json: body }));
+    return writtenGrant(res, { method: 'PATCH', path });
   }
 
   async deleteGrant(id: string): Promise<void> {
@@ -163,8 +165,8 @@ export class ManagementClient implements ManagementApi {
   // ---- the means: lists (through the read pool) and single requests ----
 
   /** Checkpoint pagination (`take`/`from`), for the endpoints that have it. */
-  private checkpointList<T>(path: string, key: string, params: SearchParams): Promise<T[]> {
-    return checkpointList<T>(this.getPage(), path, key, params, this.options.onPage);
+  private checkpointList<T>(path: string, key: string, params: SearchParams, expectedItems?: number): Promise<T[]> {
+    return checkpointList<T>(this.getPage(), path, key, params, this.options.onPage, expectedItems);
   }
 
   /** Offset pagination (`page`/`per_page`). */
@@ -173,7 +175,7 @@ export class ManagementClient implements ManagementApi {
   }
 
   private getPage(how: Pick<Call, 'organizationLimit'> = {}): GetPage {
-    return (path, searchParams, depth) => this.reads(() => this.call({ method: 'GET', path, searchParams, depth, ...how }));
+    return (path, searchParams, priority) => this.reads(() => this.call({ method: 'GET', path, searchParams, priority, ...how }));
   }
 
   /** One request with the client's retries (see retry.ts). */

@@ -28,9 +28,17 @@ export interface GrantFilter {
   audience?: string;
 }
 
+/**
+ * What the caller expects a listing to hold. It only orders the pages of listings read side by side
+ * (the one with the most pages left first: see pagesLeft in api/pages.ts), never what is read.
+ */
+export interface ListingHint {
+  expectedItems?: number;
+}
+
 export interface ManagementApi {
   /** Every grant (or every grant of one audience), read to the last page. */
-  listGrants(filter?: GrantFilter): Promise<LiveGrant[]>;
+  listGrants(filter?: GrantFilter, hint?: ListingHint): Promise<LiveGrant[]>;
   listClients(): Promise<ClientSummary[]>;
   listResourceServers(): Promise<ResourceServerSummary[]>;
   /** The live grant with this identity, read with a filtered list (never cached). */

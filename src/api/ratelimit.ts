@@ -92,11 +92,11 @@ export class RateLimiter {
 
   /**
    * Waits for a token. Every acquire must be followed by one `settle`. Among waiting requests the
-   * tokens go to the highest `priority` first, then in arrival order. A listing's next page passes
-   * its depth: checkpoint pages come one after another, so the listing that has gone deepest is
-   * likely the longest chain of round trips, the one that decides when the reads end. Served in
-   * wake-up order instead, a chain whose next request arrives just after a lump waits a second for
-   * every page while shorter listings spend the lumps.
+   * tokens go to the highest `priority` first, then in arrival order. A listing's page passes the
+   * pages its listing has left (pagesLeft in pages.ts): checkpoint pages come one after another, so
+   * the listing with the most left is the chain of round trips that decides when the reads end.
+   * Served in wake-up order instead, a long listing whose next request arrives just after a lump
+   * waits a second for every page while shorter listings spend the lumps.
    */
   async acquire(priority = 0): Promise<void> {
     const ticket = { priority, order: this.arrivals++ };
@@ -126,20 +126,20 @@ export class RateLimiter {
 
   /**
    * Tokens this request must leave to others: one for each waiting request served first (a higher
-   * priority, or as high and earlier), and for each request of a higher priority in flight, whose
-   * listing asks for its next page as soon as the answer is in, the tokens that listing can spend
-   * before the next refill: one per round trip until the next lump (one at least). Holding them
-   * back costs nothing when the bucket binds (every token is spent by someone within the second),
-   * and the longest listing never waits for a lump that shorter ones spent: the reads end with the
-   * last lump plus a round trip, not with the longest listing's leftover pages read one by one.
+   * priority, or as high and earlier), and, when a page of a higher priority is in flight, the tokens
+   * its listing can spend before the next refill (one per round trip until the next lump; one at
+   * least): that listing asks for its next page as soon as the answer is in, and must not find the
+   * lump spent by shorter ones. Held for one such listing only, and looked at again after each round
+   * trip (tokenWait), so that tokens are never left unspent for long while listings wait.
    */
   private aheadOf(ticket: Ticket, now: number): number {
     let ahead = 0;
     for (const other of this.waiting) {
       if (other.priority > ticket.priority || (other.priority === ticket.priority && other.order < ticket.order)) ahead++;
     }
-    const perListing = this.refillsInLumps() && this.roundTripMs > 0 ? Math.max(1, Math.ceil((this.resetAt - now) / this.roundTripMs)) : 1;
-    for (const request of this.flying) if (request.priority > ticket.priority) ahead += perListing;
+    if (this.flying.some((request) => request.priority > ticket.priority)) {
+      ahead += this.refillsInLumps() && this.roundTripMs > 0 ? Math.max(1, Math.ceil((this.resetAt - now) / this.roundTripMs)) : 1;
+    }
     return ahead;
   }
 
@@ -264,10 +264,12 @@ export class RateLimiter {
   /** How long until a token is left over for this request after the `ahead` requests served first. */
   private tokenWait(now: number, ahead: number): number {
     if (this.remaining === undefined || this.remaining - ahead >= 1) return 0;
+    // Tokens are left but held for requests served first: look again after a round trip, when the
+    // deeper page's answer is in (its listing may have ended, releasing them) or those ahead have
+    // taken theirs; not at the next reset, which would leave them unspent for up to a second.
+    if (this.remaining >= 1) return Math.max(1, this.roundTripMs > 0 ? this.roundTripMs : this.probeMs);
     if (this.refillsInLumps()) return Math.max(1, this.resetAt + RateLimiter.RESET_MARGIN_MS - now);
     if (this.refillPerMs > 0) return Math.max(1, (1 + ahead - this.remaining) / this.refillPerMs);
-    // Tokens are left, but for requests served first that have yet to wake up and take them.
-    if (this.remaining >= 1) return this.probeMs;
     if (this.resetAt <= now) {
       // The announced reset has passed: the server has refilled; the next answer says by how much.
       this.remaining = undefined;

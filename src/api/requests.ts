@@ -28,8 +28,8 @@ export interface Call extends Request {
   accept?: number[];
   /** The organization client-grant endpoints: their own, much smaller rate limit. */
   organizationLimit?: boolean;
-  /** A page of a listing: the pages read before it. Deeper pages get the rate limit's tokens first. */
-  depth?: number;
+  /** A page of a listing: the pages its listing has left (pagesLeft). The highest gets the rate limit's tokens first. */
+  priority?: number;
 }
 
 export interface RequestsOptions {
@@ -127,7 +127,7 @@ export class Requests {
     const token = call.tokenRequest ? undefined : await this.tokens.get();
     // Built before the request, not inside its try: a body that cannot be built is not a network error.
     const json: unknown = typeof call.json === 'function' ? await (call.json as () => Promise<unknown>)() : call.json;
-    await limiter?.acquire(call.depth ?? 0);
+    await limiter?.acquire(call.priority ?? 0);
     const started = clock.now();
     const event = { method: call.method, path: showPath(call), attempt };
     let res: Response<string>;
@@ -140,13 +140,13 @@ export class Requests {
         signal: this.options.signal,
       });
     } catch (error) {
-      limiter?.settle(undefined, true, call.depth ?? 0);
+      limiter?.settle(undefined, true, call.priority ?? 0);
       this.options.signal?.throwIfAborted();
       onRequest?.({ ...event, status: error instanceof RequestError ? error.code : 'ERROR', ms: clock.now() - started });
       return { token, error, problem: this.explain(call, error, spent) };
     }
     this.answered = true;
-    limiter?.settle(readRateLimitHeaders(res.headers), res.statusCode !== 429, call.depth ?? 0);
+    limiter?.settle(readRateLimitHeaders(res.headers), res.statusCode !== 429, call.priority ?? 0);
     onRequest?.({ ...event, status: res.statusCode, ms: clock.now() - started });
     // Redirects are refused, so only a 2xx (or an accepted 4xx, which is not below 400) counts.
     if (call.method === 'GET' && res.statusCode < 300) this.observeReadLatency(clock.now() - started);

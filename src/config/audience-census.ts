@@ -6,9 +6,14 @@
 // listing can start with the first requests instead of after the parse (issue 14). The count only
 // chooses HOW the grants are read, never which: a file the scan misreads (anchors, merge keys,
 // `${VAR}` values) can cost a few pages more, never a different plan.
+//
+// The text is anyone's (a pull request's files), so the scan is linear in it whatever it holds: one
+// pass over the keys in order, each line's comment state carried forward, and values bounded.
 
-/** An `audience` key, bare or quoted, and the rest of its line. */
-const AUDIENCE_KEY = /(?<=^|[\s{,])["']?audience["']?[ \t]*:[ \t]*(?=([^\n]*))/gm;
+/** An `audience` key, bare or quoted (its value follows). */
+const AUDIENCE_KEY = /["']?audience["']?[ \t]*:/g;
+/** Longer values are no audience worth counting (Auth0 identifiers are URLs or short names). */
+const MAX_VALUE = 2048;
 
 /**
  * Grants per audience value, as written (the Management API's alias is mapped by the caller).
@@ -18,11 +23,14 @@ const AUDIENCE_KEY = /(?<=^|[\s{,])["']?audience["']?[ \t]*:[ \t]*(?=([^\n]*))/g
 export function countAudiences(texts: Iterable<string>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const text of texts) {
+    const lines = new LineState(text);
     for (const match of text.matchAll(AUDIENCE_KEY)) {
-      const lineStart = text.lastIndexOf('\n', match.index) + 1;
-      const before = text.slice(lineStart, match.index);
-      if (/(?:^|\s)#/.test(before)) continue;
-      const audience = valueOf(match[1]!, /[{,]\s*$/.test(before));
+      const at = match.index;
+      // The key must start a token: at the line's start, or after whitespace, `{` or `,`.
+      const previous = at > 0 ? text[at - 1]! : '\n';
+      if (!/[\s{,]/.test(previous)) continue;
+      if (lines.inCommentAt(at)) continue;
+      const audience = valueAt(text, at + match[0].length, lines.flowBefore(at));
       if (audience !== undefined) counts.set(audience, (counts.get(audience) ?? 0) + 1);
     }
   }
@@ -30,12 +38,71 @@ export function countAudiences(texts: Iterable<string>): Map<string, number> {
 }
 
 /**
- * The scalar at the start of `rest`: quoted, or plain. A plain scalar ends at a comment, and inside
- * a flow mapping also at `,`, `}` or `]`. Undefined when the value is not a scalar on this line.
+ * What is known of the current line at a position, carried forward as positions increase: where the
+ * line starts, whether a comment has begun, and the last character that is not a space or tab.
  */
-function valueOf(rest: string, inFlow: boolean): string | undefined {
-  const quoted = /^(?:"([^"]*)"|'([^']*)')/.exec(rest);
-  if (quoted) return quoted[1] ?? quoted[2];
-  const plain = (inFlow ? /^[^,{}[\]]*/ : /^.*/).exec(rest)![0].replace(/\s+#.*$/, '').trim();
-  return plain === '' || plain.startsWith('#') || /^[[{&*!|>]/.test(plain) ? undefined : plain;
+class LineState {
+  private scanned = 0;
+  private comment = false;
+  private lastSolid = '';
+
+  constructor(private readonly text: string) {}
+
+  /** True when a `#` that starts a comment (at the line's start or after whitespace) comes before `at`. */
+  inCommentAt(at: number): boolean {
+    this.advance(at);
+    return this.comment;
+  }
+
+  /** True when the key at `at` follows `{` or `,` on its line: inside a flow mapping. */
+  flowBefore(at: number): boolean {
+    this.advance(at);
+    return this.lastSolid === '{' || this.lastSolid === ',';
+  }
+
+  private advance(to: number): void {
+    const { text } = this;
+    for (; this.scanned < to; this.scanned++) {
+      const c = text[this.scanned]!;
+      if (c === '\n') {
+        this.comment = false;
+        this.lastSolid = '';
+      } else if (c !== ' ' && c !== '\t' && c !== '\r') {
+        if (c === '#' && (this.lastSolid === '' || /\s/.test(text[this.scanned - 1] ?? ' '))) this.comment = true;
+        this.lastSolid = c;
+      }
+    }
+  }
+}
+
+/**
+ * The scalar that starts at `from` (after spaces): quoted, or plain. A plain scalar ends at the line's
+ * end or a comment, and inside a flow mapping also at `,`, `}` or `]`. Undefined when there is no
+ * scalar on this line (a nested block, an anchor, alias, collection or block scalar), or it is longer
+ * than MAX_VALUE.
+ */
+function valueAt(text: string, from: number, inFlow: boolean): string | undefined {
+  let start = from;
+  while (start < text.length && (text[start] === ' ' || text[start] === '\t')) start++;
+  const first = text[start];
+  if (first === '"' || first === "'") {
+    // Looked for within MAX_VALUE only: an unclosed quote must not make each key scan the rest of the file.
+    const value = text.slice(start + 1, start + 2 + MAX_VALUE);
+    const end = value.indexOf(first);
+    if (end < 0) return undefined;
+    const quoted = value.slice(0, end);
+    return quoted.includes('\n') ? undefined : quoted;
+  }
+  let end = start;
+  const limit = Math.min(text.length, start + MAX_VALUE + 1);
+  while (end < limit) {
+    const c = text[end]!;
+    if (c === '\n' || c === '\r') break;
+    if (inFlow && (c === ',' || c === '{' || c === '}' || c === '[' || c === ']')) break;
+    if (c === '#' && end > start && /\s/.test(text[end - 1]!)) break;
+    end++;
+  }
+  if (end - start > MAX_VALUE) return undefined;
+  const plain = text.slice(start, end).trim();
+  return plain === '' || /^[[{&*!|>#]/.test(plain) ? undefined : plain;
 }

@@ -106,7 +106,7 @@ export function* parseGrantFilesSteps(directory: GrantsDirectory, validator: Val
       problems.push(...parsed.problems);
       continue;
     }
-    const result = validator.grants(parsed.file, vars);
+    const result = yield* validator.grantsSteps(parsed.file, vars);
     problems.push(...result.problems);
     grants.push(...result.grants);
   }

@@ -1,5 +1,7 @@
 // YAML text → value plus a way back from a JSON path to file:line:column. Pure.
-import { Composer, LineCounter, Lexer, Parser, YAMLParseError, isMap, type YAMLError, isPair, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
+import { LineCounter, Lexer, Parser, type YAMLError, type CST, type Document } from 'yaml';
+import { ListItems } from './list-items.js';
+import { keyOffset, offsetOf, placeAt, placeOf } from './places.js';
 import type { Problem, SourceLocation } from '../model/types.js';
 import { excerpt } from '../util/excerpt.js';
 
@@ -35,8 +37,9 @@ export interface ParsedFile {
 
 export type ParseResult = { ok: true; file: ParsedFile } | { ok: false; problems: Problem[] };
 
-export function parseYamlFile(source: SourceFile): ParseResult {
-  return finish(parseYamlFileSteps(source));
+/** `items`: how a long top-level list is composed (list-items.ts); tests compare the ways. */
+export function parseYamlFile(source: SourceFile, items?: ListItems): ParseResult {
+  return finish(parseYamlFileSteps(source, items));
 }
 
 /** Runs steps (see parseYamlFileSteps) to the end, at once. */
@@ -54,7 +57,7 @@ const LEXEMES_PER_STEP = 2000;
  * parseYamlFile in steps: it pauses (yields) every few thousand tokens and between the stages, so
  * that the caller can let other work run (the tenant's reads) while a large file is parsed.
  */
-export function* parseYamlFileSteps(source: SourceFile): Generator<void, ParseResult> {
+export function* parseYamlFileSteps(source: SourceFile, items = new ListItems()): Generator<void, ParseResult> {
   const at = (line: number, column: number): SourceLocation => ({ file: source.path, line, column });
   const size = source.size ?? source.bytes.byteLength;
   if (size > MAX_FILE_BYTES) {
@@ -85,7 +88,7 @@ export function* parseYamlFileSteps(source: SourceFile): Generator<void, ParseRe
     const { line, col } = lineCounter.linePos(offset);
     return at(line, col);
   };
-  const parsed = yield* parseBounded(text, lineCounter);
+  const parsed = yield* parseBounded(text, lineCounter, items);
   if ('tooDeep' in parsed) {
     return fail({
       location: position(parsed.tooDeep),
@@ -105,29 +108,24 @@ export function* parseYamlFileSteps(source: SourceFile): Generator<void, ParseRe
       hint: 'Write the values out instead of nesting aliases.',
     });
   }
-  const locateNode = (path: readonly (string | number)[]): Node | undefined => nodeAt(doc, path);
+  // The document is dropped: its places answer every question about locations (places.ts).
+  const root = placeOf(doc.contents);
+  const locate = (path: readonly (string | number)[]): SourceLocation => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const place = placeAt(root, path.slice(0, depth));
+      if (place !== undefined) return position(offsetOf(place));
+    }
+    return at(1, 1);
+  };
   return {
     ok: true,
     file: {
       path: source.path,
       value,
-      locate(path) {
-        for (let depth = path.length; depth >= 0; depth--) {
-          const node = locateNode(path.slice(0, depth));
-          if (node?.range) return position(node.range[0]);
-        }
-        return at(1, 1);
-      },
+      locate,
       locateKey(mapPath, key) {
-        const map = locateNode(mapPath);
-        if (isMap(map)) {
-          for (const pair of map.items) {
-            if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) {
-              return position(pair.key.range[0]);
-            }
-          }
-        }
-        return this.locate(mapPath);
+        const offset = keyOffset(root, mapPath, key);
+        return offset === undefined ? locate(mapPath) : position(offset);
       },
     },
   };
@@ -140,8 +138,9 @@ export function* parseYamlFileSteps(source: SourceFile): Generator<void, ParseRe
 /**
  * parseDocument, with the nesting checked after every token: the parser's stack is the number of
  * collections open at that point, so a file is refused as soon as it goes too deep, in linear time.
+ * The items of a long top-level list are composed while the rest is parsed (list-items.ts).
  */
-function* parseBounded(text: string, lineCounter: LineCounter): Generator<void, { doc: Document.Parsed } | { tooDeep: number }> {
+function* parseBounded(text: string, lineCounter: LineCounter, items: ListItems): Generator<void, { doc: Document.Parsed } | { tooDeep: number }> {
   const parser = new Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0);
   const tokens: CST.Token[] = [];
@@ -149,19 +148,12 @@ function* parseBounded(text: string, lineCounter: LineCounter): Generator<void, 
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) tokens.push(token);
     if (parser.stack.length > MAX_NESTING) return { tooDeep: parser.offset };
+    items.next(lexeme, parser.stack);
     if (++lexemes % LEXEMES_PER_STEP === 0) yield;
   }
   for (const token of parser.end()) tokens.push(token);
   yield;
-  // As parseDocument does: the first document, and an error if there are more.
-  let doc: Document.Parsed | undefined;
-  for (const next of new Composer({ uniqueKeys: true, strict: true }).compose(tokens, true, text.length)) {
-    if (!doc) doc = next;
-    else {
-      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
-      break;
-    }
-  }
+  const doc = items.compose(tokens, text.length);
   yield;
   return { doc: doc! };
 }
@@ -226,22 +218,6 @@ function syntaxHint(code: string, line: string): string {
   const open = line.search(/[[{]/);
   if (open !== -1 && line.includes('${', open + 1)) return 'Quote values that use ${…} inside [ ] or { }, e.g. scope: ["read:${ENV}"].';
   return yamlErrorHint(code);
-}
-
-function nodeAt(doc: Document, path: readonly (string | number)[]): Node | undefined {
-  let node: unknown = doc.contents;
-  for (const step of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
-      node = pair?.value ?? undefined;
-    } else if (isSeq(node) && typeof step === 'number') {
-      node = node.items[step];
-    } else {
-      return undefined;
-    }
-    if (node === undefined || node === null) return undefined;
-  }
-  return (node ?? undefined) as Node | undefined;
 }
 
 function yamlErrorMessage(code: string, message: string): string {

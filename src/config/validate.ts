@@ -5,12 +5,15 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { DeclaredGrant, Problem, Settings, SourceLocation, SubjectType } from '../model/types.js';
 import { grantShapeProblems } from './grant-shape.js';
 import { readGrantExpiry } from './expiry.js';
-import type { ParsedFile } from './parse.js';
+import { finish, type ParsedFile } from './parse.js';
 import { schemaProblems, type FieldCatalogue } from './schema-problems.js';
 import type { Path } from './schema-words.js';
 import { hasPlaceholder, reservedVarProblems, resolveVars, substitute, type Vars } from './vars.js';
 
 export const DEFAULT_MAX_DELETES = 10;
+
+/** Grants validated between two pauses of grantsSteps: about a millisecond of work. */
+const GRANTS_PER_STEP = 100;
 
 export interface Schemas {
   grants: object;
@@ -35,6 +38,14 @@ export class Validator {
   }
 
   grants(parsed: ParsedFile, vars: Vars = new Map()): { grants: DeclaredGrant[]; problems: Problem[] } {
+    return finish(this.grantsSteps(parsed, vars));
+  }
+
+  /**
+   * grants() in steps: it pauses (yields) after the schema check and every GRANTS_PER_STEP grants,
+   * so that a plan's reads are answered while a large file is validated (see engine-reads.ts).
+   */
+  *grantsSteps(parsed: ParsedFile, vars: Vars = new Map()): Generator<void, { grants: DeclaredGrant[]; problems: Problem[] }> {
     const substituted = substitute(parsed.value, vars, parsed.locate);
     const file: ParsedFile = { ...parsed, value: substituted.value };
     const value = file.value;
@@ -51,10 +62,13 @@ export class Validator {
       };
     }
     const problems = [...substituted.problems, ...schemaProblems(this.grantsSchema, file, GRANT_FIELDS)];
+    yield;
     const grants: DeclaredGrant[] = [];
-    const list = isRecord(value) && Array.isArray(value.grants) ? value.grants : [];
-    list.forEach((item: unknown, index: number) => {
-      if (!isRecord(item)) return;
+    const list: unknown[] = isRecord(value) && Array.isArray(value.grants) ? value.grants : [];
+    for (let index = 0; index < list.length; index++) {
+      if (index > 0 && index % GRANTS_PER_STEP === 0) yield;
+      const item = list[index];
+      if (!isRecord(item)) continue;
       const path: Path = ['grants', index];
       problems.push(...grantShapeProblems(item, path, file));
       const fieldLocations: Record<string, SourceLocation> = {};
@@ -84,7 +98,7 @@ export class Validator {
         source: file.locate(path),
         fieldLocations,
       });
-    });
+    }
     return { grants, problems };
   }
 

@@ -69,7 +69,11 @@ export function substitute(
   skip: (path: (string | number)[]) => boolean = () => false,
 ): { value: unknown; problems: Problem[] } {
   const problems: Problem[] = [];
-  const walk = (node: unknown, path: (string | number)[]): unknown => {
+  // One path, grown and shrunk as the walk goes (copied only for a problem's location); a list or
+  // mapping is copied only when a string inside it changes, so a file without placeholders is not
+  // copied at all (issue 14: 10,000 grants).
+  const path: (string | number)[] = [];
+  const walk = (node: unknown): unknown => {
     if (skip(path)) return node;
     if (typeof node === 'string') {
       if (!node.includes('${')) return node;
@@ -82,14 +86,14 @@ export function substitute(
         if (known !== undefined) return known;
         if (isReservedVar(name)) {
           problems.push({
-            location: locate(path),
+            location: locate([...path]),
             message: `\${${name}} cannot be used: grantsync never fills a placeholder from ${name.replace(/_.*$/, '_')}* environment variables`,
             hint: 'Declare a var with another name under `vars:` in grantsync.yaml and use that.',
           });
           return whole;
         }
         problems.push({
-          location: locate(path),
+          location: locate([...path]),
           message: NAME.test(name) ? `\${${excerpt(name)}} is not defined` : `\${${excerpt(name)}} is not a valid placeholder`,
           hint: NAME.test(name)
             ? `Declare it under \`vars:\` in grantsync.yaml (the environment variable ${VAR_ENV_PREFIX}${excerpt(name)} then overrides it), or write $\${${excerpt(name)}} for a literal.`
@@ -98,13 +102,24 @@ export function substitute(
         return whole;
       }) + node.slice(end);
     }
-    if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
+    if (Array.isArray(node)) {
+      const items = node.map((item, i) => within(i, item));
+      return items.some((item, i) => item !== node[i]) ? items : node;
+    }
     if (node !== null && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, [...path, k])]));
+      const entries = Object.entries(node);
+      const walked = entries.map(([k, v]) => [k, within(k, v)] as const);
+      return walked.some(([, v], i) => v !== entries[i]![1]) ? Object.fromEntries(walked) : node;
     }
     return node;
   };
-  return { value: walk(value, []), problems };
+  const within = (step: string | number, node: unknown): unknown => {
+    path.push(step);
+    const walked = walk(node);
+    path.pop();
+    return walked;
+  };
+  return { value: walk(value), problems };
 }
 
 /** The text that `substitute` reads back as exactly `text`: each `${…}` written as `$${…}`. */

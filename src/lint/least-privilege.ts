@@ -149,10 +149,11 @@ const sameKey = (a: { client_id: string; audience: string; subject_type: string 
  */
 function unheldScopes(input: LintInput): Problem[] {
   const held = scopesHeldAfterApply(input.live, input.changes);
+  const firstOn = firstGrantPerAudience(input.desired);
   const problems: Problem[] = [];
   for (const api of input.resourceServers) {
     if (api.is_system || api.scopes.length === 0 || !isManaged(api.identifier, input.ownership)) continue;
-    const first = firstGrantOn(input.desired, api.identifier);
+    const first = firstOn.get(api.identifier);
     if (first === undefined) continue;
     const holds = held.get(api.identifier);
     if (holds === 'all') continue;
@@ -173,8 +174,14 @@ function isManaged(audience: string, ownership: Pick<Ownership, 'manage'>): bool
   return ownership.manage === 'all' || ownership.manage.audiences.includes(audience);
 }
 
-function firstGrantOn(desired: readonly DesiredGrant[], audience: string): DesiredGrant | undefined {
-  return desired.filter((g) => g.audience === audience).sort((a, b) => comparePlaces(a.source, b.source))[0];
+/** Per audience, the desired grant that comes first in the files (one pass: 10,000 grants, many APIs). */
+function firstGrantPerAudience(desired: readonly DesiredGrant[]): Map<string, DesiredGrant> {
+  const first = new Map<string, DesiredGrant>();
+  for (const grant of desired) {
+    const seen = first.get(grant.audience);
+    if (seen === undefined || comparePlaces(grant.source, seen.source) < 0) first.set(grant.audience, grant);
+  }
+  return first;
 }
 
 /** Per audience, the scopes some grant holds after the apply (`all` when one has allow_all_scopes). */
@@ -191,9 +198,10 @@ function scopesHeldAfterApply(live: readonly LiveGrant[], changes: readonly Chan
   }
   const held = new Map<string, Set<string> | 'all'>();
   for (const grant of grants.values()) {
-    const current = held.get(grant.audience) ?? new Set<string>();
+    const current = held.get(grant.audience);
     if (current === 'all' || grant.all) held.set(grant.audience, 'all');
-    else held.set(grant.audience, new Set([...current, ...grant.scopes]));
+    else if (current === undefined) held.set(grant.audience, new Set(grant.scopes));
+    else for (const scope of grant.scopes) current.add(scope);
   }
   return held;
 }

@@ -18,7 +18,9 @@ const RISK_WORDS: Record<Risk['class'], string> = {
 /** "2 h", "30 min", "1 d 2 h": a token lifetime as a reviewer reads it. */
 export function duration(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  // Rounded first: 59 min 59 s reads "1 h", not "60 min".
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
   if (seconds <= 2 * 86_400) return `${Math.round(seconds / 3600)} h`;
   // Rounded to the hour first: 2 d 23 h 59 min 59 s reads "3 d", not "2 d 24 h".
   const totalHours = Math.round(seconds / 3600);

@@ -61,7 +61,7 @@ function grantYaml(g: SeedGrant): string {
   return `  - client_id: ${g.client_id}\n    audience: ${g.audience}\n    scope: [${(g.scope ?? []).join(', ')}]\n`;
 }
 
-/** The grants in `files` files of equal size (one file: 1.1 MB of YAML). */
+/** The grants in `files` files of equal size (one file: 1.4 MB of YAML). */
 function writeFloorGrants(dir: string, grants: SeedGrant[], files: number): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'grantsync.yaml'), 'manage: all\nmax_deletes: 100000\n');
@@ -159,6 +159,14 @@ export async function floorScenario(work: string, runs: number): Promise<{ rows:
   return { rows, validate: { runs: validateRuns, median: median(validateRuns) } };
 }
 
+/** `validate --offline` of the one-file scenario alone, without the emulator (`--scenario validate`): issue 14's local work. */
+export async function validateScenario(work: string, runs: number): Promise<{ runs: FloorRun[]; median: FloorRun }> {
+  const dir = path.join(work, 'floor-validate');
+  writeFloorGrants(dir, floorTenant().live, 1);
+  const measured = await repeat(runs, async () => toRun(await runCli(['validate', '--offline', '--dir', dir], {})));
+  return { runs: measured, median: median(measured) };
+}
+
 function toRun(run: Awaited<ReturnType<typeof runCli>>): FloorRun {
   if (run.code !== 0 && run.code !== 2) process.stderr.write(`warning: exited ${run.code}\n${run.stderr}\n`);
   return { wall: run.wall, cpu: run.cpu, rssMb: run.rssMb, code: run.code, requests: 0, byMethod: {}, rateLimited: 0, load: os.loadavg()[0]! };
@@ -182,10 +190,11 @@ export function floorTable(rows: FloorRow[], validate: { runs: FloorRun[]; media
       `| ${r.scenario} | ${methods} | ${m.requests} | ${r.minimum} | ${m.rateLimited} | ${m.wall.toFixed(2)} (${r.runs.map((x) => x.wall.toFixed(2)).join(', ')}) | ${r.floors.rate.toFixed(2)} | ${r.floors.latency.toFixed(2)} | ${r.floors.cpu.toFixed(2)} | ${(m.wall / r.floor).toFixed(2)} | ${m.cpu.toFixed(2)} | ${m.rssMb.toFixed(0)} | ${r.runs.map((x) => x.load.toFixed(1)).join(', ')} |`,
     );
   }
-  const v = validate.median;
-  lines.push(
-    '',
-    `\`validate --offline\` of the one file (10,000 grants, ${'1.1'} MB): wall ${v.wall.toFixed(2)} s (${validate.runs.map((x) => x.wall.toFixed(2)).join(', ')}), CPU ${v.cpu.toFixed(2)} s, peak RSS ${v.rssMb.toFixed(0)} MB, load ${validate.runs.map((x) => x.load.toFixed(1)).join(', ')}.`,
-  );
+  lines.push('', validateLine(validate));
   return lines.join('\n');
+}
+
+export function validateLine(validate: { runs: FloorRun[]; median: FloorRun }): string {
+  const v = validate.median;
+  return `\`validate --offline\` of the one file (10,000 grants, 1.4 MB): wall ${v.wall.toFixed(2)} s (${validate.runs.map((x) => x.wall.toFixed(2)).join(', ')}), CPU ${v.cpu.toFixed(2)} s, peak RSS ${v.rssMb.toFixed(0)} MB, load ${validate.runs.map((x) => x.load.toFixed(1)).join(', ')}.`;
 }

@@ -9,7 +9,7 @@ import type { EmulatorStats } from '../../src/emulator/server.js';
 import type { SeedGrant } from '../../src/emulator/seed.js';
 import type { DesiredGrant, LiveGrant } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/plan.js';
-import { floorScenario, floorTable } from './floor.js';
+import { floorScenario, floorTable, validateLine, validateScenario } from './floor.js';
 import { api, byMethod, type Row, clientId, DEPLOYER, pages, ROOT, runCli, SCOPES, startEmulatorProcess, tenantOf, TENANT, writeGrants } from './harness.js';
 
 // ---- scenarios ----
@@ -132,8 +132,14 @@ async function main(): Promise<void> {
   // `--scenario floor`: only the network-floor scenario (issue 14), printed and not written; `--runs N` (default 3).
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 3) : 3;
-  const floorOnly = process.argv.includes('--scenario') && process.argv[process.argv.indexOf('--scenario') + 1] === 'floor';
+  const scenario = process.argv.includes('--scenario') ? process.argv[process.argv.indexOf('--scenario') + 1] : undefined;
+  const floorOnly = scenario === 'floor';
   try {
+    // `--scenario validate`: only `validate --offline` of the floor scenario's one file (no emulator; seconds).
+    if (scenario === 'validate') {
+      process.stdout.write(`${machine()}\n\n${validateLine(await validateScenario(work, runs))}\n`);
+      return;
+    }
     if (floorOnly) {
       const floor = await floorScenario(work, runs);
       process.stdout.write(`${machine()}\n\n${floorTable(floor.rows, floor.validate)}\n`);

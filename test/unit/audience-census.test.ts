@@ -42,4 +42,16 @@ describe('countAudiences', () => {
       { numRuns: 200 },
     );
   });
+
+  // A pull request's files are anyone's: a scan that went back to the line's start, or on to its end,
+  // for each key would take minutes on these (quadratic); the test runner's time-out would stop it.
+  it.each([
+    ['200,000 keys on one line (flow style)', `grants: [${'{audience: https://x/, scope: []}, '.repeat(200_000)}]\n`, { 'https://x/': 200_000 }],
+    ['200,000 keys after one unclosed quote', `${'- audience: "https://x/\n'.repeat(200_000)}`, {}],
+    ['a key followed by 2 MB of spaces', `- audience:${' '.repeat(2_000_000)}x\n`, { x: 1 }],
+    ['a value of 2 MB', `- audience: ${'x'.repeat(2_000_000)}\n- audience: https://y/\n`, { 'https://y/': 1 }],
+    ['100,000 keys on one line after a comment', `# ${'audience: x '.repeat(100_000)}\n`, {}],
+  ])('stays linear on hostile text: %s', (_name, text, expected) => {
+    expect(counted(text)).toEqual(expected);
+  });
 });

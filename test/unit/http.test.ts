@@ -293,6 +293,31 @@ describe('apply over HTTP', () => {
     expect(outcomes.map((o) => [o.kind, o.kind === 'failed' ? o.error : o.note])).toEqual([['patched', 'patched an existing grant (409)']]);
   });
 
+  it.each([
+    ['not JSON', '<html>created</html>'],
+    ['JSON without an id', JSON.stringify({ ok: true })],
+  ])('a 201 whose answer is no grant (%s) leaves the outcome unknown: the key is read back and the grant there adopted', async (_kind, body) => {
+    tokenEndpoint();
+    nock(BASE).post('/api/v2/client-grants').reply(201, body);
+    nock(BASE).get('/api/v2/client-grants').query({ client_id: 'c', audience: 'https://api/1', take: '100' }).reply(200, { client_grants: [{ ...grant(1), scope: ['new'] }] });
+    const outcomes = await applyChanges(
+      [{ action: 'create', client_id: 'c', audience: 'https://api/1', subject_type: 'client', before: null, after: { scope: ['new'] }, flags: [] }],
+      client(),
+      { live: [] },
+    );
+    expect(outcomes.map((o) => [o.kind, o.kind === 'failed' ? o.error : o.note])).toEqual([['adopted', 'adopted: the create had landed']]);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('a PATCH whose 200 answer is not JSON fails with the method, path and status, not a SyntaxError', async () => {
+    tokenEndpoint();
+    nock(BASE).patch(`/api/v2/client-grants/${grant(1).id}`).reply(200, 'ok');
+    const error = (await client().updateGrant(grant(1).id, { scope: ['new'] }).catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe(`PATCH /api/v2/client-grants/${grant(1).id}: the answer (status 200) is not a grant (not JSON), so whether it took effect is unknown`);
+    expect(error.outcomeUnknown).toBe(true);
+  });
+
   it('treats DELETE of a grant that is already gone as success', async () => {
     tokenEndpoint();
     nock(BASE).delete(`/api/v2/client-grants/${grant(1).id}`).reply(404, { statusCode: 404, error: 'Not Found', message: 'The grant does not exist.' });

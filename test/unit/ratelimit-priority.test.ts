@@ -2,6 +2,7 @@
 // of pages (the one that decides when a plan's reads end) never waits for a lump that shorter
 // listings spent. In virtual time: timers fire only when the test's event loop moves the clock.
 import { describe, expect, it } from 'vitest';
+import { pagesLeft } from '../../src/api/pages.js';
 import { RateLimiter, type RateLimitHeaders } from '../../src/api/ratelimit.js';
 
 /** A clock whose sleeps end only when `run` moves time to them, earliest first. */
@@ -48,10 +49,12 @@ function lumpyBucket(clock: { now(): number }, burst: number, perSecond: number)
 }
 
 /**
- * Listings read side by side through one limiter, each page after the one before: the lengths of the
- * listings in pages. Returns when each listing ended and how many 429s there were.
+ * Listings read side by side through one limiter, each page after the one before: their lengths in
+ * pages, and whether the reader knows each length in advance. Returns when each listing ended and how
+ * many 429s there were. `byPagesLeft` false: every page has the same priority (arrival order).
  */
-async function readListings(lengths: number[], options: { latencyMs: number; burst: number; perSecond: number; deepestFirst: boolean; start: number }) {
+async function readListings(listings: { pages: number; known: boolean }[], options: { latencyMs: number; burst: number; perSecond: number; byPagesLeft: boolean; start: number }) {
+  const lengths = listings.map((l) => l.pages);
   const clock = eventClock(options.start);
   const limiter = new RateLimiter(clock);
   const bucket = lumpyBucket(clock, options.burst, options.perSecond);
@@ -59,7 +62,7 @@ async function readListings(lengths: number[], options: { latencyMs: number; bur
   let refused = 0;
   const listing = async (index: number, pages: number): Promise<void> => {
     for (let depth = 0; depth < pages; ) {
-      const priority = options.deepestFirst ? depth : 0;
+      const priority = options.byPagesLeft ? pagesLeft(depth, listings[index]!.known ? pages * 100 : undefined) : 0;
       await limiter.acquire(priority);
       // The request reaches the server at once; its answer comes back after the latency.
       const { ok, headers } = bucket.take();
@@ -82,33 +85,33 @@ async function readListings(lengths: number[], options: { latencyMs: number; bur
   return { ended: ended.map((t) => t - options.start), end: end - options.start, refused };
 }
 
-describe('the limiter serves the deepest page first', () => {
-  // The plan's listings of the issue-14 tenant: clients in 35 pages, grants of 10 APIs in 10 pages each.
-  const plan = [35, ...Array.from({ length: 10 }, () => 10)];
+describe('the limiter serves the listing with the most pages left first', () => {
+  // The plan's listings of the issue-14 tenant: clients in 35 pages (how many is not known before),
+  // grants of 10 APIs in 10 pages each (known from the grant files).
+  const plan = [{ pages: 35, known: false }, ...Array.from({ length: 10 }, () => ({ pages: 10, known: true }))];
   const tenant = { latencyMs: 50, burst: 50, perSecond: 16 };
 
-  it.each([0, 250, 500, 700])('the longest listing ends long before the reads, whatever the phase of the lumps (start at +%i ms)', async (phase) => {
+  it.each([0, 250, 500, 700])('the reads end one round trip after the lump that holds the last request, whatever its phase (start at +%i ms)', async (phase) => {
     const start = 1_700_000_000_000 + phase;
-    const result = await readListings(plan, { ...tenant, deepestFirst: true, start });
+    const result = await readListings(plan, { ...tenant, byPagesLeft: true, start });
     // 135 pages: 50 from the burst (spent before the first lump at these phases), then 85 in lumps of
-    // 16: the reads end a few round trips after the
-    // 6th lump (the shorter listings' last pages, side by side), never with the longest one's pages one by one.
+    // 16. The listings end side by side with the 6th lump; none is left with pages to read one by one.
     const sixthLump = Math.ceil((start + 1) / 1000) * 1000 + 5000 - start;
-    expect(result.end).toBeLessThanOrEqual(sixthLump + 5 * tenant.latencyMs);
+    expect(result.end).toBeLessThanOrEqual(sixthLump + 2 * tenant.latencyMs);
     expect(result.ended[0]).toBeLessThanOrEqual(result.end - 500);
   });
 
   it('served in arrival order instead, the longest listing waits for lumps, ends last and later', async () => {
     for (const phase of [0, 250, 500, 750]) {
       const start = 1_700_000_000_000 + phase;
-      const fair = await readListings(plan, { ...tenant, deepestFirst: false, start });
-      const deepest = await readListings(plan, { ...tenant, deepestFirst: true, start });
+      const fair = await readListings(plan, { ...tenant, byPagesLeft: false, start });
+      const longestFirst = await readListings(plan, { ...tenant, byPagesLeft: true, start });
       expect(fair.ended[0]).toBe(fair.end);
-      expect(deepest.end).toBeLessThan(fair.end);
+      expect(longestFirst.end).toBeLessThanOrEqual(fair.end - 4 * tenant.latencyMs);
     }
   });
 
-  it('a waiting deeper page is served before an earlier shallower one', async () => {
+  it('a waiting page of a higher priority is served before an earlier one of a lower', async () => {
     const clock = eventClock(0);
     const limiter = new RateLimiter(clock);
     await limiter.acquire();
@@ -125,7 +128,7 @@ describe('the limiter serves the deepest page first', () => {
     expect(order).toEqual(['deep', 'shallow']);
   });
 
-  it('holds a token back for each deeper page in flight, whose listing asks for its next page next', async () => {
+  it('holds a token back for a page of a higher priority in flight, whose listing asks for its next page next', async () => {
     const clock = eventClock(0);
     const limiter = new RateLimiter(clock);
     await limiter.acquire(0);

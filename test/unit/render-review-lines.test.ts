@@ -9,7 +9,7 @@ const empty: AccessReview = { risks: [], clients: [], apis: [], revocations: [],
 
 describe('duration', () => {
   it.each([
-    [0, '0 s'], [59, '59 s'], [60, '1 min'], [89, '1 min'], [90, '2 min'], [3599, '60 min'], [3600, '1 h'], [5399, '1 h'], [5400, '2 h'],
+    [0, '0 s'], [59, '59 s'], [60, '1 min'], [89, '1 min'], [90, '2 min'], [3569, '59 min'], [3570, '1 h'], [3599, '1 h'], [3600, '1 h'], [5399, '1 h'], [5400, '2 h'],
     [172_800, '48 h'], [172_801, '2 d'], [174_599, '2 d'], [174_600, '2 d 1 h'], [176_400, '2 d 1 h'], [259_199, '3 d'], [345_600, '4 d'],
   ])('%i s reads %s', (seconds, text) => {
     expect(duration(seconds)).toBe(text);
