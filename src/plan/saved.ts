@@ -46,11 +46,12 @@ export function parseSavedPlan(text: string, file: string, schema: object): Save
     // Ajv sets errors whenever a validation fails (and stops at the first).
     const error = validate.errors![0]!;
     const at = error.instancePath ? ` at ${error.instancePath}` : '';
+    // Stryker disable next-line StringLiteral: Ajv gives every error a message unless told not to
+    const reason = error.message ?? 'invalid';
     throw new InputError([
       {
         location: where,
-        // Stryker disable next-line StringLiteral: Ajv gives every error a message unless told not to
-        message: `not a grantsync plan file: ${error.message ?? 'invalid'}${at} (expected "format": "${SAVED_PLAN_FORMAT}")`,
+        message: `not a grantsync plan file: ${reason}${at} (expected "format": "${SAVED_PLAN_FORMAT}")`,
         hint: 'Write one with `grantsync plan --out plan.json`; the JSON printed by --format json cannot be applied.',
       },
     ]);
