@@ -86,7 +86,8 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
     throw new InputError(loaded.problems);
   }
   const { beforeGrants } = options;
-  if (beforeGrants) void partial.promise.then((known) => beforeGrants(loaded.state, known));
+  // Only a head start: whatever it throws is the caller's to catch, never an unhandled rejection.
+  if (beforeGrants) partial.promise.then((known) => beforeGrants(loaded.state, known)).catch(() => undefined);
   return { state: loaded.state, tenant: await reads! };
 }
 

@@ -73,6 +73,9 @@ export interface PlanOptions {
 /** A resolution of `state` from the tenant's clients and APIs alone, and what it was made with. */
 export interface EarlyResolution {
   state: DesiredState;
+  /** The lists it was made from: used only for a tenant that holds these same lists. */
+  clients: TenantSnapshot['clients'];
+  resourceServers: TenantSnapshot['resourceServers'];
   /** The day whose expiries it applied. */
   day: string;
   ownClientId: string | undefined;
@@ -89,7 +92,7 @@ export function resolveBeforeGrants(state: DesiredState, partial: Pick<TenantSna
   const expiry = applyExpiry(state.grants, day);
   const tenant: TenantSnapshot = { clients: partial.clients, resourceServers: partial.resourceServers, grants: [] };
   const resolution = resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
-  return { state, day, ownClientId: opts.ownClientId, resolution };
+  return { state, clients: partial.clients, resourceServers: partial.resourceServers, day, ownClientId: opts.ownClientId, resolution };
 }
 
 /**
@@ -105,7 +108,13 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
   const expiry = applyExpiry(state.grants, day);
   const early = opts.early;
   const resolution =
-    early && early.state === state && early.day === day && early.ownClientId === opts.ownClientId && resolutionStands(early.resolution, tenant)
+    early &&
+    early.state === state &&
+    early.clients === tenant.clients &&
+    early.resourceServers === tenant.resourceServers &&
+    early.day === day &&
+    early.ownClientId === opts.ownClientId &&
+    resolutionStands(early.resolution, tenant)
       ? early.resolution
       : resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);

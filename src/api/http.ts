@@ -152,10 +152,8 @@ export class ManagementClient implements ManagementApi {
     return writtenGrant(res, { method: 'POST', path: 'api/v2/client-grants' });
   }
 
-  async updateGrant(id: string, body: UpdateGrantBody): Promise<LiveGrant> {
-    const path = `api/v2/client-grants/${encodeURIComponent(id)}`;
-    const res = await this.writes(() => this.call({ method: 'PATCH', path, json: body }));
-    return writtenGrant(res, { method: 'PATCH', path });
+  async updateGrant(id: string, body: UpdateGrantBody): Promise<void> {
+    await this.writes(() => this.call({ method: 'PATCH', path: `api/v2/client-grants/${encodeURIComponent(id)}`, json: body }));
   }
 
   async deleteGrant(id: string): Promise<void> {

@@ -44,7 +44,8 @@ export interface ManagementApi {
   /** The live grant with this identity, read with a filtered list (never cached). */
   findGrant(key: GrantKey): Promise<LiveGrant | undefined>;
   createGrant(body: CreateGrantBody): Promise<LiveGrant>;
-  updateGrant(id: string, body: UpdateGrantBody): Promise<LiveGrant>;
+  /** Resolves on any 2xx: what the answer holds is not needed (apply verifies by reading the tenant again). */
+  updateGrant(id: string, body: UpdateGrantBody): Promise<void>;
   /** Resolves also when the grant is already gone (Auth0 answers 204 either way). */
   deleteGrant(id: string): Promise<void>;
   /** What reads have cost so far, to choose how to re-read after an apply. */

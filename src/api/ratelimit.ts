@@ -18,6 +18,12 @@ export function readRateLimitHeaders(headers: Record<string, string | string[] |
   return { limit: num('x-ratelimit-limit'), remaining: num('x-ratelimit-remaining'), resetAt: reset === undefined ? undefined : reset * 1000 };
 }
 
+/** A request acquire let through, until its settle. */
+export interface Flight {
+  readonly priority: number;
+  readonly at: number;
+}
+
 interface Ticket {
   priority: number;
   order: number;
@@ -51,7 +57,7 @@ export class RateLimiter {
   /** Requests waiting in acquire, and a counter that orders their arrivals. */
   private readonly waiting = new Set<Ticket>();
   /** The requests in flight: their priority and when they were sent. */
-  private readonly flying: { priority: number; at: number }[] = [];
+  private readonly flying: Flight[] = [];
   /** The round trip of a request, as measured (smoothed); 0 until one has been. */
   private roundTripMs = 0;
   private arrivals = 0;
@@ -98,7 +104,7 @@ export class RateLimiter {
    * Served in wake-up order instead, a long listing whose next request arrives just after a lump
    * waits a second for every page while shorter listings spend the lumps.
    */
-  async acquire(priority = 0): Promise<void> {
+  async acquire(priority = 0): Promise<Flight> {
     const ticket = { priority, order: this.arrivals++ };
     this.waiting.add(ticket);
     try {
@@ -121,7 +127,9 @@ export class RateLimiter {
     if (this.remaining !== undefined) this.remaining -= 1;
     if (this.minIntervalMs > 0) this.nextSlot = Math.max(now, this.nextSlot) + this.minIntervalMs;
     this.inFlight++;
-    this.flying.push({ priority, at: now });
+    const flight: Flight = { priority, at: now };
+    this.flying.push(flight);
+    return flight;
   }
 
   /**
@@ -145,19 +153,21 @@ export class RateLimiter {
 
   /**
    * Feeds the headers of the answer to an acquired request (any status, or none after a network
-   * error). `consumed` is false for a 429: the server spent no token on it. `priority`: the one
-   * the request was acquired with.
+   * error). `consumed` is false for a 429: the server spent no token on it. `flight`: what acquire
+   * returned for it (without it, the oldest request of priority 0, as callers that never pass one
+   * acquire).
    */
-  settle(headers: RateLimitHeaders = {}, consumed = true, priority = 0): void {
+  settle(headers: RateLimitHeaders = {}, consumed = true, flight?: Flight): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
-    const flying = this.flying.findIndex((request) => request.priority === priority);
-    if (flying >= 0) {
-      const [request] = this.flying.splice(flying, 1);
-      const roundTrip = this.clock.now() - request!.at;
-      this.roundTripMs = this.roundTripMs === 0 ? roundTrip : 0.8 * this.roundTripMs + 0.2 * roundTrip;
-    }
+    const index = flight === undefined ? this.flying.findIndex((f) => f.priority === 0) : this.flying.indexOf(flight);
+    const [landed] = index >= 0 ? this.flying.splice(index, 1) : [];
     if (consumed) this.finished++;
     if (headers.remaining === undefined) return;
+    // The round trip of answers only: a time-out or a reset connection says nothing about the next page.
+    if (landed) {
+      const roundTrip = this.clock.now() - landed.at;
+      this.roundTripMs = this.roundTripMs === 0 ? roundTrip : 0.8 * this.roundTripMs + 0.2 * roundTrip;
+    }
     const now = this.clock.now();
     if (headers.limit !== undefined) this.limit = headers.limit;
     if (headers.remaining <= this.limit * RateLimiter.PRESSED_SHARE) this.pressed = true;
@@ -267,7 +277,7 @@ export class RateLimiter {
     // Tokens are left but held for requests served first: look again after a round trip, when the
     // deeper page's answer is in (its listing may have ended, releasing them) or those ahead have
     // taken theirs; not at the next reset, which would leave them unspent for up to a second.
-    if (this.remaining >= 1) return Math.max(1, this.roundTripMs > 0 ? this.roundTripMs : this.probeMs);
+    if (this.remaining >= 1) return Math.max(1, Math.min(RateLimiter.PROBE_MS, this.roundTripMs > 0 ? this.roundTripMs : RateLimiter.PROBE_MS));
     if (this.refillsInLumps()) return Math.max(1, this.resetAt + RateLimiter.RESET_MARGIN_MS - now);
     if (this.refillPerMs > 0) return Math.max(1, (1 + ahead - this.remaining) / this.refillPerMs);
     if (this.resetAt <= now) {

@@ -127,7 +127,7 @@ export class Requests {
     const token = call.tokenRequest ? undefined : await this.tokens.get();
     // Built before the request, not inside its try: a body that cannot be built is not a network error.
     const json: unknown = typeof call.json === 'function' ? await (call.json as () => Promise<unknown>)() : call.json;
-    await limiter?.acquire(call.priority ?? 0);
+    const flight = await limiter?.acquire(call.priority ?? 0);
     const started = clock.now();
     const event = { method: call.method, path: showPath(call), attempt };
     let res: Response<string>;
@@ -140,13 +140,13 @@ export class Requests {
         signal: this.options.signal,
       });
     } catch (error) {
-      limiter?.settle(undefined, true, call.priority ?? 0);
+      limiter?.settle(undefined, true, flight);
       this.options.signal?.throwIfAborted();
       onRequest?.({ ...event, status: error instanceof RequestError ? error.code : 'ERROR', ms: clock.now() - started });
       return { token, error, problem: this.explain(call, error, spent) };
     }
     this.answered = true;
-    limiter?.settle(readRateLimitHeaders(res.headers), res.statusCode !== 429, call.priority ?? 0);
+    limiter?.settle(readRateLimitHeaders(res.headers), res.statusCode !== 429, flight);
     onRequest?.({ ...event, status: res.statusCode, ms: clock.now() - started });
     // Redirects are refused, so only a 2xx (or an accepted 4xx, which is not below 400) counts.
     if (call.method === 'GET' && res.statusCode < 300) this.observeReadLatency(clock.now() - started);

@@ -64,10 +64,10 @@ class LineState {
     const { text } = this;
     for (; this.scanned < to; this.scanned++) {
       const c = text[this.scanned]!;
-      if (c === '\n') {
+      if (c === '\n' || c === '\r') {
         this.comment = false;
         this.lastSolid = '';
-      } else if (c !== ' ' && c !== '\t' && c !== '\r') {
+      } else if (c !== ' ' && c !== '\t') {
         if (c === '#' && (this.lastSolid === '' || /\s/.test(text[this.scanned - 1] ?? ' '))) this.comment = true;
         this.lastSolid = c;
       }
@@ -100,6 +100,8 @@ function valueAt(text: string, from: number, inFlow: boolean): string | undefine
     if (c === '\n' || c === '\r') break;
     if (inFlow && (c === ',' || c === '{' || c === '}' || c === '[' || c === ']')) break;
     if (c === '#' && end > start && /\s/.test(text[end - 1]!)) break;
+    // `: ` cannot be inside a plain scalar: the next key starts there, so no two scans overlap.
+    if (c === ':' && (text[end + 1] === ' ' || text[end + 1] === '\t')) break;
     end++;
   }
   if (end - start > MAX_VALUE) return undefined;

@@ -36,6 +36,8 @@ export class ListItems {
   private keyWarned = false;
 
   private lexemes = 0;
+  /** The file's first document token: only a list in it is composed early (a later one is an error anyway). */
+  private firstDocument: CST.Token | undefined;
 
   constructor(private readonly slices: SliceOptions = SLICES) {}
 
@@ -47,6 +49,7 @@ export class ListItems {
   /** Every lexeme of the file, in order, each once the parser has had it (`stack`: the parser's). */
   next(lexeme: string, stack: readonly CST.Token[]): void {
     if (LINKING.has(lexeme.charAt(0))) this.off = true;
+    if (this.firstDocument === undefined && stack[0]?.type === 'document') this.firstDocument = stack[0];
     if (++this.lexemes % this.slices.everyLexemes === 0) this.take(stack);
   }
 
@@ -60,6 +63,12 @@ export class ListItems {
     const [document, map, list] = stack;
     // A token is given to its parent when it ends: the open list is the pending value of the mapping's last key.
     if (document?.type !== 'document' || map?.type !== 'block-map' || list?.type !== 'block-seq' || document.value !== undefined) return;
+    // A list in a later document (after `---` or `...`) is not composed early: the file is refused
+    // for holding several documents, at the first one, as when composed whole.
+    if (document !== this.firstDocument) {
+      this.off = true;
+      return;
+    }
     const pair = map.items[map.items.length - 1];
     if (pair?.sep === undefined || pair.value !== undefined) return;
     if (this.list === undefined) {

@@ -65,8 +65,8 @@ export class StoreApi implements ManagementApi {
   async createGrant(body: CreateGrantBody): Promise<LiveGrant> {
     return this.check('POST', this.store.createGrant(body)) as LiveGrant;
   }
-  async updateGrant(id: string, body: UpdateGrantBody): Promise<LiveGrant> {
-    return this.check('PATCH', this.store.updateGrant(id, body)) as LiveGrant;
+  async updateGrant(id: string, body: UpdateGrantBody): Promise<void> {
+    this.check('PATCH', this.store.updateGrant(id, body));
   }
   async deleteGrant(id: string): Promise<void> {
     this.check('DELETE', this.store.deleteGrant(id));

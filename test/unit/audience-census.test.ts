@@ -17,6 +17,7 @@ describe('countAudiences', () => {
     ['a key that only ends in audience, or `audiences`', 'my_audience: https://x/\nmanage:\n  audiences: [https://y/]\n', {}],
     ['a key without a value (a nested block) or an empty value', 'audience:\n  x: 1\naudience: ""\n', { '': 1 }],
     ['a `#` inside a quoted value before the key does not hide it', '- {note: "a#b", audience: https://x/}\n', { 'https://x/': 1 }],
+    ['lines ended by CR alone (old Mac files), a comment among them', 'grants:\r  # a comment\r  - audience: https://x/\r  - audience: https://y/\r', { 'https://x/': 1, 'https://y/': 1 }],
     ['a block value runs to the end of its line, commas included', '- audience: https://x/a,b\n', { 'https://x/a,b': 1 }],
     ['a flow value ends at a comma or brace', '- {audience: https://x/a, scope: [r]}\n- {audience: https://y/}\n', { 'https://x/a': 1, 'https://y/': 1 }],
     ['a value that is no scalar on its line (an anchor, alias, collection) is not counted', '- audience: *api\n- audience: [a]\n- audience: >\n', {}],
@@ -49,6 +50,7 @@ describe('countAudiences', () => {
     ['200,000 keys on one line (flow style)', `grants: [${'{audience: https://x/, scope: []}, '.repeat(200_000)}]\n`, { 'https://x/': 200_000 }],
     ['200,000 keys after one unclosed quote', `${'- audience: "https://x/\n'.repeat(200_000)}`, {}],
     ['a key followed by 2 MB of spaces', `- audience:${' '.repeat(2_000_000)}x\n`, { x: 1 }],
+    ['400,000 keys in a row, each the value of the one before', `note: ${'audience: '.repeat(400_000)}\n`, { audience: 399_999 }],
     ['a value of 2 MB', `- audience: ${'x'.repeat(2_000_000)}\n- audience: https://y/\n`, { 'https://y/': 1 }],
     ['100,000 keys on one line after a comment', `# ${'audience: x '.repeat(100_000)}\n`, {}],
   ])('stays linear on hostile text: %s', (_name, text, expected) => {

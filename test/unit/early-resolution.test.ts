@@ -87,6 +87,9 @@ describe('resolving before the grants are read', () => {
     expect(creates({ ...opts, early: { ...empty, state: state(TWO) } })).toBe(2);
     expect(creates({ ...opts, today: '2026-12-01', early: empty })).toBe(2);
     expect(creates({ tenantName: opts.tenantName, today: opts.today, early: empty })).toBe(2);
+    // Made from other lists of clients and APIs (a library caller's stale head start): not used.
+    expect(creates({ ...opts, early: { ...empty, clients: [...base.clients] } })).toBe(2);
+    expect(creates({ ...opts, early: { ...empty, resourceServers: [...base.resourceServers] } })).toBe(2);
   });
 
   it('gives the plan made without it, for any live grants (property)', () => {

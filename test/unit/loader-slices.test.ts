@@ -22,6 +22,8 @@ const list = (n: number, each: (i: number) => string = grant): string => Array.f
 
 const LAYOUTS: Record<string, string> = {
   plain: `grants:\n${list(12)}`,
+  'a long list in a second document (after ---)': `grants: []\n---\ngrants:\n${list(80)}`,
+  'a long list after a document end marker (...)': `grants:\n...\ngrants:\n${list(80)}`,
   'at the mapping indent': `grants:\n${list(8).replace(/^ {2}/gm, '')}`,
   'comments and blank lines between items': `# head\ngrants:\n${list(10, (i) => `${grant(i)}\n  # about ${i + 1}\n    # indented ${i}\n# left ${i}\n`)}# tail\n`,
   'a key after the list': `grants:\n${list(9)}other: 1\n`,
@@ -135,6 +137,9 @@ describe('a long list composed in slices reads as the whole file composed at onc
     expect(early['an anchor at the top']).toEqual({ ok: true, sliced: false });
     expect(early['a tag at the top']).toEqual({ ok: true, sliced: false });
     expect(early['a flow list']!.sliced).toBe(false);
+    // Several documents: refused at the first, as when composed whole (not "internal error").
+    expect(early['a long list in a second document (after ---)']).toEqual({ ok: false, sliced: false });
+    expect(early['a long list after a document end marker (...)']).toEqual({ ok: false, sliced: false });
   });
 
   it("the yaml library's warning about a list or mapping as a key comes once per file, sliced or not", async () => {

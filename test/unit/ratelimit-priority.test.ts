@@ -63,11 +63,11 @@ async function readListings(listings: { pages: number; known: boolean }[], optio
   const listing = async (index: number, pages: number): Promise<void> => {
     for (let depth = 0; depth < pages; ) {
       const priority = options.byPagesLeft ? pagesLeft(depth, listings[index]!.known ? pages * 100 : undefined) : 0;
-      await limiter.acquire(priority);
+      const flight = await limiter.acquire(priority);
       // The request reaches the server at once; its answer comes back after the latency.
       const { ok, headers } = bucket.take();
       await clock.sleep(options.latencyMs);
-      limiter.settle(headers, ok, priority);
+      limiter.settle(headers, ok, flight);
       if (!ok) {
         refused++;
         limiter.exhausted(headers.resetAt!);
@@ -119,10 +119,10 @@ describe('the limiter serves the listing with the most pages left first', () => 
     limiter.settle({ limit: 50, remaining: 0, resetAt: 1000 });
     const order: string[] = [];
     const shallow = limiter.acquire(0).then(() => order.push('shallow'));
-    const deep = limiter.acquire(7).then(() => order.push('deep'));
+    const deep = limiter.acquire(7).then((flight) => (order.push('deep'), flight));
     await clock.run(() => order.length > 0);
     expect(order).toEqual(['deep']);
-    limiter.settle({ limit: 50, remaining: 0, resetAt: 1000 }, true, 7);
+    limiter.settle({ limit: 50, remaining: 0, resetAt: 1000 }, true, await deep);
     await clock.run(() => order.length > 1);
     await Promise.all([shallow, deep]);
     expect(order).toEqual(['deep', 'shallow']);
@@ -131,26 +131,44 @@ describe('the limiter serves the listing with the most pages left first', () => 
   it('holds a token back for a page of a higher priority in flight, whose listing asks for its next page next', async () => {
     const clock = eventClock(0);
     const limiter = new RateLimiter(clock);
-    await limiter.acquire(0);
-    await limiter.acquire(9);
+    const first = await limiter.acquire(0);
+    const inFlight = await limiter.acquire(9);
     // Two left as the shallow answer says, one of them already spent by the deep page in flight.
-    limiter.settle({ limit: 50, remaining: 2, resetAt: 1000 }, true, 0);
+    limiter.settle({ limit: 50, remaining: 2, resetAt: 1000 }, true, first);
     let shallowServed = false;
     const shallow = limiter.acquire(0).then(() => (shallowServed = true));
     await clock.run(() => true);
     expect(shallowServed).toBe(false);
     // The deep listing's next page gets the token at once.
     let deepServed = false;
-    const deep = limiter.acquire(10).then(() => (deepServed = true));
+    const deep = limiter.acquire(10).then((flight) => ((deepServed = true), flight));
     await clock.run(() => deepServed);
     expect(deepServed).toBe(true);
     expect(clock.now()).toBe(0);
     expect(shallowServed).toBe(false);
     // Once the deep page in flight is answered (and the bucket refilled), the shallow one goes.
-    limiter.settle({ limit: 50, remaining: 5, resetAt: 2000 }, true, 9);
-    limiter.settle({ limit: 50, remaining: 5, resetAt: 2000 }, true, 10);
+    limiter.settle({ limit: 50, remaining: 5, resetAt: 2000 }, true, inFlight);
+    limiter.settle({ limit: 50, remaining: 5, resetAt: 2000 }, true, await deep);
     await clock.run(() => shallowServed);
     await Promise.all([shallow, deep]);
     expect(shallowServed).toBe(true);
+  });
+
+  it('a request settled without its flight, or a slow failure, never holds tokens for long', async () => {
+    const clock = eventClock(0);
+    const limiter = new RateLimiter(clock);
+    // A deep page that failed after 30 s (no answer): its round trip is not learned.
+    const slow = await limiter.acquire(5);
+    clock.sleep(30_000).then(() => limiter.settle(undefined, true, slow));
+    await clock.run(() => clock.now() >= 30_000);
+    const deep = await limiter.acquire(5);
+    limiter.settle({ limit: 50, remaining: 3, resetAt: 31_000 }, true, await limiter.acquire(0));
+    // A shallow request waits while the deep page is in flight, and goes within a probe of its answer.
+    let served = -1;
+    const shallow = limiter.acquire(1).then(() => (served = clock.now()));
+    clock.sleep(50).then(() => limiter.settle({ limit: 50, remaining: 40, resetAt: 31_000 }, true, deep));
+    await clock.run(() => served >= 0);
+    await shallow;
+    expect(served - 30_000).toBeLessThanOrEqual(50 + RateLimiter.PROBE_MS);
   });
 });
