@@ -26,6 +26,8 @@ export interface FloorRun {
   byMethod: Record<string, number>;
   rateLimited: number;
   load: number;
+  /** Where in the wall-clock second the run started (ms), for the plan runs. */
+  phase?: number;
 }
 
 export interface FloorRow {
@@ -133,13 +135,18 @@ export async function floorScenario(work: string, runs: number): Promise<{ rows:
     const emulator = await startEmulatorProcess(seedFile, ['--rate-limit', `${FLOOR.burst}:${FLOOR.perSecond}:lumps`, '--latency', String(FLOOR.latencyMs)]);
     try {
       const env = { AUTH0_DOMAIN: emulator.url, AUTH0_CLIENT_ID: DEPLOYER.client_id, AUTH0_CLIENT_SECRET: DEPLOYER.secret };
-      const measured = await repeat(runs, async () => {
+      const measured = await repeat(runs, async (i) => {
         // Let the bucket fill up again (burst 50 at 16/s) so that every run starts from the same state.
         await new Promise((resolve) => setTimeout(resolve, 3500));
         await emulator.resetStats();
+        // The lumps come at each whole second, so when a plan ends depends on where in the second it
+        // starts (up to a second). Run i starts i/runs of a second past a whole second: spread phases,
+        // not whatever phase the cadence of the runs happens to lock onto.
+        const phase = Math.round((i * 1000) / runs);
+        await new Promise((resolve) => setTimeout(resolve, (phase - (Date.now() % 1000) + 1000) % 1000));
         const run = await runCli(['plan', '--dir', dir, '--quiet', '--detailed-exitcode'], env);
         const stats = await emulator.stats();
-        return { ...toRun(run), requests: stats.requests, byMethod: byMethod(stats), rateLimited: stats.rateLimited };
+        return { ...toRun(run), requests: stats.requests, byMethod: byMethod(stats), rateLimited: stats.rateLimited, phase };
       });
       const floors = floorsOf(minimum, perApiPages, clientPages, startup.cpu, afterReads);
       rows.push({
@@ -150,7 +157,7 @@ export async function floorScenario(work: string, runs: number): Promise<{ rows:
         floors,
         floor: Math.max(floors.rate, floors.latency, floors.cpu),
       });
-      process.stderr.write(`${rows.at(-1)!.scenario}: ${measured.map((r) => `${r.wall.toFixed(2)} s (load ${r.load.toFixed(1)})`).join(', ')}\n`);
+      process.stderr.write(`${rows.at(-1)!.scenario}: ${measured.map((r) => `${r.wall.toFixed(2)} s (started ${r.phase} ms into a second, load ${r.load.toFixed(1)})`).join(', ')}\n`);
     } finally {
       await emulator.stop();
     }
@@ -172,22 +179,22 @@ function toRun(run: Awaited<ReturnType<typeof runCli>>): FloorRun {
   return { wall: run.wall, cpu: run.cpu, rssMb: run.rssMb, code: run.code, requests: 0, byMethod: {}, rateLimited: 0, load: os.loadavg()[0]! };
 }
 
-async function repeat(n: number, once: () => Promise<FloorRun>): Promise<FloorRun[]> {
+async function repeat(n: number, once: (i: number) => Promise<FloorRun>): Promise<FloorRun[]> {
   const out: FloorRun[] = [];
-  for (let i = 0; i < n; i++) out.push(await once());
+  for (let i = 0; i < n; i++) out.push(await once(i));
   return out;
 }
 
 export function floorTable(rows: FloorRow[], validate: { runs: FloorRun[]; median: FloorRun }): string {
   const lines = [
-    '| scenario | requests (by method) | total | minimum | 429s | wall s (median) | rate floor s | latency floor s | CPU floor s | wall ÷ floor | CPU s | peak RSS MB | load (1 min) |',
+    '| scenario | requests (by method) | total | minimum | 429s | wall s: median (each run @ ms into a second it started) | rate floor s | latency floor s | CPU floor s | wall ÷ floor | CPU s | peak RSS MB | load (1 min) |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     const m = r.median;
     const methods = Object.entries(m.byMethod).map(([k, n]) => `${k} ${n}`).join(', ');
     lines.push(
-      `| ${r.scenario} | ${methods} | ${m.requests} | ${r.minimum} | ${m.rateLimited} | ${m.wall.toFixed(2)} (${r.runs.map((x) => x.wall.toFixed(2)).join(', ')}) | ${r.floors.rate.toFixed(2)} | ${r.floors.latency.toFixed(2)} | ${r.floors.cpu.toFixed(2)} | ${(m.wall / r.floor).toFixed(2)} | ${m.cpu.toFixed(2)} | ${m.rssMb.toFixed(0)} | ${r.runs.map((x) => x.load.toFixed(1)).join(', ')} |`,
+      `| ${r.scenario} | ${methods} | ${m.requests} | ${r.minimum} | ${m.rateLimited} | ${m.wall.toFixed(2)} (${r.runs.map((x) => `${x.wall.toFixed(2)} @${x.phase ?? 0}`).join(', ')}) | ${r.floors.rate.toFixed(2)} | ${r.floors.latency.toFixed(2)} | ${r.floors.cpu.toFixed(2)} | ${(m.wall / r.floor).toFixed(2)} | ${m.cpu.toFixed(2)} | ${m.rssMb.toFixed(0)} | ${r.runs.map((x) => x.load.toFixed(1)).join(', ')} |`,
     );
   }
   lines.push('', validateLine(validate));
