@@ -39,6 +39,8 @@ const LAYOUTS: Record<string, string> = {
   'an anchor and aliases': `grants:\n${list(4)}  - &g\n    client: a\n${list(6, () => '  - *g\n')}`,
   'an anchor at the top': `grants:\n  - &g\n    client: a\n${list(10, () => '  - *g\n')}`,
   'a tag at the top': `grants: !!seq\n${list(10)}`,
+  'a tag on one item': `grants:\n${list(5)}  - !!map\n    client: x\n${list(5)}`,
+  'a directive': `%YAML 1.2\n---\ngrants:\n${list(10)}`,
   'a tag on an item': `grants:\n${list(6)}  - !!map\n    client: a\n${list(6)}`,
   'two documents': `grants:\n${list(8)}---\ngrants:\n${list(8)}`,
   'an explicit key': `? grants\n:\n${list(8)}`,
@@ -136,6 +138,7 @@ describe('a long list composed in slices reads as the whole file composed at onc
     expect(early['a duplicate key deep in the list']).toEqual({ ok: false, sliced: true });
     expect(early['an anchor at the top']).toEqual({ ok: true, sliced: false });
     expect(early['a tag at the top']).toEqual({ ok: true, sliced: false });
+    expect(early['a directive']).toEqual({ ok: true, sliced: false });
     expect(early['a flow list']!.sliced).toBe(false);
     // Several documents: refused at the first, as when composed whole (not "internal error").
     expect(early['a long list in a second document (after ---)']).toEqual({ ok: false, sliced: false });
@@ -159,3 +162,14 @@ describe('a long list composed in slices reads as the whole file composed at onc
     expect(new Set(warnings).size).toBe(1);
   });
 });
+
+describe('the slices a plan uses', () => {
+  it('with the default sizes, a long list is composed ahead in slices of at least 64 items', () => {
+    const items = new ListItems();
+    const result = parseYamlFile({ path: 'g.yaml', bytes: new TextEncoder().encode(`grants:\n${list(400)}`) }, items);
+    expect(result.ok).toBe(true);
+    expect(items.composedEarly).toBeGreaterThanOrEqual(64);
+    expect(items.composedEarly).toBeLessThan(400);
+  });
+});
+
