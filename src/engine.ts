@@ -76,8 +76,9 @@ export interface EarlyResolution {
   /** The lists it was made from: used only for a tenant that holds these same lists. */
   clients: TenantSnapshot['clients'];
   resourceServers: TenantSnapshot['resourceServers'];
-  /** The day whose expiries it applied. */
+  /** The day whose expiries it applied, and what they gave. */
   day: string;
+  expiry: ReturnType<typeof applyExpiry>;
   ownClientId: string | undefined;
   resolution: Resolution;
 }
@@ -92,7 +93,7 @@ export function resolveBeforeGrants(state: DesiredState, partial: Pick<TenantSna
   const expiry = applyExpiry(state.grants, day);
   const tenant: TenantSnapshot = { clients: partial.clients, resourceServers: partial.resourceServers, grants: [] };
   const resolution = resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
-  return { state, clients: partial.clients, resourceServers: partial.resourceServers, day, ownClientId: opts.ownClientId, resolution };
+  return { state, clients: partial.clients, resourceServers: partial.resourceServers, day, ownClientId: opts.ownClientId, expiry, resolution };
 }
 
 /**
@@ -105,9 +106,8 @@ export function resolveBeforeGrants(state: DesiredState, partial: Pick<TenantSna
  */
 export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts: PlanOptions): PlanResult {
   const day = opts.today ?? utcDay(new Date());
-  const expiry = applyExpiry(state.grants, day);
   const early = opts.early;
-  const resolution =
+  const usable =
     early &&
     early.state === state &&
     early.clients === tenant.clients &&
@@ -115,8 +115,11 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     early.day === day &&
     early.ownClientId === opts.ownClientId &&
     resolutionStands(early.resolution, tenant)
-      ? early.resolution
-      : resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
+      ? early
+      : undefined;
+  // The same state and day give the same expiries: the head start's are not worked out again.
+  const expiry = usable?.expiry ?? applyExpiry(state.grants, day);
+  const resolution = usable?.resolution ?? resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
   const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
   const clientNames = new Map(tenant.clients.map((c) => [c.client_id, c.name]));
