@@ -39,7 +39,7 @@ const live = [
   grant(5, 'deploy00000000000000000000000000', MAPI, ['read:clients']),
 ];
 /** Every kind of edge: create, update, delete, replace, a user grant, an organization change, two risk flags. */
-const everything = plan(live, [
+const everything = () => plan(live, [
   want('billing0000000000000000000000000', PAY, ['read:invoices', 'write:refunds']),
   want('mailer00000000000000000000000000', PAY, ['read:invoices'], { state: normalizeState({ scope: ['read:invoices'], organization_usage: 'allow' }) }),
   want('mailer00000000000000000000000000', MAIL, ['send:email']),
@@ -55,11 +55,11 @@ function mermaidBlock(markdown: string): string {
 
 describe('the plan diagram', () => {
   it('draws one edge per change, clients left and APIs right, styled by kind', async () => {
-    const diagram = renderDiagram(everything.changes)!;
+    const diagram = renderDiagram(everything().changes)!;
     await expect(diagram.source).toMatchFileSnapshot('../fixtures/render/diagram.mmd');
     const parsed = await parseFlowchart(diagram.source);
     expect(parsed.type).toBe('flowchart-v2');
-    expect(parsed.edges).toHaveLength(everything.changes.length);
+    expect(parsed.edges).toHaveLength(everything().changes.length);
     const clients = parsed.subgraphs.find((s) => s.id === 'clients')!;
     const apis = parsed.subgraphs.find((s) => s.id === 'apis')!;
     expect(new Set(parsed.vertices.filter((v) => clients.nodes.includes(v.id)).map((v) => v.text))).toEqual(
@@ -100,7 +100,7 @@ describe('the plan diagram', () => {
   });
 
   it('sits folded under the verdict, and fits the comment budget with the changes', async () => {
-    const md = renderMarkdown(everything);
+    const md = renderMarkdown(everything());
     await expect(md).toMatchFileSnapshot('../fixtures/render/diagram.md');
     expect(md.indexOf('<summary>Diagram')).toBeGreaterThan(md.indexOf('**Plan:'));
     expect(md.indexOf('<summary>Diagram')).toBeLessThan(md.indexOf('#### '));

@@ -1,6 +1,6 @@
 // `expires:` on a grant or one scope: how the files say it, what a day means (absent from it on,
 // UTC), the "expires in N days" warnings and the "expired on" labels, with fixed days (no clock).
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { planFromState } from '../../src/engine.js';
 import type { DeclaredGrant, TenantSnapshot } from '../../src/model/types.js';
 import { formatProblem } from '../../src/render/problems.js';
@@ -100,8 +100,12 @@ describe('the plan', () => {
       { id: 'g2', client_id: 'old', audience: PAY, scope: ['read:invoices'] },
     ],
   };
-  const settings = load({ 'grantsync.yaml': SETTINGS, 'pay.yaml': FILE });
-  if (!settings.ok) throw new Error('fixture');
+  let settings!: Extract<ReturnType<typeof load>, { ok: true }>;
+  beforeEach(() => {
+    const loaded = load({ 'grantsync.yaml': SETTINGS, 'pay.yaml': FILE });
+    if (!loaded.ok) throw new Error('fixture');
+    settings = loaded;
+  });
 
   it('removes what expired, labelled with its day, and keeps the rest', () => {
     const { plan, warnings } = planFromState(settings.state, tenant, { tenantName: 't', today: '2027-01-31' });

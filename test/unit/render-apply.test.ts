@@ -1,6 +1,6 @@
 // What apply prints, per view: the human lines (outcomes, the report's verdicts, changes not started),
 // the JSON report, and the --verbose line on how the tenant is re-read. Pure, so in-process.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/apply/apply.js';
 import type { VerifyReads } from '../../src/apply/verify-reads.js';
 import type { Change, Plan } from '../../src/model/types.js';
@@ -73,8 +73,12 @@ describe('notStartedLines', () => {
 });
 
 describe('the human view', () => {
-  const view = applyView('text', { quiet: false });
-  const quiet = applyView('markdown', { quiet: true });
+  let view!: ReturnType<typeof applyView>;
+  let quiet!: ReturnType<typeof applyView>;
+  beforeEach(() => {
+    view = applyView('text', { quiet: false });
+    quiet = applyView('markdown', { quiet: true });
+  });
 
   it('prints the plan through the renderer, and the start', () => {
     expect(view.plan(plan, (p) => `plan of ${p.tenant}`)).toBe('plan of acme.eu.auth0.com');
@@ -128,7 +132,10 @@ describe('the human view', () => {
 });
 
 describe('the JSON view', () => {
-  const view = applyView('json', { quiet: false });
+  let view!: ReturnType<typeof applyView>;
+  beforeEach(() => {
+    view = applyView('json', { quiet: false });
+  });
 
   it('prints nothing until the report', () => {
     expect(view.plan(plan, () => 'text')).toBeUndefined();

@@ -71,14 +71,15 @@ const files: DeclaredGrant[] = [
     scopeExpiries: { 'write:refunds': '2027-01-31' }, source: at(9, 5), fieldLocations: { 'scope.1.expires': at(11, 50) },
   },
 ];
-const expiry = applyExpiry(files, '2027-01-31');
+const expiry = () => applyExpiry(files, '2027-01-31');
 
 function withExpiry(plan: Plan): Plan {
   const tenant = { clients: [...names].map(([client_id, name]) => ({ client_id, name })), resourceServers, grants: live };
-  return { ...plan, changes: labelExpired(plan.changes, expiry.expired, tenant), expiring: expiry.expiring };
+  const { expired, expiring } = expiry();
+  return { ...plan, changes: labelExpired(plan.changes, expired, tenant), expiring };
 }
 
-const everyRisk = withExpiry(reviewed([
+const everyRisk = () => withExpiry(reviewed([
   want('billing', PAY, { scope: ['read:invoices', 'refund:override', 'write:refunds'] }),
   want('deployer', MAPI, { scope: ['create:client_grants', 'read:clients'] }),
   want('mailer', PAY, { allow_all_scopes: true }),
@@ -91,8 +92,8 @@ const everyRisk = withExpiry(reviewed([
 
 describe('access review renderers', () => {
   it('text: risks first, then access, writers and when removals take effect', async () => {
-    await expect(renderText(everyRisk, { color: false })).toMatchFileSnapshot('../fixtures/render/review.txt');
-    const text = renderText(everyRisk, { color: false });
+    await expect(renderText(everyRisk(), { color: false })).toMatchFileSnapshot('../fixtures/render/review.txt');
+    const text = renderText(everyRisk(), { color: false });
     expect(text.indexOf('Risks, most serious first:')).toBeLessThan(text.indexOf('https://api.example.com/payments\n'));
     expect(text).toContain('old-exporter → https://api.example.com/payments: the grant, until at most 2 h after apply');
     expect(text).toContain('  - delete  old-exporter (old)  (expired on 2027-01-20)');
@@ -105,7 +106,7 @@ describe('access review renderers', () => {
   });
 
   it('markdown: a CAUTION block with every class, folded access sections', async () => {
-    const md = renderMarkdown(everyRisk);
+    const md = renderMarkdown(everyRisk());
     await expect(md).toMatchFileSnapshot('../fixtures/render/review.md');
     expect(md).toContain('> [!CAUTION]');
     for (const risk of ['self-escalation', 'privilege-increase', 'wildcard', 'fleet-wide', 'any-organization', 'sensitive']) expect(md).toContain(`\`${risk}\``);
@@ -116,16 +117,16 @@ describe('access review renderers', () => {
   });
 
   it('json: risks and access keys', async () => {
-    await expect(renderJson(everyRisk)).toMatchFileSnapshot('../fixtures/render/review.json');
-    const json = JSON.parse(renderJson(everyRisk)) as { risks: { class: string }[]; access: { fully_effective_after: number } };
+    await expect(renderJson(everyRisk())).toMatchFileSnapshot('../fixtures/render/review.json');
+    const json = JSON.parse(renderJson(everyRisk())) as { risks: { class: string }[]; access: { fully_effective_after: number } };
     expect(json.risks.map((r) => r.class)).toEqual(['self-escalation', 'privilege-increase', 'wildcard', 'fleet-wide', 'any-organization', 'sensitive']);
     expect(json.access.fully_effective_after).toBe(7200);
-    const keys = JSON.parse(renderJson(everyRisk)) as { changes: { client_id: string; expired?: unknown }[]; expiring: unknown[] };
+    const keys = JSON.parse(renderJson(everyRisk())) as { changes: { client_id: string; expired?: unknown }[]; expiring: unknown[] };
     expect(keys.changes.find((c) => c.client_id === 'old')?.expired).toEqual([{ scope: null, expired_on: '2027-01-20' }]);
     expect(keys.expiring).toEqual([
       { file: 'grants/payments.yaml', line: 8, column: 52, client: 'billing-worker', audience: PAY, scope: 'refund:override', expires: '2027-02-04', days: 4 },
     ]);
-    expect((JSON.parse(renderJson(everyRisk)) as { warnings: { rule: string; line: number }[] }).warnings.map((w) => [w.rule, w.line])).toEqual([['client-cannot-use-grant', 12]]);
+    expect((JSON.parse(renderJson(everyRisk())) as { warnings: { rule: string; line: number }[] }).warnings.map((w) => [w.rule, w.line])).toEqual([['client-cannot-use-grant', 12]]);
   });
 
   it('a 2,000-change plan stays under the comment limit with its review', () => {

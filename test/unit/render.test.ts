@@ -32,26 +32,26 @@ const live: LiveGrant[] = [
   { id: 'cgr_0000000000000004', client_id: 'self', audience: MAPI, scope: ['read:client_grants'], subject_type: 'client' },
   { id: 'cgr_0000000000000005', client_id: 'sys', audience: MAPI, scope: ['read:users'], is_system: true, subject_type: 'client' },
 ];
-const mixed = plan(live, [
+const mixed = () => plan(live, [
   want('billing0000000000000000000000000', PAY, ['read:invoices', 'write:refunds']),
   want('mailer00000000000000000000000000', PAY, ['read:invoices']),
   want('mailer00000000000000000000000000', 'https://api.example.com/notifications', ['send:email']),
 ]);
-const privileged = plan(live, [
+const privileged = () => plan(live, [
   ...live.slice(0, 3).map((g) => want(g.client_id!, g.audience, g.scope!)),
   want('deploy00000000000000000000000000', MAPI, ['read:clients', 'create:client_grants']),
 ]);
-const none = plan(live, live.slice(0, 3).map((g) => want(g.client_id!, g.audience, g.scope!)));
+const none = () => plan(live, live.slice(0, 3).map((g) => want(g.client_id!, g.audience, g.scope!)));
 
 describe('markdown', () => {
   it('no changes', async () => {
-    await expect(renderMarkdown(none)).toMatchFileSnapshot('../fixtures/render/no-changes.md');
+    await expect(renderMarkdown(none())).toMatchFileSnapshot('../fixtures/render/no-changes.md');
   });
   it('mixed changes', async () => {
-    await expect(renderMarkdown(mixed)).toMatchFileSnapshot('../fixtures/render/mixed.md');
+    await expect(renderMarkdown(mixed())).toMatchFileSnapshot('../fixtures/render/mixed().md');
   });
   it('a privilege increase, listed first and flagged', async () => {
-    const md = renderMarkdown(privileged);
+    const md = renderMarkdown(privileged());
     expect(md.indexOf('Privilege increases')).toBeLessThan(md.indexOf('create `ci-deployer'));
     await expect(md).toMatchFileSnapshot('../fixtures/render/privilege-increase.md');
   });
@@ -78,14 +78,14 @@ describe('markdown', () => {
 
 describe('text and json', () => {
   it('text without colour', async () => {
-    await expect(renderText(mixed, { color: false })).toMatchFileSnapshot('../fixtures/render/mixed.txt');
+    await expect(renderText(mixed(), { color: false })).toMatchFileSnapshot('../fixtures/render/mixed().txt');
   });
   it('text with colour only when asked', () => {
-    expect(renderText(mixed, { color: false })).not.toContain('\u001b[');
-    expect(renderText(mixed, { color: true })).toContain('\u001b[');
+    expect(renderText(mixed(), { color: false })).not.toContain('\u001b[');
+    expect(renderText(mixed(), { color: true })).toContain('\u001b[');
   });
   it('json', async () => {
-    await expect(renderJson(privileged)).toMatchFileSnapshot('../fixtures/render/privilege-increase.json');
-    expect(JSON.parse(renderJson(privileged)).changes[0].flags).toEqual(['privilege-increase', 'self-escalation']);
+    await expect(renderJson(privileged())).toMatchFileSnapshot('../fixtures/render/privilege-increase.json');
+    expect(JSON.parse(renderJson(privileged())).changes[0].flags).toEqual(['privilege-increase', 'self-escalation']);
   });
 });

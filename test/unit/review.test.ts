@@ -1,6 +1,6 @@
 // The access review, in process: effective access, writers, revocation timing and risk classes.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Change, LiveGrant } from '../../src/model/types.js';
 import { isWriteLike, reviewAccess, RISK_CLASSES } from '../../src/review/access.js';
 
@@ -24,7 +24,10 @@ describe('reviewAccess', () => {
     change({ action: 'delete', client_id: 'c2', before: { scope: ['read:invoices', 'write:refunds'] }, after: null }),
     change({ client_id: 'c3', audience: MAPI, before: { scope: ['read:clients'] }, after: { scope: ['create:client_grants', 'read:clients'] }, flags: ['privilege-increase', 'self-escalation'] }),
   ];
-  const review = reviewAccess({ changes, live, clientNames: names, resourceServers: rs, sensitiveScopes: { [PAY]: ['refund:all'] } });
+  let review!: ReturnType<typeof reviewAccess>;
+  beforeEach(() => {
+    review = reviewAccess({ changes, live, clientNames: names, resourceServers: rs, sensitiveScopes: { [PAY]: ['refund:all'] } });
+  });
 
   it('gives each touched client its access after apply, scope by scope', () => {
     expect(review.clients.map((c) => c.client_name)).toEqual(['billing-worker', 'etl', 'mailer']);

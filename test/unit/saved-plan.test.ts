@@ -1,5 +1,5 @@
 // The saved-plan promise, in process: parsing against the schema and the comparison with today's plan.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSavedPlanSchema } from '../../src/config/schemas.js';
 import { InputError } from '../../src/errors.js';
 import type { Change, Plan } from '../../src/model/types.js';
@@ -32,7 +32,10 @@ describe('change-set digest', () => {
 });
 
 describe('compareWithSaved', () => {
-  const today = plan([change(), change({ client_id: 'c2', client_name: 'two' })]);
+  let today!: Plan;
+  beforeEach(() => {
+    today = plan([change(), change({ client_id: 'c2', client_name: 'two' })]);
+  });
   const saved = () => JSON.parse(JSON.stringify(toSavedPlan(today, { host: 'acme.example.com' }))) as ReturnType<typeof toSavedPlan>;
 
   it('accepts the same plan, whatever the key order or host case', () => {
@@ -86,18 +89,20 @@ describe('compareWithSaved', () => {
 
 describe('parseSavedPlan', () => {
   const schema = loadSavedPlanSchema();
-  const good = JSON.stringify(toSavedPlan(plan([change()]), { host: 'h' }));
+  // Made in each test, not while the file loads (see docs/reliability.md, static mutants).
+  const good = () => JSON.stringify(toSavedPlan(plan([change()]), { host: 'h' }));
   it('accepts a file written by plan --out', () => {
-    expect(parseSavedPlan(good, 'p.json', schema).changes).toHaveLength(1);
+    expect(parseSavedPlan(good(), 'p.json', schema).changes).toHaveLength(1);
   });
   it.each([
-    ['not JSON', '{', 'plan file is not JSON'],
-    ['an older format', good.replace('grantsync-plan/2', 'grantsync-plan/1'), 'written by another version of grantsync'],
-    ['extra settings', good.replace('"host"', '"max_deletes":99,"host"'), 'must NOT have additional properties'],
-    ['a bad digest', good.replace(/"digest":"[^"]+"/, '"digest":"x"'), 'at /digest'],
-    ['a bad action', good.replace('"action":"update"', '"action":"drop"'), 'at /changes/0/action'],
-    ['a missing list', good.replace('"changes":[', '"changez":['), "must have required property 'changes'"],
-  ])('refuses %s', (_name, text, message) => {
+    ['not JSON', () => '{', 'plan file is not JSON'],
+    ['an older format', () => good().replace('grantsync-plan/2', 'grantsync-plan/1'), 'written by another version of grantsync'],
+    ['extra settings', () => good().replace('"host"', '"max_deletes":99,"host"'), 'must NOT have additional properties'],
+    ['a bad digest', () => good().replace(/"digest":"[^"]+"/, '"digest":"x"'), 'at /digest'],
+    ['a bad action', () => good().replace('"action":"update"', '"action":"drop"'), 'at /changes/0/action'],
+    ['a missing list', () => good().replace('"changes":[', '"changez":['), "must have required property 'changes'"],
+  ])('refuses %s', (_name, made, message) => {
+    const text = made();
     expect(() => parseSavedPlan(text, 'p.json', schema)).toThrow(InputError);
     expect(() => parseSavedPlan(text, 'p.json', schema)).toThrow(message);
   });

@@ -1,11 +1,14 @@
 // A plan validates a large grant file in steps, so that the tenant's answers are let in meanwhile
 // (src/engine-reads.ts): the steps must give what validating in one go gives.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseYamlFile } from '../../src/config/parse.js';
 import { loadSchemas } from '../../src/config/schemas.js';
 import { Validator } from '../../src/config/validate.js';
 
-const validator = new Validator(loadSchemas());
+let validator!: Validator;
+beforeEach(() => {
+  validator = new Validator(loadSchemas());
+});
 
 function parsed(text: string) {
   const result = parseYamlFile({ path: 'g.yaml', bytes: new TextEncoder().encode(text) });
