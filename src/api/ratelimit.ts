@@ -34,8 +34,8 @@ interface Ticket {
  * It learns the refill rate from consecutive answers (tokens now = tokens then
  * − requests counted since + refill), so it can pace requests one token at a
  * time instead of idling until the whole-second reset. Until it knows the
- * rate, it waits at most PROBE_MS (or until the announced reset, if sooner)
- * and sends one request to find out. A fixed cap in requests per second
+ * rate, it waits for the reset the server announced and sends one request
+ * to find out how much came back. A fixed cap in requests per second
  * applies on top when configured.
  */
 export class RateLimiter {
@@ -53,7 +53,8 @@ export class RateLimiter {
   private sample: { at: number; remaining: number; finished: number } | undefined;
   private finished = 0;
   private nextSlot = 0;
-  private probeMs = RateLimiter.PROBE_MS;
+  /** After a 429, no request before this (epoch ms): what the server asked for, or the back-off. */
+  private notBefore = 0;
   /** Requests waiting in acquire, and a counter that orders their arrivals. */
   private readonly waiting = new Set<Ticket>();
   /** The requests in flight: their priority and when they were sent. */
@@ -112,13 +113,9 @@ export class RateLimiter {
         const now = this.clock.now();
         this.credit(now);
         const ahead = this.aheadOf(ticket, now);
-        const wait = Math.max(this.nextSlot + ahead * this.minIntervalMs - now, this.tokenWait(now, ahead));
+        const wait = Math.max(this.nextSlot + ahead * this.minIntervalMs - now, this.notBefore - now, this.tokenWait(now, ahead));
         if (wait <= 0) break;
         await this.clock.sleep(wait);
-        if (this.refillPerMs === 0 && this.remaining !== undefined && this.remaining < 1) {
-          // Probe: one request tells us how many tokens the server has now.
-          this.remaining = 1;
-        }
       }
     } finally {
       this.waiting.delete(ticket);
@@ -190,7 +187,6 @@ export class RateLimiter {
       }
     }
     if (headers.resetAt !== undefined) this.observeWindow(now, headers.remaining, headers.resetAt);
-    if (headers.remaining >= 1) this.probeMs = RateLimiter.PROBE_MS;
     // Requests still in flight are not in the server's count yet: spend them now.
     this.remaining = headers.remaining - this.inFlight;
     this.creditedAt = now;
@@ -211,8 +207,10 @@ export class RateLimiter {
   /** True once the answers show tokens arriving only at resets (see `window`). */
   private refillsInLumps(): boolean {
     if (this.lump <= 0) return false;
-    // Slow buckets seldom give a window long enough to vote: then 429s the rate does not explain decide.
-    if (this.lumpVotes.length < 3) return this.surprises >= 3 && this.sharedResets >= 3 && !this.lumpVotes.includes(false);
+    // Until three windows have voted: a window that saw no token come back, or 429s the rate does not
+    // explain (slow buckets seldom give a window long enough to vote), and answers that share their
+    // reset (one that moves with every answer is a continuous bucket's).
+    if (this.lumpVotes.length < 3) return (this.lumpVotes.length > 0 || this.surprises >= 3) && this.sharedResets >= 3 && !this.lumpVotes.includes(false);
     return this.lumpVotes.filter(Boolean).length >= 0.75 * this.lumpVotes.length;
   }
 
@@ -241,15 +239,21 @@ export class RateLimiter {
     this.window = belowCap ? { resetAt, at: now, remaining, finished: this.finished, endAt: now, endRemaining: remaining, endFinished: this.finished } : undefined;
   }
 
-  /** After a 429: nothing is left until `until` (epoch ms), and the refill was slower than we thought. */
+  /**
+   * After a 429: nothing is left, no request goes before `until` (epoch ms: Retry-After, the reset, or
+   * the back-off), and the refill was slower than we thought. The request that met the 429 waits for
+   * `until` in acquire with the others, by its priority, not in a sleep of its own.
+   */
   exhausted(until: number): void {
     this.pressed = true;
     if (this.refillPerMs > 0) this.surprises++;
     this.remaining = Math.min(this.remaining ?? 0, 0);
-    this.resetAt = Math.max(this.resetAt, until);
+    this.notBefore = Math.max(this.notBefore, until);
+    // A reset announced before the 429 has passed and was spent: the next one is no earlier than this.
+    // (A 429 that announced its own reset has set it already.)
+    if (this.resetAt > 0 && this.resetAt <= this.clock.now()) this.resetAt = until;
     this.creditedAt = this.clock.now();
     this.refillPerMs *= 0.7;
-    this.probeMs = Math.min(this.probeMs * 2, 2000);
   }
 
   private credit(now: number): void {
@@ -277,14 +281,15 @@ export class RateLimiter {
     // Tokens are left but held for requests served first: look again after a round trip, when the
     // deeper page's answer is in (its listing may have ended, releasing them) or those ahead have
     // taken theirs; not at the next reset, which would leave them unspent for up to a second.
-    if (this.remaining >= 1) return Math.max(1, Math.min(RateLimiter.PROBE_MS, this.roundTripMs > 0 ? this.roundTripMs : RateLimiter.PROBE_MS));
+    const recheck = Math.max(1, Math.min(RateLimiter.PROBE_MS, this.roundTripMs > 0 ? this.roundTripMs : RateLimiter.PROBE_MS));
+    if (this.remaining >= 1) return recheck;
     if (this.refillsInLumps()) return Math.max(1, this.resetAt + RateLimiter.RESET_MARGIN_MS - now);
     if (this.refillPerMs > 0) return Math.max(1, (1 + ahead - this.remaining) / this.refillPerMs);
-    if (this.resetAt <= now) {
-      // The announced reset has passed: the server has refilled; the next answer says by how much.
-      this.remaining = undefined;
-      return 0;
-    }
-    return Math.min(this.probeMs, this.resetAt - now);
+    // The refill is not known yet. Before the reset the server announced, a bucket refilled in lumps
+    // (Auth0's) still has nothing: a request then only meets a 429. After it, the server has refilled;
+    // the next answer says by how much. Those waiting go, the highest priority first.
+    if (now < this.resetAt + RateLimiter.RESET_MARGIN_MS) return this.resetAt + RateLimiter.RESET_MARGIN_MS - now;
+    this.remaining = undefined;
+    return ahead > 0 ? 1 : 0;
   }
 }

@@ -111,7 +111,11 @@ export class Requests {
           continue;
         case 'retry':
           spent = decision.spent;
-          if (decision.after === 'rate-limited') limiter?.exhausted(this.options.clock.now() + decision.delayMs);
+          if (decision.after === 'rate-limited' && limiter) {
+            // The limiter holds every request (this one too, by its priority) until then.
+            limiter.exhausted(this.options.clock.now() + decision.delayMs);
+            continue;
+          }
           await this.options.clock.sleep(decision.delayMs);
           continue;
         case 'fail':

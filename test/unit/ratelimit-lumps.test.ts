@@ -52,8 +52,8 @@ describe('lumps or continuous refill', () => {
   it.each([
     ['LLL', 510],
     ['CCC', 100],
-    // Two windows are not enough to call it lumps without 429s to back them.
-    ['LL', 100],
+    // One window that saw no token come back is enough, with answers that share their reset.
+    ['LL', 510],
     // Each window votes (the drain's answer closes the last one); three quarters of the votes decide.
     ['CLLL', 510],
     ['CCLL', 100],

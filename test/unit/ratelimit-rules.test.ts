@@ -1,8 +1,8 @@
-// The limiter's rules one at a time, in virtual time: the fixed cap, the probe while the refill rate is
-// unknown (and its back-off after 429s), the passed reset, requests in flight, and how the rate is learned.
+// The limiter's rules one at a time, in virtual time: the fixed cap, the wait for the reset and the one
+// probe while the refill rate is unknown, requests in flight, and how the rate is learned.
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, readRateLimitHeaders, type RateLimitHeaders } from '../../src/api/ratelimit.js';
-import { fakeClock } from '../helpers/clock.js';
+import { eventClock, fakeClock } from '../helpers/clock.js';
 
 function harness(cap?: number) {
   const clock = fakeClock();
@@ -49,56 +49,48 @@ describe('the fixed cap', () => {
 describe('an empty bucket before the refill rate is known', () => {
   const empty = { limit: 10, remaining: 0, resetAt: 1000 };
 
-  it('probes every 100 ms, backing off after each 429 up to the announced reset', async () => {
+  it('waits for the announced reset (and 10 ms more), not less; a 429 without a reset of its own means the next', async () => {
     const { clock, limiter, request } = harness();
     await request(empty);
     expect(clock.sleeps).toEqual([]);
-    for (let i = 0; i < 4; i++) {
-      await request(empty, { consumed: false });
-      limiter.exhausted(1000);
-    }
-    // 100, then doubled after each 429 (200, 400), then cut to what is left before the reset (300).
-    expect(clock.sleeps).toEqual([100, 200, 400, 300]);
-    expect(clock.now()).toBe(1000);
-    // The reset has passed: the bucket is refilled, nothing to wait for until the next answer.
-    await request({ limit: 10, remaining: 0, resetAt: 2000 });
-    expect(clock.sleeps).toEqual([100, 200, 400, 300]);
+    // Probing before the reset only meets a 429 from a bucket refilled in lumps, as Auth0's is.
+    await request(empty, { consumed: false });
+    expect(clock.sleeps).toEqual([1010]);
+    limiter.exhausted(2000);
+    await request({ limit: 10, remaining: 3, resetAt: 3000 });
+    expect(clock.sleeps).toEqual([1010, 1000]);
+    // The answer said 3 are left: no wait for those.
+    for (let i = 0; i < 3; i++) await request({ limit: 10, remaining: 2 - i, resetAt: 3000 });
+    expect(clock.sleeps).toEqual([1010, 1000]);
   });
 
-  it('a token left resets the probe to 100 ms', async () => {
-    const { clock, limiter, request } = harness();
-    await request(empty);
-    for (let i = 0; i < 2; i++) {
-      await request(empty, { consumed: false });
-      limiter.exhausted(1000);
-    }
-    await request({ limit: 10, remaining: 1, resetAt: 1000 });
-    await request({ limit: 10, remaining: 0, resetAt: 1000 });
-    await limiter.acquire();
-    expect(clock.sleeps).toEqual([100, 200, 400, 100]);
-  });
-
-  it('the probe interval never exceeds 2 s', async () => {
-    const { clock, limiter, request } = harness();
-    const far = { limit: 10, remaining: 0, resetAt: 100_000 };
+  it('a far reset (a per-minute bucket) is waited for, not probed every so often', async () => {
+    const { clock, request } = harness();
+    const far = { limit: 10, remaining: 0, resetAt: 60_000 };
     await request(far);
-    for (let i = 0; i < 7; i++) {
-      await request(far, { consumed: false });
-      limiter.exhausted(100_000);
-    }
-    expect(clock.sleeps).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
+    await request(far);
+    expect(clock.sleeps).toEqual([60_010]);
   });
 
-  it('a 429 that names a later reset than the headers did waits for it', async () => {
+  it('those waiting all go at the reset, the highest priority first; none before it', async () => {
+    const clock = eventClock();
+    const limiter = new RateLimiter(clock);
+    await limiter.acquire();
+    limiter.settle(empty);
+    const sent: [number, number][] = [];
+    for (const priority of [0, 3, 1, 3, 2]) void limiter.acquire(priority).then(() => sent.push([priority, clock.now()]));
+    await clock.run(() => sent.length === 5);
+    expect(sent[0]).toEqual([3, 1010]);
+    expect(sent.every(([, at]) => at >= 1010 && at <= 1011)).toBe(true);
+  });
+
+  it('a 429 that names a later reset than the headers did waits for it, and an earlier one does not shorten it', async () => {
     const { clock, limiter, request } = harness();
     await request({ limit: 10, remaining: 0, resetAt: 50 });
     limiter.exhausted(250);
+    limiter.exhausted(100);
     await request();
-    expect(clock.sleeps).toEqual([200]);
-    // An earlier one does not shorten the wait.
-    limiter.exhausted(10);
-    await limiter.acquire();
-    expect(clock.sleeps).toEqual([200, 50]);
+    expect(clock.sleeps).toEqual([250]);
   });
 
   it('counts requests still in flight against what the server said was left', async () => {
@@ -108,21 +100,21 @@ describe('an empty bucket before the refill rate is known', () => {
     limiter.settle({ limit: 10, remaining: 1, resetAt: 1000 });
     // One token left by the server's count, but the other request in flight will spend it.
     await limiter.acquire();
-    expect(clock.sleeps).toEqual([100]);
+    expect(clock.sleeps).toEqual([1010]);
   });
 
   it('an answer without a matching acquire does not make up a token', async () => {
     const { clock, limiter } = harness();
     limiter.settle({ limit: 10, remaining: 0, resetAt: 1000 });
     await limiter.acquire();
-    expect(clock.sleeps).toEqual([100]);
+    expect(clock.sleeps).toEqual([1010]);
   });
 
   it('answers without rate-limit headers change nothing', async () => {
     const { clock, request } = harness();
     await request(empty);
     await request({ limit: 10, resetAt: 1000 });
-    expect(clock.sleeps).toEqual([100]);
+    expect(clock.sleeps).toEqual([1010]);
   });
 });
 
