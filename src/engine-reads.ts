@@ -13,14 +13,13 @@ import { chooseListing, type VerifyReads } from './apply/verify-reads.js';
 import { countAudiences } from './config/audience-census.js';
 import { grantFilesOf, loadResult, parseGrantFilesSteps, parseSettings, type DesiredState, type GrantsDirectory } from './config/load.js';
 import { readGrantsDirectory, type ReadOptions } from './config/read.js';
-import { loadSchemas } from './config/schemas.js';
 import { Validator } from './config/validate.js';
 import { InputError } from './errors.js';
 import { MANAGEMENT_API_ALIAS } from './model/grant.js';
 import type { LiveGrant, ResourceServerSummary, Settings, TenantSnapshot } from './model/types.js';
 
 /** Longest stretch of parsing before the answers that arrived meanwhile are let in. */
-const SLICE_MS = 10;
+const SLICE_MS = 3;
 
 /** Runs steps (a generator that pauses now and then) to the end, letting I/O in every SLICE_MS. */
 export async function runInSlices<T>(steps: Generator<void, T>, sliceMs = SLICE_MS): Promise<T> {
@@ -54,13 +53,13 @@ export interface OverlapOptions {
    * Called once the files are good and the clients and APIs are read, while the grants may still be
    * listed: work that needs only those can be done before the last page instead of after it.
    */
-  beforeGrants?: (state: DesiredState, partial: Pick<TenantSnapshot, 'clients' | 'resourceServers'>) => void;
+  beforeGrants?: (state: DesiredState, partial: Pick<TenantSnapshot, 'clients' | 'resourceServers'>) => void | Promise<void>;
 }
 
 /** Reads and validates `dir` while reading the tenant; throws InputError with every problem of the files. */
 export async function loadWhileReading(dir: string, options: OverlapOptions): Promise<{ state: DesiredState; tenant: TenantSnapshot }> {
   const directory = await readGrantsDirectory(dir, options.read);
-  const validator = new Validator(loadSchemas());
+  const validator = new Validator();
   const settings = parseSettings(directory, validator, options.env);
   let reads: Promise<TenantSnapshot> | undefined;
   const good = settings.settings;

@@ -1,13 +1,11 @@
 // The composition of the core: directory → desired state → plan, and plan → applied → verified.
 // No rendering, no process, no exit codes: the CLI and the programmatic API both use it.
 import type { ManagementApi } from './api/port.js';
-import type { Endpoint } from './api/domain.js';
 import { applyChanges, type Outcome } from './apply/apply.js';
 import type { Breaker } from './apply/breaker.js';
 import { chooseVerifyReads, type VerifyReads } from './apply/verify-reads.js';
 import { parseDesiredState, type DesiredState } from './config/load.js';
 import { readGrantsDirectory, type ReadOptions } from './config/read.js';
-import { loadSchemas } from './config/schemas.js';
 import { Validator } from './config/validate.js';
 import { diffGrants, type DiffResult } from './diff/diff.js';
 import { unknownFieldWarnings } from './diff/ownership.js';
@@ -29,24 +27,12 @@ import { resolutionStands, resolveDesiredState, type Resolution } from './resolv
  */
 export async function loadDirectory(dir: string, env: Record<string, string | undefined> = {}, read: ReadOptions = {}): Promise<DesiredState> {
   const directory = await readGrantsDirectory(dir, read);
-  const result = parseDesiredState(directory, new Validator(loadSchemas()), env);
+  const result = parseDesiredState(directory, new Validator(), env);
   if (!result.ok) throw new InputError(result.problems);
   return result.state;
 }
 
-/** `tenant:` in grantsync.yaml must name the host we are about to call, before anything is read. */
-export function checkTenant(state: DesiredState, endpoint: Endpoint): void {
-  const tenant = state.settings.tenant;
-  if (tenant !== undefined && tenant.toLowerCase() !== endpoint.host.toLowerCase()) {
-    throw new InputError([
-      {
-        location: state.settings.locations.tenant,
-        message: `this directory describes tenant ${tenant}, but AUTH0_DOMAIN points at ${endpoint.host}`,
-        hint: 'Point AUTH0_DOMAIN at the right tenant, or use the grants directory written for this one.',
-      },
-    ]);
-  }
-}
+export { checkTenant } from './config/tenant-check.js';
 
 export async function readTenant(api: ManagementApi): Promise<TenantSnapshot> {
   const [clients, resourceServers, grants] = await Promise.all([api.listClients(), api.listResourceServers(), api.listGrants()]);

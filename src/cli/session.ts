@@ -5,9 +5,9 @@ import type { Breaker } from '../apply/breaker.js';
 import type { DesiredState } from '../config/load.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setMaxListeners } from 'node:events';
-import { checkTenant, planFromState, resolveBeforeGrants, type EarlyResolution, type PlanResult } from '../engine.js';
+import { checkTenant } from '../config/tenant-check.js';
+import type { EarlyResolution, PlanResult } from '../engine.js';
 import { loadWhileReading } from '../engine-reads.js';
-import { describeAssociationReads, readOrganizationAccess } from '../engine-organizations.js';
 import type { Budget, TenantSnapshot } from '../model/types.js';
 import { renderProblems } from '../render/problems.js';
 import { readEnvironment, type Env, type Environment } from './environment.js';
@@ -93,7 +93,8 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     },
     ownClientId: () => session.client.tokens.clientId,
     cancel: session.cancel,
-    beforeGrants: (state, partial) => {
+    beforeGrants: async (state, partial) => {
+      const { resolveBeforeGrants } = await import('../engine.js');
       try {
         early = resolveBeforeGrants(state, partial, { ownClientId: session.client.tokens.clientId, ...(session.today ? { today: session.today } : {}) });
       } catch {
@@ -109,6 +110,9 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     throw error;
   });
   const state = loaded.state;
+  // Loaded here, not before the first request: the reads need none of the planning code, and loading
+  // it (≈ 100 modules) after they are under way costs nothing while the rate limit makes them wait.
+  const [{ planFromState }, { describeAssociationReads, readOrganizationAccess }] = await Promise.all([import('../engine.js'), import('../engine-organizations.js')]);
   const read = await readOrganizationAccess(session.client, state, loaded.tenant, {
     ownClientId: session.client.tokens.clientId,
     grantedScopes: session.client.tokens.scopes,

@@ -3,7 +3,6 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDesiredState, type GrantsDirectory, type LoadResult } from '../../src/config/load.js';
-import { loadSchemas } from '../../src/config/schemas.js';
 import { Validator } from '../../src/config/validate.js';
 
 export const SETTINGS = 'manage: all\n';
@@ -25,7 +24,7 @@ export function memoryDirectory(files: Record<string, string | Uint8Array>, dir 
 // mutant its constructor reaches "static" to `npm run mutate` (see docs/reliability.md).
 let validator: Validator | undefined;
 export function load(files: Record<string, string | Uint8Array>): LoadResult {
-  return parseDesiredState(memoryDirectory(files), (validator ??= new Validator(loadSchemas())));
+  return parseDesiredState(memoryDirectory(files), (validator ??= new Validator()));
 }
 
 /** Writes files under a new temporary directory and returns its path. */

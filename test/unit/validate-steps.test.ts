@@ -2,12 +2,11 @@
 // (src/engine-reads.ts): the steps must give what validating in one go gives.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseYamlFile } from '../../src/config/parse.js';
-import { loadSchemas } from '../../src/config/schemas.js';
 import { Validator } from '../../src/config/validate.js';
 
 let validator!: Validator;
 beforeEach(() => {
-  validator = new Validator(loadSchemas());
+  validator = new Validator();
 });
 
 function parsed(text: string) {

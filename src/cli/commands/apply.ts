@@ -16,7 +16,7 @@ import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 import { publishPlan, publishProblems } from '../publish.js';
 import { openSession, planDirectory, type CommonOptions, type Session } from '../session.js';
-import { renderPlan, type Format } from './plan.js';
+import { renderPlan, type Format } from '../render-plan.js';
 import { Breaker } from '../../apply/breaker.js';
 import { refuseMissingWriteScopes } from '../write-credentials.js';
 import { confirmApply, NO_PROMPT, type Prompt } from '../confirm.js';

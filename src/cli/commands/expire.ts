@@ -9,7 +9,6 @@ import type { Redactor } from '../../api/redact.js';
 import { parseDesiredState } from '../../config/load.js';
 import { pruneExpired } from '../../config/prune.js';
 import { readGrantsDirectory, repositoryFence } from '../../config/read.js';
-import { loadSchemas } from '../../config/schemas.js';
 import { Validator } from '../../config/validate.js';
 import { GitHubError, InputError } from '../../errors.js';
 import type { ExpiryFile, RemovedEntry } from '../../github/expiry-pr.js';
@@ -42,7 +41,7 @@ interface Edited {
 export async function expireCommand(options: ExpireOptions, env: Env, io: Io, redactor: Redactor): Promise<number> {
   const directory = await readGrantsDirectory(options.dir, { allowOutside: options.allowOutside ?? false });
   // Broken files are reported as every command reports them, and never edited.
-  const loaded = parseDesiredState(directory, new Validator(loadSchemas()), env);
+  const loaded = parseDesiredState(directory, new Validator(), env);
   if (!loaded.ok) throw new InputError(loaded.problems);
   const root = (await repositoryFence(options.dir))?.root ?? path.resolve('.');
   const removed: RemovedEntry[] = [];

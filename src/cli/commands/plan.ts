@@ -3,21 +3,18 @@ import { writeFile } from 'node:fs/promises';
 import type { Redactor } from '../../api/redact.js';
 import { InputError } from '../../errors.js';
 import type { Plan } from '../../model/types.js';
-import { toSavedPlan } from '../../plan/saved.js';
 import { safeJson } from '../../util/escape.js';
-import { renderJson } from '../../render/json.js';
-import { renderMarkdown } from '../../render/markdown.js';
-import { renderText } from '../../render/text.js';
-import { useColor, type Env } from '../environment.js';
+import type { Env } from '../environment.js';
 import { EXIT_CHANGES, EXIT_OK, EXIT_REFUSED, strictExitCode } from '../exit.js';
 import { planBudget } from '../budget.js';
 import type { Io } from '../io.js';
-import { publishPlan, publishProblems } from '../publish.js';
 import { onUserFile } from '../user-files.js';
 import { openSession, planDirectory, type CommonOptions } from '../session.js';
 import { refuseWriteCredentials } from '../write-credentials.js';
 
-export type Format = 'text' | 'markdown' | 'json';
+import type { Format } from '../render-plan.js';
+
+export type { Format };
 
 export interface PlanOptions extends CommonOptions {
   format: Format;
@@ -33,14 +30,6 @@ export interface PlanOptions extends CommonOptions {
   strict?: boolean;
 }
 
-/** Values are redacted before rendering: an escaped value (markdown) could hide a secret from io's redactor. */
-export function renderPlan(unsafePlan: Plan, format: Format, env: Env, io: Io): string {
-  const plan = io.redactValues(unsafePlan);
-  if (format === 'json') return renderJson(plan);
-  if (format === 'markdown') return renderMarkdown(plan);
-  return renderText(plan, { color: useColor(env, io.stdoutIsTTY) });
-}
-
 export async function planCommand(options: PlanOptions, env: Env, io: Io, redactor: Redactor): Promise<number> {
   const session = openSession(env, io, redactor, options);
   let planned: Awaited<ReturnType<typeof planDirectory>>;
@@ -49,12 +38,15 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
     planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true), budget);
   } catch (error) {
     // Bad input still reaches the reviewer: annotations, the job summary and the PR comment.
-    if (error instanceof InputError) await publishProblems(error.problems, options, env, io, redactor);
+    if (error instanceof InputError) await (await import('../publish.js')).publishProblems(error.problems, options, env, io, redactor);
     throw error;
   }
+  // Rendering, publishing and saving are loaded after the reads, not before the first request.
+  const [{ renderPlan }, { publishPlan }] = await Promise.all([import('../render-plan.js'), import('../publish.js')]);
   io.out(renderPlan(planned.plan, options.format, env, io));
   await publishPlan(planned.plan, options, env, io, redactor);
   if (options.out) {
+    const { toSavedPlan } = await import('../../plan/saved.js');
     const saved = toSavedPlan(planned.plan, { host: session.environment.endpoint.host });
     const out = options.out;
     await onUserFile('write the plan to', out, () => writeFile(out, savedPlanText(saved, out, io)));
