@@ -96,7 +96,8 @@ describe('saved plans', () => {
     summary: { create: 1, update: 0, delete: 0, replace: 0, unchanged: 0, unmanaged: 0 }, unmanagedByReason: {},
     changes: [change('create', null, some, { client_name: 'one' })],
   };
-  const schema = loadSavedPlanSchema();
+  // Read in each test, not while the file loads (see docs/reliability.md, static mutants).
+  const schema = (): object => loadSavedPlanSchema();
   const file = (): SavedPlan => JSON.parse(JSON.stringify(toSavedPlan(plan, { host: 'Acme.example.com' }))) as SavedPlan;
 
   it('toSavedPlan: the format and host first, then the JSON plan', () => {
@@ -107,7 +108,7 @@ describe('saved plans', () => {
 
   const problem = (text: string) => {
     try {
-      parseSavedPlan(text, 'plan.json', schema);
+      parseSavedPlan(text, 'plan.json', schema());
     } catch (error) {
       if (error instanceof InputError) return error.problems;
       throw error;

@@ -217,15 +217,15 @@ describe('the breaker', () => {
     expect(breaker.open).toBe(true);
   });
 
-  it.each<[Error, string | undefined]>([
-    [apiError(401), 'the Management API refused a write with 401, and a renewed token did not help'],
-    [apiError(403, 'insufficient_scope'), 'the Management API refused a write with 403 (insufficient_scope), and a renewed token did not help'],
-    [apiError(404), undefined],
-    [apiError(500), undefined],
-    [Object.assign(new Error('403'), { status: 403 }), undefined],
-  ])('a failed change: %s', (error, reason) => {
+  it.each<[string, () => Error, string | undefined]>([
+    ['401', () => apiError(401), 'the Management API refused a write with 401, and a renewed token did not help'],
+    ['403 (insufficient_scope)', () => apiError(403, 'insufficient_scope'), 'the Management API refused a write with 403 (insufficient_scope), and a renewed token did not help'],
+    ['404', () => apiError(404), undefined],
+    ['500', () => apiError(500), undefined],
+    ['an Error with status 403 that is no ApiError', () => Object.assign(new Error('403'), { status: 403 }), undefined],
+  ])('a failed change: %s', (_name, error, reason) => {
     const breaker = new Breaker();
-    breaker.failed(error);
+    breaker.failed(error());
     expect(breaker.reason).toBe(reason);
   });
 
