@@ -34,9 +34,10 @@ interface Ticket {
  * It learns the refill rate from consecutive answers (tokens now = tokens then
  * − requests counted since + refill), so it can pace requests one token at a
  * time instead of idling until the whole-second reset. Until it knows the
- * rate, it waits for the reset the server announced and sends one request
- * to find out how much came back. A fixed cap in requests per second
- * applies on top when configured.
+ * rate, an empty bucket waits for the reset the server announced; those
+ * waiting then go, and the next answer says how much came back. After a
+ * 429, every request waits in acquire for the time the retry rules chose.
+ * A fixed cap in requests per second applies on top when configured.
  */
 export class RateLimiter {
   static readonly PROBE_MS = 100;
