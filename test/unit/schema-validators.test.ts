@@ -11,7 +11,9 @@ const schema = (name: string): object => JSON.parse(readFileSync(new URL(`../../
 
 describe('the compiled schema validators', () => {
   it('are what `npm run schemas` writes now (run it and commit when a schema changed)', () => {
-    expect(readFileSync(GENERATED as string, 'utf8')).toBe((generateValidators as () => string)());
+    // Stryker's sandbox puts a `// @ts-nocheck` line on top of every source file: not a difference.
+    const withoutNoCheck = (text: string): string => text.replace(/^\/\/ @ts-nocheck\n/gm, '');
+    expect(withoutNoCheck(readFileSync(GENERATED as string, 'utf8'))).toBe(withoutNoCheck((generateValidators as () => string)()));
   });
 
   it.each([
