@@ -41,6 +41,10 @@ interface Ticket {
  */
 export class RateLimiter {
   static readonly PROBE_MS = 100;
+  /** How long an empty bucket waits before trying when the announced reset is more than a second away. */
+  static readonly FAR_RESET_PROBE_MS = 1000;
+  /** The longest single sleep in acquire (it then looks again). */
+  static readonly MAX_SLEEP_MS = 60_000;
   static readonly MIN_SAMPLE_MS = 30;
   /** Wait this long past an announced reset: the server's clock and ours are not the same clock. */
   static readonly RESET_MARGIN_MS = 10;
@@ -54,6 +58,8 @@ export class RateLimiter {
   private sample: { at: number; remaining: number; finished: number } | undefined;
   private finished = 0;
   private nextSlot = 0;
+  /** When waiters try an empty bucket whose announced reset is far (see tokenWait). */
+  private probeAt: number | undefined;
   /** After a 429, no request before this (epoch ms): what the server asked for, or the back-off. */
   private notBefore = 0;
   /** Requests waiting in acquire, and a counter that orders their arrivals. */
@@ -113,10 +119,13 @@ export class RateLimiter {
       for (;;) {
         const now = this.clock.now();
         this.credit(now);
-        const ahead = this.aheadOf(ticket, now);
-        const wait = Math.max(this.nextSlot + ahead * this.minIntervalMs - now, this.notBefore - now, this.tokenWait(now, ahead));
+        const waitingAhead = this.waitingAhead(ticket);
+        const ahead = waitingAhead + this.heldFor(ticket, now);
+        const wait = Math.max(this.nextSlot + ahead * this.minIntervalMs - now, this.notBefore - now, this.tokenWait(now, ahead, waitingAhead));
         if (wait <= 0) break;
-        await this.clock.sleep(wait);
+        // Looked at again at least every MAX_SLEEP_MS: no wait outlives a minute unexamined, and none
+        // reaches setTimeout's 2^31 ms limit (past it, Node waits 1 ms: a busy loop).
+        await this.clock.sleep(Math.min(wait, RateLimiter.MAX_SLEEP_MS));
       }
     } finally {
       this.waiting.delete(ticket);
@@ -138,16 +147,19 @@ export class RateLimiter {
    * lump spent by shorter ones. Held for one such listing only, and looked at again after each round
    * trip (tokenWait), so that tokens are never left unspent for long while listings wait.
    */
-  private aheadOf(ticket: Ticket, now: number): number {
+  private waitingAhead(ticket: Ticket): number {
     let ahead = 0;
     for (const other of this.waiting) {
       if (other.priority > ticket.priority || (other.priority === ticket.priority && other.order < ticket.order)) ahead++;
     }
-    if (this.flying.some((request) => request.priority > ticket.priority)) {
-      ahead += this.refillsInLumps() && this.roundTripMs > 0 ? Math.max(1, Math.ceil((this.resetAt - now) / this.roundTripMs)) : 1;
-    }
     return ahead;
   }
+
+  private heldFor(ticket: Ticket, now: number): number {
+    if (!this.flying.some((request) => request.priority > ticket.priority)) return 0;
+    return this.refillsInLumps() && this.roundTripMs > 0 ? Math.max(1, Math.ceil((this.resetAt - now) / this.roundTripMs)) : 1;
+  }
+
 
   /**
    * Feeds the headers of the answer to an acquired request (any status, or none after a network
@@ -157,6 +169,7 @@ export class RateLimiter {
    */
   settle(headers: RateLimitHeaders = {}, consumed = true, flight?: Flight): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    this.probeAt = undefined;
     const index = flight === undefined ? this.flying.findIndex((f) => f.priority === 0) : this.flying.indexOf(flight);
     const [landed] = index >= 0 ? this.flying.splice(index, 1) : [];
     if (consumed) this.finished++;
@@ -277,20 +290,31 @@ export class RateLimiter {
   }
 
   /** How long until a token is left over for this request after the `ahead` requests served first. */
-  private tokenWait(now: number, ahead: number): number {
-    if (this.remaining === undefined || this.remaining - ahead >= 1) return 0;
+  private tokenWait(now: number, ahead: number, waitingAhead: number): number {
+    // Unknown (no answer yet, or a reset just passed): those waiting go, the highest priority first.
+    if (this.remaining === undefined) return waitingAhead > 0 ? 1 : 0;
+    if (this.remaining - ahead >= 1) return 0;
     // Tokens are left but held for requests served first: look again after a round trip, when the
     // deeper page's answer is in (its listing may have ended, releasing them) or those ahead have
     // taken theirs; not at the next reset, which would leave them unspent for up to a second.
     const recheck = Math.max(1, Math.min(RateLimiter.PROBE_MS, this.roundTripMs > 0 ? this.roundTripMs : RateLimiter.PROBE_MS));
     if (this.remaining >= 1) return recheck;
-    if (this.refillsInLumps()) return Math.max(1, this.resetAt + RateLimiter.RESET_MARGIN_MS - now);
+    // A bucket refilled each second announces its reset at most a second ahead. One further away (a
+    // per-minute bucket, a clock far off, a reset sent in ms) is not waited for blindly.
+    const untilReset = this.resetAt + RateLimiter.RESET_MARGIN_MS - now;
+    const resetNear = untilReset <= 1000 + RateLimiter.RESET_MARGIN_MS;
+    if (this.refillsInLumps() && resetNear) return Math.max(1, untilReset);
     if (this.refillPerMs > 0) return Math.max(1, (1 + ahead - this.remaining) / this.refillPerMs);
     // The refill is not known yet. Before the reset the server announced, a bucket refilled in lumps
     // (Auth0's) still has nothing: a request then only meets a 429. After it, the server has refilled;
-    // the next answer says by how much. Those waiting go, the highest priority first.
-    if (now < this.resetAt + RateLimiter.RESET_MARGIN_MS) return this.resetAt + RateLimiter.RESET_MARGIN_MS - now;
+    // the next answer says by how much. A far reset: look again after FAR_RESET_PROBE_MS.
+    if (untilReset > 0 && resetNear) return untilReset;
+    if (untilReset > 0) {
+      this.probeAt ??= now + RateLimiter.FAR_RESET_PROBE_MS;
+      if (now < this.probeAt) return this.probeAt - now;
+    }
+    this.probeAt = undefined;
     this.remaining = undefined;
-    return ahead > 0 ? 1 : 0;
+    return waitingAhead > 0 ? 1 : 0;
   }
 }

@@ -149,7 +149,9 @@ export function retryDelay(opts: { attempt: number; headers: Headers; now: numbe
     if (Number.isFinite(ms)) return clamp(ms, 0, policy.maxDelayMs);
   }
   const reset = Number(header('x-ratelimit-reset'));
-  if (header('x-ratelimit-reset') !== undefined && Number.isFinite(reset)) {
+  // A reset that has passed (or reads 0) says nothing of when to come back (a clock ahead of the
+  // server's, or a missing value): back off instead of retrying at once until the retries run out.
+  if (header('x-ratelimit-reset') !== undefined && Number.isFinite(reset) && reset * 1000 > now) {
     // A little jitter so that concurrent waiters do not all return in the same millisecond.
     return clamp(reset * 1000 - now + random() * 100, 0, policy.maxDelayMs);
   }

@@ -64,12 +64,15 @@ describe('an empty bucket before the refill rate is known', () => {
     expect(clock.sleeps).toEqual([1010, 1000]);
   });
 
-  it('a far reset (a per-minute bucket) is waited for, not probed every so often', async () => {
+  it('a reset more than a second away (a per-minute bucket, a clock far off) is not waited for blindly: they try after a second', async () => {
     const { clock, request } = harness();
-    const far = { limit: 10, remaining: 0, resetAt: 60_000 };
+    const far = { limit: 10, remaining: 0, resetAt: 3_600_000 };
     await request(far);
     await request(far);
-    expect(clock.sleeps).toEqual([60_010]);
+    expect(clock.sleeps).toEqual([1000]);
+    // A reset sent in ms instead of seconds (over 2^31 ms ahead): the same, no endless 1 ms timer.
+    await request({ limit: 10, remaining: 0, resetAt: 1e15 });
+    expect(clock.sleeps).toEqual([1000, 1000]);
   });
 
   it('those waiting all go at the reset, the highest priority first; none before it', async () => {
@@ -80,8 +83,17 @@ describe('an empty bucket before the refill rate is known', () => {
     const sent: [number, number][] = [];
     for (const priority of [0, 3, 1, 3, 2]) void limiter.acquire(priority).then(() => sent.push([priority, clock.now()]));
     await clock.run(() => sent.length === 5);
-    expect(sent[0]).toEqual([3, 1010]);
-    expect(sent.every(([, at]) => at >= 1010 && at <= 1011)).toBe(true);
+    expect(sent.map(([priority]) => priority)).toEqual([3, 3, 2, 1, 0]);
+    // One millisecond apart at most, each after those served first.
+    expect(sent.every(([, at]) => at >= 1010 && at <= 1014)).toBe(true);
+  });
+
+  it('a long wait is looked at again every minute, not slept in one piece', async () => {
+    const { clock, limiter, request } = harness();
+    await request({ limit: 10, remaining: 0, resetAt: 50 });
+    limiter.exhausted(150_000);
+    await request();
+    expect(clock.sleeps).toEqual([60_000, 60_000, 30_000]);
   });
 
   it('a 429 that names a later reset than the headers did waits for it, and an earlier one does not shorten it', async () => {

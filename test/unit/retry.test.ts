@@ -53,6 +53,9 @@ describe('retryDecision', () => {
     ['a 429 with Retry-After', { result: answer(429, { 'retry-after': '2' }) }, retry('rate-limited', 2000, { rateLimited: 1 })],
     ['a 429 with an HTTP-date Retry-After', { result: answer(429, { 'retry-after': new Date(NOW + 3000).toUTCString() }) }, retry('rate-limited', 3000, { rateLimited: 1 })],
     ['a 429 with x-ratelimit-reset (plus half the jitter)', { result: answer(429, { 'x-ratelimit-reset': String(NOW / 1000 + 4) }) }, retry('rate-limited', 4050, { rateLimited: 1 })],
+    // A reset that has passed (a clock ahead of the server's) or reads 0: back off, do not retry at once.
+    ['a 429 with a reset already past', { result: answer(429, { 'x-ratelimit-reset': String(NOW / 1000 - 2) }) }, retry('rate-limited', 200, { rateLimited: 1 })],
+    ['a 429 with x-ratelimit-reset: 0, second time', { result: answer(429, { 'x-ratelimit-reset': '0' }), spent: spent({ rateLimited: 1 }) }, retry('rate-limited', 400, { rateLimited: 2 })],
     ['a 429 without headers, first time', { result: answer(429) }, retry('rate-limited', 200, { rateLimited: 1 })],
     ['a 429 without headers, third time', { result: answer(429), spent: spent({ rateLimited: 2 }) }, retry('rate-limited', 800, { rateLimited: 3 })],
     ['a 429 waits at most maxDelayMs', { result: answer(429, { 'retry-after': '3600' }) }, retry('rate-limited', 10_000, { rateLimited: 1 })],
