@@ -54,6 +54,11 @@ export interface OverlapOptions {
    * listed: work that needs only those can be done before the last page instead of after it.
    */
   beforeGrants?: (state: DesiredState, partial: Pick<TenantSnapshot, 'clients' | 'resourceServers'>) => void | Promise<void>;
+  /**
+   * Called once the files are parsed and good, while the reads go on: the time the rate limit leaves
+   * idle, for work that would otherwise come after the last answer (loading the code that prints).
+   */
+  whileReading?: () => void;
 }
 
 /** Reads and validates `dir` while reading the tenant; throws InputError with every problem of the files. */
@@ -84,6 +89,7 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
     await stop();
     throw new InputError(loaded.problems);
   }
+  options.whileReading?.();
   const { beforeGrants } = options;
   // Only a head start: whatever it throws is the caller's to catch, never an unhandled rejection.
   if (beforeGrants) partial.promise.then((known) => beforeGrants(loaded.state, known)).catch(() => undefined);

@@ -76,12 +76,24 @@ export interface Planned extends PlanResult {
   tenant: TenantSnapshot;
 }
 
+export interface PlanSteps {
+  /** Before the first read: plan and validate check their token's scopes here. */
+  beforeReads?: () => Promise<void>;
+  budget?: Budget;
+  /**
+   * Once the files are parsed and good, while the rate limit holds the reads: the command loads what
+   * it needs after them (its renderers), so that loading does not follow the last answer.
+   */
+  whileReading?: () => Promise<unknown>;
+}
+
 /**
- * grantsync.yaml first (no network), then the tenant check, then `beforeReads` (plan and validate
- * check their token's scopes there), then the reads, while the grant files are parsed (see
- * src/engine-reads.ts). Bad files are reported before anything the tenant check or the reads found.
+ * grantsync.yaml first (no network), then the tenant check, then `beforeReads`, then the reads, while
+ * the grant files are parsed (see src/engine-reads.ts). Bad files are reported before anything the
+ * tenant check or the reads found.
  */
-export async function planDirectory(session: Session, io: Io, dir: string, env: Env, beforeReads?: () => Promise<void>, budget?: Budget): Promise<Planned> {
+export async function planDirectory(session: Session, io: Io, dir: string, env: Env, steps: PlanSteps = {}): Promise<Planned> {
+  const { beforeReads, budget, whileReading } = steps;
   let early: EarlyResolution | undefined;
   const loaded = await loadWhileReading(dir, {
     api: session.client,
@@ -93,6 +105,8 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     },
     ownClientId: () => session.client.tokens.clientId,
     cancel: session.cancel,
+    // Only a head start: a module that fails to load fails again where it is needed, and is reported there.
+    whileReading: whileReading && (() => void whileReading().catch(() => undefined)),
     beforeGrants: async (state, partial) => {
       const { resolveBeforeGrants } = await import('../engine.js');
       try {

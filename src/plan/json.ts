@@ -2,6 +2,12 @@
 // renderer, saved plans and the apply report. Pure.
 import type { Budget, Change, GrantState, Plan, Refusal } from '../model/types.js';
 
+/**
+ * The `format` of `--format json` and of the `plan --out` file. Here, not in saved.ts: printing a plan
+ * must not load ajv (saved.ts checks plan files with it), ≈ 25 ms after the last answer of a plan.
+ */
+export const SAVED_PLAN_FORMAT = 'grantsync-plan/2';
+
 export interface JsonChange {
   action: Change['action'];
   /** null for a default grant, which has no client. */

@@ -5,9 +5,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 import { compareStrings } from '../model/grant.js';
 import type { Plan } from '../model/types.js';
-import { toJsonPlan, type JsonChange, type JsonPlan } from './json.js';
+import { SAVED_PLAN_FORMAT, toJsonPlan, type JsonChange, type JsonPlan } from './json.js';
 
-export const SAVED_PLAN_FORMAT = 'grantsync-plan/2';
+export { SAVED_PLAN_FORMAT };
 
 export interface SavedPlan extends JsonPlan {
   format: typeof SAVED_PLAN_FORMAT;

@@ -1,7 +1,6 @@
 // The JSON plan as printed by --format json: a contract scripts rely on (see the README's Commands). Pure.
 import type { Plan } from '../model/types.js';
-import { toJsonPlan } from '../plan/json.js';
-import { SAVED_PLAN_FORMAT } from '../plan/saved.js';
+import { SAVED_PLAN_FORMAT, toJsonPlan } from '../plan/json.js';
 import { safeJson } from '../util/escape.js';
 import { reviewJson } from './review.js';
 import { problemJson } from './problems.js';

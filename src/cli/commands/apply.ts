@@ -133,7 +133,7 @@ export async function applyCommand(options: ApplyOptions, env: Env, io: Io, reda
 }
 
 async function fromDirectory(session: Session, io: Io, options: ApplyOptions, env: Env, budget: Budget | undefined): Promise<Work> {
-  const planned = await planDirectory(session, io, options.dir, env, undefined, budget);
+  const planned = await planDirectory(session, io, options.dir, env, { budget });
   return {
     plan: planned.plan,
     changes: planned.plan.changes,

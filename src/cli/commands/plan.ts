@@ -35,14 +35,17 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
   let planned: Awaited<ReturnType<typeof planDirectory>>;
   try {
     const budget = await planBudget(options.maxDeletes, env, io);
-    planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true), budget);
+    planned = await planDirectory(session, io, options.dir, env, {
+      beforeReads: () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true),
+      budget,
+      whileReading: loadPrinting,
+    });
   } catch (error) {
     // Bad input still reaches the reviewer: annotations, the job summary and the PR comment.
     if (error instanceof InputError) await (await import('../publish.js')).publishProblems(error.problems, options, env, io, redactor);
     throw error;
   }
-  // Rendering, publishing and saving are loaded after the reads, not before the first request.
-  const [{ renderPlan }, { publishPlan }] = await Promise.all([import('../render-plan.js'), import('../publish.js')]);
+  const [{ renderPlan }, { publishPlan }] = await loadPrinting();
   io.out(renderPlan(planned.plan, options.format, env, io));
   await publishPlan(planned.plan, options, env, io, redactor);
   if (options.out) {
@@ -54,6 +57,14 @@ export async function planCommand(options: PlanOptions, env: Env, io: Io, redact
   }
   const strict = options.strict ? strictExitCode(planned.plan.lint, io) : undefined;
   return strict ?? (options.detailedExitcode ? detailedExitCode(planned.plan) : EXIT_OK);
+}
+
+/**
+ * Rendering and publishing: not loaded before the first request, which they would delay, but while
+ * the rate limit holds the reads (planDirectory's whileReading), so not after the last answer either.
+ */
+function loadPrinting(): Promise<[typeof import('../render-plan.js'), typeof import('../publish.js')]> {
+  return Promise.all([import('../render-plan.js'), import('../publish.js')]);
 }
 
 /** --detailed-exitcode: 3 when apply would refuse the plan, 2 when it has changes, 0 when none. */

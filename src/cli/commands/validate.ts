@@ -39,7 +39,9 @@ export async function validateCommand(options: ValidateOptions, env: Env, io: Io
   const { openSession, planDirectory } = await import('../session.js');
   const session = openSession(env, io, redactor, options);
   if (!options.quiet) io.err(`Validating ${options.dir} online, against ${session.environment.endpoint.host} (AUTH0_DOMAIN is set; --offline checks the files only).\n`);
-  const planned = await planDirectory(session, io, options.dir, env, () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true));
+  const planned = await planDirectory(session, io, options.dir, env, {
+    beforeReads: () => refuseWriteCredentials(session.client.tokens, env, options.allowWriteCredentials === true),
+  });
   // The least-privilege checks need the tenant, so only online validation has them.
   io.err(lintText(planned.plan.lint).join('\n'));
   io.out(`${options.dir}: ${planned.state.grants.length} grants are valid against ${tenantTitle(planned.plan)}.\n`);
