@@ -63,14 +63,15 @@ function nameOf(grant: DesiredGrant): string {
  */
 function clientCannotUse(grant: DesiredGrant, client: ClientSummary): Problem | undefined {
   const types = client.grant_types;
-  const who = nameOf(grant);
-  const listed = types && types.length ? types.map((t) => `\`${t}\``).join(', ') : 'none';
+  // Worded only for a finding: this runs for every desired grant, and most have none.
+  const who = (): string => nameOf(grant);
+  const listed = (): string => (types && types.length ? types.map((t) => `\`${t}\``).join(', ') : 'none');
   if (grant.subject_type === 'user') {
     if (!types || types.some((t) => t !== 'client_credentials')) return undefined;
     return warning(
       'client-cannot-use-grant',
       grant,
-      `${who} cannot use this user grant on \`${grant.audience}\`: its grant types (${listed}) include no user flow`,
+      `${who()} cannot use this user grant on \`${grant.audience}\`: its grant types (${listed()}) include no user flow`,
       'Enable a user flow (e.g. authorization_code) on the application, or remove the grant.',
     );
   }
@@ -78,7 +79,7 @@ function clientCannotUse(grant: DesiredGrant, client: ClientSummary): Problem | 
     return warning(
       'client-cannot-use-grant',
       grant,
-      `${who} cannot use this grant on \`${grant.audience}\`: its grant types (${listed}) lack \`client_credentials\``,
+      `${who()} cannot use this grant on \`${grant.audience}\`: its grant types (${listed()}) lack \`client_credentials\``,
       'Remove the grant, or enable the Client Credentials grant type on a machine-to-machine application (Applications → Advanced Settings → Grant Types).',
     );
   }
@@ -86,7 +87,7 @@ function clientCannotUse(grant: DesiredGrant, client: ClientSummary): Problem | 
     return warning(
       'client-cannot-use-grant',
       grant,
-      `${who} is a \`${client.app_type}\` application, not a machine-to-machine one, but this grant gives it machine-to-machine access to \`${grant.audience}\``,
+      `${who()} is a \`${client.app_type}\` application, not a machine-to-machine one, but this grant gives it machine-to-machine access to \`${grant.audience}\``,
       'Give the access to a machine-to-machine application of its own, or use `subject_type: user` for access on behalf of users.',
     );
   }
@@ -188,20 +189,28 @@ function firstGrantPerAudience(desired: readonly DesiredGrant[]): Map<string, De
 function scopesHeldAfterApply(live: readonly LiveGrant[], changes: readonly Change[]): Map<string, Set<string> | 'all'> {
   const keyOf = (g: { client_id?: string; default_for?: string; audience: string; subject_type?: string }): string =>
     [g.client_id ?? '', g.default_for ?? '', g.audience, g.subject_type ?? 'client'].join('\u0000');
+  const held = new Map<string, Set<string> | 'all'>();
+  const hold = (grant: { audience: string; all: boolean; scopes: readonly string[] }): void => {
+    const current = held.get(grant.audience);
+    if (current === 'all' || grant.all) held.set(grant.audience, 'all');
+    else if (current === undefined) held.set(grant.audience, new Set(grant.scopes));
+    else for (const scope of grant.scopes) current.add(scope);
+  };
+  // Only grants on an API a change touches need their key (a change may remove or replace them); the
+  // others hold their scopes as read. A plan with nothing to do keys none of them.
+  const touched = new Set(changes.map((c) => c.audience));
   const grants = new Map<string, { audience: string; all: boolean; scopes: readonly string[] }>();
-  for (const g of live) grants.set(keyOf(g), { audience: g.audience, all: g.allow_all_scopes === true, scopes: g.scope ?? [] });
+  for (const g of live) {
+    const grant = { audience: g.audience, all: g.allow_all_scopes === true, scopes: g.scope ?? [] };
+    if (touched.has(g.audience)) grants.set(keyOf(g), grant);
+    else hold(grant);
+  }
   for (const change of changes) {
     const key = change.default_for ? keyOf({ audience: change.audience, default_for: change.default_for }) : keyOf(change);
     if (change.action === 'replace' && change.replaces_subject_type) grants.delete(keyOf({ ...change, subject_type: change.replaces_subject_type }));
     if (change.after === null) grants.delete(key);
     else grants.set(key, { audience: change.audience, all: change.after.allow_all_scopes === true, scopes: change.after.scope });
   }
-  const held = new Map<string, Set<string> | 'all'>();
-  for (const grant of grants.values()) {
-    const current = held.get(grant.audience);
-    if (current === 'all' || grant.all) held.set(grant.audience, 'all');
-    else if (current === undefined) held.set(grant.audience, new Set(grant.scopes));
-    else for (const scope of grant.scopes) current.add(scope);
-  }
+  for (const grant of grants.values()) hold(grant);
   return held;
 }

@@ -1,4 +1,5 @@
 // The least-privilege checks, in process: each rule, its severity and its YAML line.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lintGrants, type LintInput } from '../../src/lint/least-privilege.js';
 import type { Change, ClientSummary, DesiredGrant, LiveGrant, ResourceServerSummary } from '../../src/model/types.js';
@@ -111,5 +112,42 @@ describe('least-privilege checks', () => {
     // Warnings come first, then notes, each by file and line.
     const spa = grant({ client_id: 'spa', state: { scope: ['read:invoices'] }, source: { file: 'grants/z.yaml', line: 1, column: 5 } });
     expect(lint([first, spa]).map((p) => [p.severity, p.location?.file])).toEqual([['warning', 'grants/z.yaml'], ['info', 'grants/a.yaml']]);
+  });
+
+  it('notes the unheld scopes of the state after the apply, whether or not a change touches that API (random plans)', () => {
+    const OTHER: ResourceServerSummary = { identifier: 'https://api/other', scopes: ['x:1'] };
+    const holder = fc.record({
+      client: fc.constantFrom('m2m', 'web', 'spa', 'old'),
+      audience: fc.constantFrom(PAY, OTHER.identifier),
+      scopes: fc.subarray(payments.scopes),
+      all: fc.boolean(),
+      op: fc.constantFrom('keep' as const, 'keep' as const, 'narrow' as const, 'delete' as const),
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(holder, { selector: (h) => h.client + h.audience, maxLength: 6 }), fc.subarray(payments.scopes), fc.constantFrom(PAY, OTHER.identifier), (holders, created, createdOn) => {
+        const live: LiveGrant[] = holders.map((h, i) => ({ id: `g${i}`, client_id: h.client, audience: h.audience, scope: h.scopes, ...(h.all ? { allow_all_scopes: true } : {}) }));
+        const changes: Change[] = [];
+        const after = new Map<string, { audience: string; all: boolean; scopes: string[] }>();
+        for (const h of holders) {
+          const before = { scope: h.scopes, ...(h.all ? { allow_all_scopes: true } : {}) };
+          const id = { client_id: h.client, audience: h.audience, subject_type: 'client' as const, flags: [] };
+          if (h.op === 'delete') changes.push({ ...id, action: 'delete', before, after: null });
+          else if (h.op === 'narrow') {
+            changes.push({ ...id, action: 'update', before, after: { scope: h.scopes.slice(1) } });
+            after.set(h.client + h.audience, { audience: h.audience, all: false, scopes: h.scopes.slice(1) });
+          } else after.set(h.client + h.audience, { audience: h.audience, all: h.all, scopes: h.scopes });
+        }
+        // A new grant, on the payments API or elsewhere: then only the holders' changes touch payments.
+        const desired = [grant({ client_id: 'new', audience: createdOn, state: { scope: created } }), grant({ client_id: 'm2m', state: { scope: [] } })];
+        changes.push({ client_id: 'new', audience: createdOn, subject_type: 'client', action: 'create', before: null, after: { scope: created }, flags: [] });
+        after.set('new' + createdOn, { audience: createdOn, all: false, scopes: created });
+        const onPay = [...after.values()].filter((g) => g.audience === PAY);
+        const held = new Set(onPay.flatMap((g) => g.scopes));
+        const unheld = onPay.some((g) => g.all) ? [] : payments.scopes.filter((s) => !held.has(s));
+        const findings = lintGrants({ desired, changes, live, clients, resourceServers: [payments, OTHER], ownership: { manage: 'all' } }).filter((p) => p.rule === 'unheld-scopes' && p.message.endsWith(`\`${PAY}\``));
+        expect(findings.map((p) => p.message)).toEqual(unheld.length ? [`no grant holds ${unheld.length === 1 ? 'scope' : 'scopes'} ${unheld.map((x) => `\`${x}\``).join(', ')} of \`${PAY}\``] : []);
+      }),
+      { numRuns: 300, seed: 17 },
+    );
   });
 });

@@ -102,6 +102,49 @@ describe('reviewAccess', () => {
     );
   });
 
+  it('is, for what its changes touch, the audit of the whole tenant: grants elsewhere never change it', () => {
+    const OTHER = 'https://api/other';
+    const scope = fc.constantFrom<string>('read:a', 'write:a', 'delete:a');
+    const grantOf = fc.record({ client: fc.constantFrom('c1', 'c2', 'c3', 'c4', ''), audience: fc.constantFrom(PAY, MAPI, OTHER), scopes: fc.uniqueArray(scope, { maxLength: 3 }) });
+    const op = fc.constantFrom('keep' as const, 'keep' as const, 'update' as const, 'delete' as const);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(grantOf, op), { selector: ([g]) => g.client + g.audience, maxLength: 10 }), fc.array(grantOf, { maxLength: 3 }), (was, created) => {
+        // '' stands for a default grant, which has no client (its key and its changes use '').
+        const liveGrants: LiveGrant[] = was.map(([g], i) =>
+          g.client === '' ? { id: `g${i}`, default_for: 'third_party_clients', audience: g.audience, scope: g.scopes } : { id: `g${i}`, client_id: g.client, audience: g.audience, scope: g.scopes },
+        );
+        const identity = (g: { client: string; audience: string }) => ({ client_id: g.client, audience: g.audience, ...(g.client === '' ? { default_for: 'third_party_clients' } : {}) });
+        const changes: Change[] = [];
+        for (const [g, what] of was) {
+          if (what === 'update') changes.push(change({ ...identity(g), before: { scope: g.scopes }, after: { scope: [...g.scopes, 'x:new'] } }));
+          if (what === 'delete') changes.push(change({ ...identity(g), action: 'delete', before: { scope: g.scopes }, after: null }));
+        }
+        const taken = new Set(was.map(([g]) => g.client + g.audience));
+        for (const g of created) {
+          if (taken.has(g.client + g.audience)) continue;
+          taken.add(g.client + g.audience);
+          changes.push(change({ ...identity(g), action: 'create', after: { scope: [...g.scopes].sort() } }));
+        }
+        const input = { changes, live: liveGrants, clientNames: names, resourceServers: [...rs, { identifier: OTHER, scopes: ['write:a'] }] };
+        const review = reviewAccess(input);
+        const audit = reviewAccess({ ...input, scope: 'all' });
+        expect(review.clients.map((c) => c.client_id).sort()).toEqual([...new Set(changes.map((c) => c.client_id))].sort());
+        expect(review.apis.map((a) => a.audience)).toEqual([...new Set(changes.map((c) => c.audience))].sort());
+        for (const client of review.clients) {
+          const audited = audit.clients.find((c) => c.client_id === client.client_id);
+          // The audit lists the clients that hold something after the apply; one that loses all is the review's alone.
+          if (audited) expect(client).toEqual(audited);
+          else expect(client.apis.every((a) => a.status === 'removed')).toBe(true);
+        }
+        for (const api of review.apis) {
+          const audited = audit.apis.find((a) => a.audience === api.audience);
+          expect(api).toEqual(audited ?? { audience: api.audience, scopes: [] });
+        }
+      }),
+      { numRuns: 300, seed: 13 },
+    );
+  });
+
   it('names a default grant by default_for, not by a client, wherever it appears', () => {
     const defaultGrant: LiveGrant = { id: 'g9', default_for: 'third_party_clients', audience: PAY, scope: ['read:invoices'] };
     const widened = change({ client_id: '', default_for: 'third_party_clients', before: { scope: ['read:invoices'] }, after: { scope: ['read:invoices', 'write:refunds'] }, flags: ['fleet-wide'] });
