@@ -10,8 +10,7 @@
 // The text is anyone's (a pull request's files), so the scan is linear in it whatever it holds: one
 // pass over the keys in order, each line's comment state carried forward, and values bounded.
 
-/** An `audience` key, bare or quoted (its value follows). */
-const AUDIENCE_KEY = /["']?audience["']?[ \t]*:/g;
+const KEY = 'audience';
 /** Longer values are no audience worth counting (Auth0 identifiers are URLs or short names). */
 const MAX_VALUE = 2048;
 
@@ -24,13 +23,19 @@ export function countAudiences(texts: Iterable<string>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const text of texts) {
     const lines = new LineState(text);
-    for (const match of text.matchAll(AUDIENCE_KEY)) {
-      const at = match.index;
+    // An `audience` key, bare or quoted, then spaces and `:` (its value follows). Found with indexOf,
+    // a native search: a pattern that may begin with a quote is tried at every position (≈ 15 ms cold).
+    for (let found = text.indexOf(KEY); found >= 0; found = text.indexOf(KEY, found + KEY.length)) {
+      const at = found > 0 && isQuote(text[found - 1]) ? found - 1 : found;
+      let colon = found + KEY.length;
+      if (isQuote(text[colon])) colon++;
+      while (text[colon] === ' ' || text[colon] === '\t') colon++;
+      if (text[colon] !== ':') continue;
       // The key must start a token: at the line's start, or after whitespace, `{` or `,`.
       const previous = at > 0 ? text[at - 1]! : '\n';
       if (!/[\s{,]/.test(previous)) continue;
       if (lines.inCommentAt(at)) continue;
-      const audience = valueAt(text, at + match[0].length, lines.flowBefore(at));
+      const audience = valueAt(text, colon + 1, lines.flowBefore(at));
       if (audience !== undefined) counts.set(audience, (counts.get(audience) ?? 0) + 1);
     }
   }
@@ -45,6 +50,9 @@ class LineState {
   private scanned = 0;
   private comment = false;
   private lastSolid = '';
+  /** The next `\n` and `\r` at or after `scanned` (the text's length when there is none), found natively. */
+  private nextLf = -1;
+  private nextCr = -1;
 
   constructor(private readonly text: string) {}
 
@@ -62,6 +70,18 @@ class LineState {
 
   private advance(to: number): void {
     const { text } = this;
+    // A line break resets both, so the lines before the one `to` is on are skipped whole by indexOf
+    // (native) instead of character by character: ≈ 30 ms less for 10,000 grants before a plan lists
+    // them. Each break is found once, so this stays linear however the text is laid out.
+    for (;;) {
+      if (this.nextLf < this.scanned) this.nextLf = breakAt(text.indexOf('\n', this.scanned), text);
+      if (this.nextCr < this.scanned) this.nextCr = breakAt(text.indexOf('\r', this.scanned), text);
+      const lineBreak = Math.min(this.nextLf, this.nextCr);
+      if (lineBreak >= to) break;
+      this.scanned = lineBreak + 1;
+      this.comment = false;
+      this.lastSolid = '';
+    }
     for (; this.scanned < to; this.scanned++) {
       const c = text[this.scanned]!;
       if (c === '\n' || c === '\r') {
@@ -73,6 +93,15 @@ class LineState {
       }
     }
   }
+}
+
+function isQuote(c: string | undefined): boolean {
+  return c === '"' || c === "'";
+}
+
+/** indexOf's answer, with "none" as the text's end. */
+function breakAt(found: number, text: string): number {
+  return found < 0 ? text.length : found;
 }
 
 /**

@@ -129,7 +129,7 @@ describe('least-privilege checks', () => {
         const changes: Change[] = [];
         const after = new Map<string, { audience: string; all: boolean; scopes: string[] }>();
         for (const h of holders) {
-          const before = { scope: h.scopes, ...(h.all ? { allow_all_scopes: true } : {}) };
+          const before = { scope: h.scopes, ...(h.all ? { allow_all_scopes: true as const } : {}) };
           const id = { client_id: h.client, audience: h.audience, subject_type: 'client' as const, flags: [] };
           if (h.op === 'delete') changes.push({ ...id, action: 'delete', before, after: null });
           else if (h.op === 'narrow') {

@@ -113,7 +113,7 @@ describe('reviewAccess', () => {
         const liveGrants: LiveGrant[] = was.map(([g], i) =>
           g.client === '' ? { id: `g${i}`, default_for: 'third_party_clients', audience: g.audience, scope: g.scopes } : { id: `g${i}`, client_id: g.client, audience: g.audience, scope: g.scopes },
         );
-        const identity = (g: { client: string; audience: string }) => ({ client_id: g.client, audience: g.audience, ...(g.client === '' ? { default_for: 'third_party_clients' } : {}) });
+        const identity = (g: { client: string; audience: string }) => ({ client_id: g.client, audience: g.audience, ...(g.client === '' ? { default_for: 'third_party_clients' as const } : {}) });
         const changes: Change[] = [];
         for (const [g, what] of was) {
           if (what === 'update') changes.push(change({ ...identity(g), before: { scope: g.scopes }, after: { scope: [...g.scopes, 'x:new'] } }));
