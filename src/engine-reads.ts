@@ -10,8 +10,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ManagementApi } from './api/port.js';
 import { chooseListing, type VerifyReads } from './apply/verify-reads.js';
-import { countAudiences } from './config/audience-census.js';
-import { grantFilesOf, loadResult, parseGrantFilesSteps, parseSettings, type DesiredState, type GrantsDirectory } from './config/load.js';
+import { countAudiencesSteps } from './config/audience-census.js';
+import { grantFilesOf, loadResult, parseGrantFilesSteps, parseSettings, type DesiredState, type GrantsDirectory, type GrantsResult } from './config/load.js';
+import { finish } from './config/parse.js';
 import { readGrantsDirectory, type ReadOptions } from './config/read.js';
 import { Validator } from './config/validate.js';
 import { InputError } from './errors.js';
@@ -69,9 +70,16 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
   let reads: Promise<TenantSnapshot> | undefined;
   const good = settings.settings;
   const partial = deferred<Pick<TenantSnapshot, 'clients' | 'resourceServers'>>();
+  // The files' audiences are counted first, in slices while the token is fetched (a round trip the
+  // CPU would spend waiting), so that the grant listings can start as soon as the APIs are known.
+  let counted: Map<string, number> | undefined;
+  function* censusThenParse(): Generator<void, GrantsResult> {
+    if (good && settings.problems.length === 0) counted ??= yield* countDeclaredAudiences(directory);
+    return yield* parseGrantFilesSteps(directory, validator, good);
+  }
   if (settings.problems.length === 0 && good) {
-    // Counted once the APIs are listed, while the other first pages are on their way.
-    const declared = (): Map<string, number> => countDeclaredAudiences(directory);
+    // Should the APIs' answer come first, the count is finished there and then.
+    const declared = (): Map<string, number> => (counted ??= finish(countDeclaredAudiences(directory)));
     reads = options.beforeReads(good).then(() => readTenantWhileParsing(options, declared, partial.resolve));
     // Handled where it is awaited below; until then a failure must not count as unhandled.
     reads.catch(() => undefined);
@@ -80,7 +88,7 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
     options.cancel();
     await reads?.catch(() => undefined);
   };
-  const grants = await runInSlices(parseGrantFilesSteps(directory, validator, good)).catch(async (error: unknown) => {
+  const grants = await runInSlices(censusThenParse()).catch(async (error: unknown) => {
     await stop();
     throw error;
   });
@@ -137,10 +145,13 @@ async function listGrants(options: OverlapOptions, apis: readonly ResourceServer
   return lists.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** The grant files' `audience:` values, counted in their text (grantsync.yaml declares no grant). */
-function countDeclaredAudiences(directory: GrantsDirectory): Map<string, number> {
+/** The grant files' `audience:` values, counted in their text (grantsync.yaml declares no grant), in steps. */
+function countDeclaredAudiences(directory: GrantsDirectory): Generator<void, Map<string, number>> {
   const decoder = new TextDecoder();
-  return countAudiences(grantFilesOf(directory).map((file) => decoder.decode(file.bytes)));
+  // Decoded one file at a time, as the count reaches it (a step each).
+  return countAudiencesSteps((function* () {
+    for (const file of grantFilesOf(directory)) yield decoder.decode(file.bytes);
+  })());
 }
 
 /**
