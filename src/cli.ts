@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { main } from './cli/main.js';
 import { stdinPrompt } from './cli/confirm.js';
+import { packageFile } from './package-root.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
 let graceful: (() => void) | undefined;
 let signalled = false;
 const onSignal = (): void => {

@@ -1,8 +1,9 @@
 // Reads the JSON Schema of saved plans from the package's schema/ directory (next to dist/ and src/).
 // The grant and settings schemas are compiled ahead (src/config/schema-validators.generated.ts).
 import { readFileSync } from 'node:fs';
+import { packageFile } from '../package-root.js';
 
-const schemaDir = new URL('../../schema/', import.meta.url);
+const schemaDir = packageFile('schema/');
 
 let savedPlan: object | undefined;
 /** The schema of `plan --out` files (schema/saved-plan.schema.json). */

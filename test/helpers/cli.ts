@@ -25,9 +25,10 @@ export interface StartedCli {
 
 /** Starts the CLI without waiting for it: for tests that signal it or run several at once. */
 /** `stdin`: text piped to it (then closed); without it stdin is closed from the start. */
-export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; stdin?: string } = {}): StartedCli {
+/** `cli`: another copy of the bin (an installed one), instead of this repository's dist/cli.js. */
+export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; stdin?: string; cli?: string } = {}): StartedCli {
   const env: Record<string, string | undefined> = { PATH: process.env.PATH, NO_COLOR: '1', ...opts.env };
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
   let stdout = '';
   let stderr = '';
@@ -52,7 +53,7 @@ export function startCli(args: string[], opts: { env?: Record<string, string | u
   return { child, done, output, waitFor };
 }
 
-export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number; cli?: string } = {}): Promise<CliResult> {
   const started = startCli(args, opts);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -19,6 +19,7 @@ import { EXIT_OK } from '../exit.js';
 import type { Io } from '../io.js';
 import { openSession, type CommonOptions } from '../session.js';
 import { onUserFile } from '../user-files.js';
+import { packageFile } from '../../package-root.js';
 
 export interface ExportOptions extends CommonOptions {
   fromDeployCli?: string;
@@ -28,7 +29,7 @@ export interface ExportOptions extends CommonOptions {
   pipelineClient: string[];
 }
 
-const SCHEMA_DIR = fileURLToPath(new URL('../../../schema/', import.meta.url));
+const SCHEMA_DIR = fileURLToPath(packageFile('schema/'));
 
 export async function exportCommand(options: ExportOptions, env: Env, io: Io, redactor: Redactor): Promise<number> {
   let files: ExportFile[];

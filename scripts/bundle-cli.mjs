@@ -1,0 +1,40 @@
+// `npm run build`, after tsc: the grantsync bin (dist/cli.js) as a bundle, for start-up time.
+//
+// Node 20 loads ES modules one file at a time: the CLI's ~200 files (got alone brings ~50) took
+// ≈ 100 ms before a plan's first request, one of the largest parts of a plan's wall time left
+// (docs/benchmarks.md, issue 14). One bundle with split chunks loads the same code in a few files;
+// what the commands import lazily (import()) stays lazy, in chunks of its own.
+//
+// Every output file lands directly in dist/, beside tsc's modules, so that src/package-root.ts's
+// `../` is the package root in the bundle as well. tsc's other files stay: the library (dist/index.js)
+// and the tests import them. dist/cli.js, tsc's copy of the entry, is overwritten with the bundle.
+import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const CHUNK_PREFIX = 'cli-';
+
+// Chunks of an earlier build have other hashes: drop them, not to ship or load stale code.
+for (const name of readdirSync(dist)) if (name.startsWith(CHUNK_PREFIX)) rmSync(path.join(dist, name));
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli.ts'],
+  outdir: 'dist',
+  entryNames: '[name]',
+  chunkNames: `${CHUNK_PREFIX}[name]-[hash]`,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  // CommonJS dependencies (yaml, commander, @actions/core) call require(): give the ES module one.
+  banner: { js: "import { createRequire as __grantsyncRequire } from 'node:module';\nconst require = __grantsyncRequire(import.meta.url);" },
+  // tsc's dist/cli.js is this build's output path too.
+  allowOverwrite: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
