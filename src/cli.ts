@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The grantsync bin: wires the process to main() and sets the exit code (never calls process.exit on the normal path).
+// The grantsync bin: wires the process to main() and exits with its code once its output is written.
 import { readFileSync } from 'node:fs';
 import { main } from './cli/main.js';
 import { stdinPrompt } from './cli/confirm.js';
@@ -23,7 +23,7 @@ const onSignal = (): void => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-process.exitCode = await main({
+const code = await main({
   argv: process.argv.slice(2),
   env: process.env,
   streams: process,
@@ -33,3 +33,17 @@ process.exitCode = await main({
 });
 process.off('SIGINT', onSignal);
 process.off('SIGTERM', onSignal);
+// main() returns when everything it started has ended (requests, files, the emulator's server), so
+// only the output may still be on its way: a pipe is asynchronous on macOS. Once both streams have
+// written all they were given, exit at once. Left to itself, Node frees the heap before it exits:
+// ≈ 30 ms after a plan of 10,000 grants (150 MB), with nothing left to do.
+await Promise.all([written(process.stdout), written(process.stderr)]);
+process.exit(code);
+
+/** Resolves when everything written to `stream` so far is out (an empty write's callback comes after theirs). */
+function written(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
+  });
+}
