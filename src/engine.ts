@@ -143,7 +143,9 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     ownership: resolution.ownership,
   });
   const plan: Plan = { ...built, budget, refusals, review, lint, varsFromEnvironment: [...(state.settings.varsFromEnvironment ?? [])], expiring: expiry.expiring };
-  const warnings = [...resolution.warnings, ...unknownFieldWarnings(tenant.grants), ...expiryWarnings(expiry)];
+  // The diff counted the grants with a field grantsync does not know: only then is there one to name.
+  const unknown = diff.unmanagedByReason['unknown-field'] ? unknownFieldWarnings(tenant.grants) : [];
+  const warnings = [...resolution.warnings, ...unknown, ...expiryWarnings(expiry)];
   return { plan, desired: resolution.desired, ownership: resolution.ownership, diff, warnings };
 }
 

@@ -15,6 +15,8 @@ export interface DiffResult {
   unchanged: number;
   /** The live grants this directory owns (the input of the fingerprint). */
   managed: LiveGrant[];
+  /** Their normalised states, as the diff worked them out: the fingerprint need not do it again. */
+  managedStates?: ReadonlyMap<LiveGrant, GrantState>;
   unmanagedByReason: Partial<Record<UnmanagedReason, number>>;
 }
 
@@ -39,6 +41,7 @@ export function diffGrants(desired: readonly DesiredGrant[], live: readonly Live
   const changes: Change[] = [];
   const creates: Change[] = [];
   const declared = new Set<LiveGrant>();
+  const managedStates = new Map<LiveGrant, GrantState>();
   let unchanged = 0;
   for (const want of desired) {
     const have = managedByKey.get(want);
@@ -48,6 +51,7 @@ export function diffGrants(desired: readonly DesiredGrant[], live: readonly Live
     }
     declared.add(have);
     const before = liveState(have);
+    managedStates.set(have, before);
     if (statesEqual(before, want.state)) unchanged++;
     else changes.push({ ...identityOf(want), action: 'update', before, after: want.state, flags: [] });
   }
@@ -59,7 +63,9 @@ export function diffGrants(desired: readonly DesiredGrant[], live: readonly Live
     if (declared.has(grant)) continue;
     const key = liveKey(grant)!;
     const pairKey = `${key.client_id}\u0000${key.audience}`;
-    const change: Change = { ...key, action: 'delete', before: liveState(grant), after: null, flags: [] };
+    const before = liveState(grant);
+    managedStates.set(grant, before);
+    const change: Change = { ...key, action: 'delete', before, after: null, flags: [] };
     if (deletes.has(pairKey)) changes.push(change);
     else deletes.set(pairKey, change);
   }
@@ -74,7 +80,7 @@ export function diffGrants(desired: readonly DesiredGrant[], live: readonly Live
     }
   }
   changes.push(...deletes.values());
-  return { changes, unchanged, managed, unmanagedByReason };
+  return { changes, unchanged, managed, managedStates, unmanagedByReason };
 }
 
 function identityOf(want: DesiredGrant): Pick<Change, 'client_id' | 'audience' | 'subject_type' | 'client_name' | 'default_for'> {

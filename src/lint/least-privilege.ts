@@ -24,11 +24,13 @@ export function lintGrants(input: LintInput): Problem[] {
   const clients = new Map(input.clients.map((c) => [c.client_id, c]));
   const apis = new Map(input.resourceServers.map((rs) => [rs.identifier, rs]));
   const problems: Problem[] = [];
+  const add = (found: Problem | undefined): void => void (found && problems.push(found));
   for (const grant of input.desired) {
     const api = apis.get(grant.audience);
     const client = grant.default_for ? undefined : clients.get(grant.client_id);
-    const found = [client && clientCannotUse(grant, client), api && policyIgnores(grant, api), emptyScopes(grant, input.changes)];
-    problems.push(...found.filter((p): p is Problem => p !== undefined));
+    if (client) add(clientCannotUse(grant, client));
+    if (api) add(policyIgnores(grant, api));
+    add(emptyScopes(grant, input.changes));
   }
   problems.push(...unheldScopes(input));
   return ordered(problems);

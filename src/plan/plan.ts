@@ -1,6 +1,6 @@
 // Changes → a Plan: names filled in, privilege flags, a stable order, totals and a fingerprint. Pure.
 import { createHash } from 'node:crypto';
-import type { Change, Flag, LiveGrant, OrganizationLine, Plan } from '../model/types.js';
+import type { Change, Flag, GrantState, LiveGrant, OrganizationLine, Plan } from '../model/types.js';
 import type { DiffResult } from '../diff/diff.js';
 import { addedScopes, compareStrings, liveKey, organizationDelta } from '../model/grant.js';
 import { liveState } from '../diff/diff.js';
@@ -60,7 +60,7 @@ export function buildPlan({ tenant, tenantName, diff, clientNames, systemAudienc
   return {
     tenant,
     ...(tenantName !== undefined ? { tenantName } : {}),
-    fingerprint: fingerprintGrants(diff.managed),
+    fingerprint: fingerprintGrants(diff.managed, diff.managedStates),
     digest: digestChanges(changes),
     summary: {
       create: count('create'),
@@ -120,11 +120,12 @@ export function compareChanges(a: Change, b: Change): number {
 
 /**
  * A hash of the live managed grants a plan was computed from. `apply --plan`
- * recomputes it and refuses when it differs: the tenant changed since the plan.
+ * recomputes it and refuses when it differs: the tenant changed since the plan. `states`: the
+ * grants' normalised states when the diff has them (the same values; ≈ 15 ms of 10,000 grants).
  */
-export function fingerprintGrants(managed: readonly LiveGrant[]): string {
+export function fingerprintGrants(managed: readonly LiveGrant[], states?: ReadonlyMap<LiveGrant, GrantState>): string {
   const rows = managed
-    .map((grant) => [grant.id, liveKey(grant), liveState(grant)] as const)
+    .map((grant) => [grant.id, liveKey(grant), states?.get(grant) ?? liveState(grant)] as const)
     .sort((x, y) => compareStrings(x[0], y[0]));
   return sha256Of(JSON.stringify(rows));
 }

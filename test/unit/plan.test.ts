@@ -127,6 +127,16 @@ describe('fingerprint and digest', () => {
     for (const v of variants) expect(fingerprintGrants(v)).not.toBe(fp);
   });
 
+  it('the fingerprint hashes the states the diff worked out, which are the grants\' own', () => {
+    const diff = diffGrants([], grants, { manage: 'all', excludedClientIds: [] });
+    expect(diff.managedStates?.size).toBe(3);
+    expect(fingerprintGrants(grants, diff.managedStates)).toBe(fingerprintGrants(grants));
+    // What it is given is what it hashes: another state is another fingerprint.
+    const other = new Map(diff.managedStates);
+    other.set(grants[0]!, { scope: ['x'] });
+    expect(fingerprintGrants(grants, other)).not.toBe(fingerprintGrants(grants));
+  });
+
   const changes: Change[] = [
     change('create', null, state(['a']), { audience: 'https://a', client_id: 'c2' }),
     change('update', state(['a']), state(['b']), { audience: 'https://a', client_id: 'c1' }),
