@@ -76,18 +76,28 @@ const KNOWN_VALUES: Record<string, ReadonlySet<unknown>> = {
  */
 export function unknownField(grant: LiveGrant): string | undefined {
   const raw = grant as unknown as Record<string, unknown>;
-  for (const key of Object.keys(raw).sort(compareStrings)) {
-    if (!KNOWN_KEYS.has(key)) return `key ${JSON.stringify(key)}`;
-    const known = KNOWN_VALUES[key];
-    if (known && !known.has(raw[key])) return `${key} ${JSON.stringify(raw[key])}`;
+  const keys = Object.keys(raw);
+  // Every live grant is checked, twice in a plan (10,000 grants: ~30 ms after the last answer with a
+  // sort each time), and nearly all are fully known: the keys are sorted only when one is not, so that
+  // the field named is always the first in key order.
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a wrong "something unknown" only takes the sorted path, to the same result
+  if (keys.some((key) => !KNOWN_KEYS.has(key) || KNOWN_VALUES[key]?.has(raw[key]) === false)) {
+    for (const key of keys.sort(compareStrings)) {
+      if (!KNOWN_KEYS.has(key)) return `key ${JSON.stringify(key)}`;
+      const known = KNOWN_VALUES[key];
+      if (known && !known.has(raw[key])) return `${key} ${JSON.stringify(raw[key])}`;
+    }
   }
-  for (const key of ['scope', 'authorization_details_types']) {
-    const value = raw[key];
-    if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) return `${key} that is not a list of strings`;
-  }
+  if (!isStringList(raw.scope)) return 'scope that is not a list of strings';
+  if (!isStringList(raw.authorization_details_types)) return 'authorization_details_types that is not a list of strings';
   // default_for has a known value here (checked above), so without a key a grant has neither field or both.
   if (liveKey(grant) === undefined) return grant.client_id === undefined ? 'no client_id' : 'both client_id and default_for';
   return undefined;
+}
+
+/** Absent, or a list of strings. */
+function isStringList(value: unknown): boolean {
+  return value === undefined || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
 }
 
 /** Defaults are omitted so that "unset" and "set to the default" compare equal. */

@@ -14,6 +14,8 @@ describe('unknownField', () => {
     ['a default grant', { id: 'g', audience: 'https://a', default_for: 'third_party_clients', scope: [] }, undefined],
     ['a new key', grant({ zeta: 1, alpha: 2 }), 'key "alpha"'],
     ['a new subject type', grant({ subject_type: 'anonymous_user' }), 'subject_type "anonymous_user"'],
+    ['a new key and a new value: the first in key order (the key)', grant({ subject_type: 'anonymous_user', aardvark: 1 }), 'key "aardvark"'],
+    ['a new key and a new value: the first in key order (the value)', grant({ zebra: 1, subject_type: 'anonymous_user' }), 'subject_type "anonymous_user"'],
     ['a new usage', grant({ organization_usage: 'maybe' }), 'organization_usage "maybe"'],
     ['a new default_for', { id: 'g', audience: 'https://a', default_for: 'first_party_clients' } as LiveGrant, 'default_for "first_party_clients"'],
     ['a non-boolean flag', grant({ allow_all_scopes: 'yes' }), 'allow_all_scopes "yes"'],
