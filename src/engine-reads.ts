@@ -5,13 +5,14 @@
 // costs no more pages than one listing of the tenant (chooseListing, as the verifying re-read),
 // judged from a count of the files' `audience:` keys in their raw text (config/audience-census.ts)
 // so the listing need not wait seconds for the parse. The grant files are parsed in slices, letting
-// the answers in between. Bad files still stop the run with every problem found: the reads in
+// the answers in between, once the grant listings have started (or after PARSE_HOLD_MS): the first
+// requests are a chain of round trips that parsing would only delay. Bad files still stop the run with every problem found: the reads in
 // flight are cancelled and waited for, so no request or timer outlives it, and nothing is written.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ManagementApi } from './api/port.js';
 import { chooseListing, type VerifyReads } from './apply/verify-reads.js';
 import { countAudiencesSteps } from './config/audience-census.js';
-import { grantFilesOf, loadResult, parseGrantFilesSteps, parseSettings, type DesiredState, type GrantsDirectory, type GrantsResult } from './config/load.js';
+import { grantFilesOf, loadResult, parseGrantFilesSteps, parseSettings, type DesiredState, type GrantsDirectory } from './config/load.js';
 import { finish } from './config/parse.js';
 import { readGrantsDirectory, type ReadOptions } from './config/read.js';
 import { Validator } from './config/validate.js';
@@ -21,6 +22,15 @@ import type { LiveGrant, ResourceServerSummary, Settings, TenantSnapshot } from 
 
 /** Longest stretch of parsing before the answers that arrived meanwhile are let in. */
 const SLICE_MS = 3;
+
+/**
+ * How long the parse waits, at most, for the grant listings to start. From the token to the APIs'
+ * answer to the first grant pages, the plan's first requests are a chain of round trips, and every
+ * slice of parsing in between delays the next link: held back, the first grant listing leaves
+ * ≈ 35 ms sooner (floor scenario). The parse has seconds to spare; a tenant slower than this does not
+ * hold it longer, nor a bad file's report.
+ */
+const PARSE_HOLD_MS = 250;
 
 /** Runs steps (a generator that pauses now and then) to the end, letting I/O in every SLICE_MS. */
 export async function runInSlices<T>(steps: Generator<void, T>, sliceMs = SLICE_MS): Promise<T> {
@@ -73,22 +83,23 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
   // The files' audiences are counted first, in slices while the token is fetched (a round trip the
   // CPU would spend waiting), so that the grant listings can start as soon as the APIs are known.
   let counted: Map<string, number> | undefined;
-  function* censusThenParse(): Generator<void, GrantsResult> {
-    if (good && settings.problems.length === 0) counted ??= yield* countDeclaredAudiences(directory);
-    return yield* parseGrantFilesSteps(directory, validator, good);
-  }
+  const listing = deferred<void>();
   if (settings.problems.length === 0 && good) {
     // Should the APIs' answer come first, the count is finished there and then.
     const declared = (): Map<string, number> => (counted ??= finish(countDeclaredAudiences(directory)));
-    reads = options.beforeReads(good).then(() => readTenantWhileParsing(options, declared, partial.resolve));
-    // Handled where it is awaited below; until then a failure must not count as unhandled.
-    reads.catch(() => undefined);
+    reads = options.beforeReads(good).then(() => readTenantWhileParsing(options, declared, partial.resolve, listing.resolve));
+    // Handled where it is awaited below; until then a failure must not count as unhandled. Reads
+    // that end (or fail) before any grant listing let the parse go too.
+    reads.then(() => listing.resolve(), () => listing.resolve());
+    const census = await runInSlices(countDeclaredAudiences(directory));
+    counted ??= census;
+    await settledOrAfter(listing.promise, PARSE_HOLD_MS);
   }
   const stop = async (): Promise<void> => {
     options.cancel();
     await reads?.catch(() => undefined);
   };
-  const grants = await runInSlices(censusThenParse()).catch(async (error: unknown) => {
+  const grants = await runInSlices(parseGrantFilesSteps(directory, validator, good)).catch(async (error: unknown) => {
     await stop();
     throw error;
   });
@@ -109,12 +120,13 @@ async function readTenantWhileParsing(
   options: OverlapOptions,
   declared: () => ReadonlyMap<string, number>,
   onPartial: (partial: Pick<TenantSnapshot, 'clients' | 'resourceServers'>) => void,
+  onListing: () => void,
 ): Promise<TenantSnapshot> {
   const { api } = options;
   const clients = api.listClients();
   const resourceServers = api.listResourceServers();
   Promise.all([clients, resourceServers]).then(([c, r]) => onPartial({ clients: c, resourceServers: r }), () => undefined);
-  const grants = resourceServers.then((apis) => listGrants(options, apis, declared()));
+  const grants = resourceServers.then((apis) => listGrants(options, apis, declared(), onListing));
   // One failed read makes the others pointless: cancel them, and report the first failure (not the
   // cancellations it caused) once all have stopped.
   let first: { reason: unknown } | undefined;
@@ -129,7 +141,7 @@ async function readTenantWhileParsing(
   return { clients: await clients, resourceServers: await resourceServers, grants: await grants };
 }
 
-async function listGrants(options: OverlapOptions, apis: readonly ResourceServerSummary[], declared: ReadonlyMap<string, number>): Promise<LiveGrant[]> {
+async function listGrants(options: OverlapOptions, apis: readonly ResourceServerSummary[], declared: ReadonlyMap<string, number>, onListing: () => void): Promise<LiveGrant[]> {
   const perAudience = estimatePerAudience(declared, apis, options.ownClientId());
   const reads = chooseListing({
     perAudience,
@@ -139,8 +151,14 @@ async function listGrants(options: OverlapOptions, apis: readonly ResourceServer
   });
   options.onGrantReads?.(reads);
   // The expected sizes order the pages of the listings side by side (the longest first), never what is read.
-  if (reads.by === 'all') return options.api.listGrants({}, { expectedItems: [...perAudience.values()].reduce((sum, n) => sum + n, 0) });
-  const lists = await Promise.all(reads.audiences.map((audience) => options.api.listGrants({ audience }, { expectedItems: perAudience.get(audience) ?? 0 })));
+  if (reads.by === 'all') {
+    const all = options.api.listGrants({}, { expectedItems: [...perAudience.values()].reduce((sum, n) => sum + n, 0) });
+    onListing();
+    return all;
+  }
+  const listings = Promise.all(reads.audiences.map((audience) => options.api.listGrants({ audience }, { expectedItems: perAudience.get(audience) ?? 0 })));
+  onListing();
+  const lists = await listings;
   // The order of one listing (by id, code-unit order), so nothing downstream can tell the two apart.
   return lists.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -167,6 +185,14 @@ export function estimatePerAudience(declared: ReadonlyMap<string, number>, apis:
   for (const [audience, n] of declared) bump(audience === MANAGEMENT_API_ALIAS && managementApi ? managementApi : audience, n);
   if (ownClientId !== undefined && managementApi !== undefined) bump(managementApi, 1);
   return counts;
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first; no timer is left behind. */
+async function settledOrAfter(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([promise.then(() => undefined, () => undefined), elapsed]);
+  clearTimeout(timer);
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {

@@ -76,6 +76,24 @@ describe('loadWhileReading', () => {
     expect(listed.sort()).toEqual(['https://api', 'https://other']);
   });
 
+  it('parses once the grant listings have started, so a bad file found at once still lets them start first', async () => {
+    const { api, cancel } = hangingApi();
+    const listed: (string | undefined)[] = [];
+    const hanging = api.listGrants.bind(api);
+    Object.assign(api, {
+      // The APIs answer after a round trip; the broken file would be found long before.
+      listResourceServers: () => new Promise((resolve) => setTimeout(() => resolve([{ identifier: 'https://api', scopes: [] }]), 30)),
+      listGrants: (filter: { audience?: string } = {}) => {
+        listed.push(filter.audience);
+        return hanging(filter);
+      },
+    });
+    const dir = writeTree({ 'grantsync.yaml': 'manage: all\n', 'a.yaml': 'grants:\n  - client_id: [unclosed\n' });
+    const error = await loadWhileReading(dir, { api, env: {}, read: { allowOutside: true }, beforeReads: async () => undefined, ownClientId: () => undefined, cancel }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(listed).toEqual([undefined]);
+  });
+
   it('a bad grantsync.yaml starts no read', async () => {
     const { api, calls } = hangingApi();
     const dir = writeTree({ 'grantsync.yaml': 'manage: sometimes\n', 'a.yaml': many(1) });
