@@ -121,11 +121,12 @@ export function compareChanges(a: Change, b: Change): number {
 /**
  * A hash of the live managed grants a plan was computed from. `apply --plan`
  * recomputes it and refuses when it differs: the tenant changed since the plan. `states`: the
- * grants' normalised states when the diff has them (the same values; ≈ 15 ms of 10,000 grants).
+ * grants' normalised states by position, when the diff has them (the same values; ≈ 15 ms of
+ * 10,000 grants).
  */
-export function fingerprintGrants(managed: readonly LiveGrant[], states?: ReadonlyMap<LiveGrant, GrantState>): string {
+export function fingerprintGrants(managed: readonly LiveGrant[], states?: readonly (GrantState | undefined)[]): string {
   const rows = managed
-    .map((grant) => [grant.id, liveKey(grant), states?.get(grant) ?? liveState(grant)] as const)
+    .map((grant, at) => [grant.id, liveKey(grant), states?.[at] ?? liveState(grant)] as const)
     .sort((x, y) => compareStrings(x[0], y[0]));
   return sha256Of(JSON.stringify(rows));
 }
