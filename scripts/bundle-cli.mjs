@@ -17,7 +17,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const CHUNK_PREFIX = 'cli-';
 
-// Chunks of an earlier build have other hashes: drop them, not to ship or load stale code.
+// Chunks of an earlier build have other hashes: drop them, not to ship or load stale code. (A grantsync
+// process still running from this dist/ then fails at its next lazy import: do not rebuild under one.)
 for (const name of readdirSync(dist)) if (name.startsWith(CHUNK_PREFIX)) rmSync(path.join(dist, name));
 
 await build({
@@ -35,6 +36,7 @@ await build({
   banner: { js: "import { createRequire as __grantsyncRequire } from 'node:module';\nconst require = __grantsyncRequire(import.meta.url);" },
   // tsc's dist/cli.js is this build's output path too.
   allowOverwrite: true,
-  legalComments: 'none',
+  // The licence notices of the inlined dependencies stay in the files that hold their code.
+  legalComments: 'eof',
   logLevel: 'warning',
 });

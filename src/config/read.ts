@@ -120,13 +120,13 @@ export async function readCapped(file: string, cap: number): Promise<{ bytes: Ui
     let total = 0;
     // The first read asks for the whole file as stat sees it (and a byte more, to see its end): one
     // read, not one per 64 KiB (18 for a 1.1 MB file, before a plan's first request). The size is only
-    // a hint: a file that grows or lies about its size is read on, never past the cap.
-    let want = Math.min(Math.max(info.size + 1, 64 * 1024), cap + 1);
+    // a hint: a file that grows or lies about its size (/proc says 0) is read on, never past the cap.
+    // Zero-filled, and sized to the file: what is returned is a view of it.
+    let want = Math.min(info.size + 1, cap + 1);
     while (total <= cap) {
-      const chunk = Buffer.allocUnsafe(Math.min(want, cap + 1 - total));
+      const chunk = Buffer.alloc(Math.min(want, cap + 1 - total));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
-      // Only the bytes read are kept: allocUnsafe's other bytes are never seen.
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
       want = 64 * 1024;

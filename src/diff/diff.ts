@@ -63,6 +63,10 @@ export function diffGrants(desired: readonly DesiredGrant[], live: readonly Live
   managed.forEach((grant, at) => {
     if (declared[at]) return;
     const key = liveKey(grant)!;
+    // The same grant object listed twice (a caller's merged listings) is one grant: declared if its
+    // key's position is, as when the grants themselves were the marks.
+    const mapped = managedByKey.get(key)!;
+    if (declared[mapped] && managed[mapped] === grant) return;
     const pairKey = `${key.client_id}\u0000${key.audience}`;
     const before = liveState(grant);
     managedStates[at] = before;

@@ -201,7 +201,9 @@ function scopesHeldAfterApply(live: readonly LiveGrant[], changes: readonly Chan
     else for (const scope of grant.scopes) current.add(scope);
   };
   // Only grants on an API a change touches need their key (a change may remove or replace them); the
-  // others hold their scopes as read. A plan with nothing to do keys none of them.
+  // others hold their scopes as read. A plan with nothing to do keys none of them. (Auth0 never lists
+  // two grants with one identity; were it to, each would count here, and the last one listed on a
+  // touched API.)
   const touched = new Set(changes.map((c) => c.audience));
   const grants = new Map<string, { audience: string; all: boolean; scopes: readonly string[] }>();
   for (const g of live) {

@@ -99,6 +99,17 @@ describe('diffGrants', () => {
     ]);
   });
 
+  it('the same grant object listed twice is one grant; two objects with one identity, the last is matched', () => {
+    const own = { manage: 'all' as const, excludedClientIds: [] };
+    const want = [{ client_id: 'c1', audience: 'a1', subject_type: 'client' as const, state: { scope: ['read:x'] } }];
+    const grant: LiveGrant = { id: 'g1', client_id: 'c1', audience: 'a1', scope: ['read:x'] };
+    expect(diffGrants(want, [grant, grant], own).changes).toEqual([]);
+    const twin: LiveGrant = { ...grant, id: 'g0' };
+    expect(diffGrants(want, [twin, grant], own).changes.map((c) => [c.action, c.before])).toEqual([['delete', { scope: ['read:x'] }]]);
+    // Undeclared, each listing of it is a delete, as before.
+    expect(diffGrants([], [grant, grant], own).changes.map((c) => c.action)).toEqual(['delete', 'delete']);
+  });
+
   it('a grant with every scope is a change towards listed scopes, and liveState normalises', () => {
     const live: LiveGrant[] = [{ id: 'all', client_id: 'c1', audience: 'https://a', scope: ['x'], allow_all_scopes: true }];
     expect(liveState(live[0]!)).toEqual({ scope: [], allow_all_scopes: true });

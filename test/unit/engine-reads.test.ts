@@ -76,22 +76,36 @@ describe('loadWhileReading', () => {
     expect(listed.sort()).toEqual(['https://api', 'https://other']);
   });
 
-  it('parses once the grant listings have started, so a bad file found at once still lets them start first', async () => {
-    const { api, cancel } = hangingApi();
+  it('parses large files once the grant listings have started, so a bad one found at once still lets them start first', async () => {
+    const { api, cancel: cancelWaiting } = hangingApi();
     const listed: (string | undefined)[] = [];
     const hanging = api.listGrants.bind(api);
+    // As the real client: once cancelled, a read not yet sent fails at once.
+    let cancelled = false;
+    const cancel = (): void => {
+      cancelled = true;
+      cancelWaiting();
+    };
     Object.assign(api, {
       // The APIs answer after a round trip; the broken file would be found long before.
       listResourceServers: () => new Promise((resolve) => setTimeout(() => resolve([{ identifier: 'https://api', scopes: [] }]), 30)),
       listGrants: (filter: { audience?: string } = {}) => {
+        if (cancelled) return Promise.reject(new Error('cancelled'));
         listed.push(filter.audience);
         return hanging(filter);
       },
     });
-    const dir = writeTree({ 'grantsync.yaml': 'manage: all\n', 'a.yaml': 'grants:\n  - client_id: [unclosed\n' });
-    const error = await loadWhileReading(dir, { api, env: {}, read: { allowOutside: true }, beforeReads: async () => undefined, ownClientId: () => undefined, cancel }).catch((e: unknown) => e);
+    // Large (a long comment, quick to parse), and broken at its end.
+    const large = `# ${'x'.repeat(300 * 1024)}\ngrants:\n  - client_id: [unclosed\n`;
+    const error = await loadWhileReading(writeTree({ 'grantsync.yaml': 'manage: all\n', 'a.yaml': large }), { api, env: {}, read: { allowOutside: true }, beforeReads: async () => undefined, ownClientId: () => undefined, cancel }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect(listed).toEqual([undefined]);
+    // A small file is parsed at once: its mistake is reported before any grant listing.
+    listed.length = 0;
+    cancelled = false;
+    const small = await loadWhileReading(writeTree({ 'grantsync.yaml': 'manage: all\n', 'a.yaml': 'grants:\n  - client_id: [unclosed\n' }), { api, env: {}, read: { allowOutside: true }, beforeReads: async () => undefined, ownClientId: () => undefined, cancel }).catch((e: unknown) => e);
+    expect(small).toBeInstanceOf(InputError);
+    expect(listed).toEqual([]);
   });
 
   it('a bad grantsync.yaml starts no read', async () => {
