@@ -6,8 +6,9 @@
 // judged from a count of the files' `audience:` keys in their raw text (config/audience-census.ts)
 // so the listing need not wait seconds for the parse. The grant files are parsed in slices, letting
 // the answers in between, once the grant listings have started (or after PARSE_HOLD_MS): the first
-// requests are a chain of round trips that parsing would only delay. Bad files still stop the run with every problem found: the reads in
-// flight are cancelled and waited for, so no request or timer outlives it, and nothing is written.
+// requests are a chain of round trips that parsing would only delay. Bad files still stop the run
+// with every problem found: the reads in flight are cancelled and waited for, so no request or timer
+// outlives it, and nothing is written.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ManagementApi } from './api/port.js';
 import { chooseListing, type VerifyReads } from './apply/verify-reads.js';
