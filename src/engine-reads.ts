@@ -14,7 +14,7 @@ import type { ManagementApi } from './api/port.js';
 import { chooseListing, type VerifyReads } from './apply/verify-reads.js';
 import { countAudiencesSteps } from './config/audience-census.js';
 import { grantFilesOf, loadResult, parseGrantFilesSteps, parseSettings, type DesiredState, type GrantsDirectory } from './config/load.js';
-import { finish } from './config/parse.js';
+import { finish } from './util/steps.js';
 import { readGrantsDirectory, type ReadOptions } from './config/read.js';
 import { Validator } from './config/validate.js';
 import { InputError } from './errors.js';

@@ -10,6 +10,8 @@
 // The text is anyone's (a pull request's files), so the scan is linear in it whatever it holds: one
 // pass over the keys in order, each line's comment state carried forward, and values bounded.
 
+import { finish } from '../util/steps.js';
+
 const KEY = 'audience';
 /** Longer values are no audience worth counting (Auth0 identifiers are URLs or short names). */
 const MAX_VALUE = 2048;
@@ -20,11 +22,7 @@ const MAX_VALUE = 2048;
  * flow mapping that spans lines is read as block style.
  */
 export function countAudiences(texts: Iterable<string>): Map<string, number> {
-  const steps = countAudiencesSteps(texts);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return finish(countAudiencesSteps(texts));
 }
 
 /** Keys looked at between two pauses of countAudiencesSteps: well under a millisecond of work. */

@@ -4,6 +4,7 @@ import { ListItems } from './list-items.js';
 import { keyOffset, offsetOf, placeAt, placeOf } from './places.js';
 import type { Problem, SourceLocation } from '../model/types.js';
 import { excerpt } from '../util/excerpt.js';
+import { finish } from '../util/steps.js';
 
 /** The largest grants file we read; larger files are refused rather than parsed slowly. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -42,13 +43,7 @@ export function parseYamlFile(source: SourceFile, items?: ListItems): ParseResul
   return finish(parseYamlFileSteps(source, items));
 }
 
-/** Runs steps (see parseYamlFileSteps) to the end, at once. */
-export function finish<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
+export { finish };
 
 /** Lexemes between two pauses of parseYamlFileSteps: well under a millisecond of work, even before the JIT warms up. */
 const LEXEMES_PER_STEP = 250;
