@@ -95,6 +95,9 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
     // Handled where it is awaited below; until then a failure must not count as unhandled. Reads
     // that end (or fail) before any grant listing let the parse go too.
     reads.then(() => listing.resolve(), () => listing.resolve());
+    // The token request is built in the turns that follow (got's first request takes ~15 ms of cold
+    // code): let it leave before the census takes the CPU, not one census slice later.
+    await nextTurn();
     const census = await runInSlices(countDeclaredAudiences(directory));
     counted ??= census;
     const bytes = grantFilesOf(directory).reduce((sum, file) => sum + file.bytes.byteLength, 0);

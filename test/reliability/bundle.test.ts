@@ -43,6 +43,21 @@ describe('the bundled bin', () => {
     expect([...seen].filter((name) => /^cli-(plan|apply)-/.test(name))).toHaveLength(2);
   });
 
+  it('leaves out got\'s HTTP/2 and cache packages, which only options grantsync never sets reach', () => {
+    const bundled = readdirSync(DIST)
+      .filter((name) => name === 'cli.js' || name.startsWith('cli-'))
+      .map((name) => readFileSync(path.join(DIST, name), 'utf8'))
+      .join('\n');
+    // esbuild names each inlined CommonJS module by its path: none of these packages is inlined.
+    for (const left of ['node_modules/http2-wrapper/', 'node_modules/cacheable-request/', 'node_modules/keyv/']) expect(bundled).not.toContain(left);
+    // got's import of them is still there, bound to the stand-ins that say what is missing.
+    expect(bundled).toContain("grantsync's bundle leaves out got's HTTP/2 support");
+    expect(bundled).toContain("grantsync's bundle leaves out got's HTTP cache");
+    // Nothing of grantsync's asks got for either.
+    const asks = sources().filter((file) => /\bhttp2\s*:|\bcache\s*:\s*(?!undefined)/.test(readFileSync(path.join(ROOT, file), 'utf8')));
+    expect(asks).toEqual([]);
+  });
+
   it('builds the paths of the package\'s own files in src/package-root.ts only', () => {
     const fromOwnLocation = sources().filter((file) => readFileSync(path.join(ROOT, file), 'utf8').includes('import.meta.url'));
     // demo.ts is not bundled (it runs the bin beside it); the generated validators resolve ajv's
