@@ -10,7 +10,8 @@
 // with every problem found: the reads in flight are cancelled and waited for, so no request or timer
 // outlives it, and nothing is written.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { ManagementApi } from './api/port.js';
+import type { ListingHint, ManagementApi } from './api/port.js';
+import type { IncrementalDiff } from './diff/incremental.js';
 import { chooseListing, type VerifyReads } from './apply/verify-reads.js';
 import { countAudiencesSteps } from './config/audience-census.js';
 import { grantFilesOf, loadResult, parseGrantFilesSteps, parseSettings, type DesiredState, type GrantsDirectory } from './config/load.js';
@@ -74,6 +75,39 @@ export interface OverlapOptions {
    * idle, for work that would otherwise come after the last answer (loading the code that prints).
    */
   whileReading?: () => void;
+  /** Told each page of grants as soon as it is read (see ListingHint.onItems); must not throw. */
+  onGrantPage?: (grants: readonly LiveGrant[]) => void;
+}
+
+/**
+ * Pages of grants for a diff made only once the clients and APIs are read (IncrementalDiff): kept
+ * until it exists, then given to it one page per turn, not to hold up the answers that come in
+ * meanwhile, and at once from then on.
+ */
+export class GrantPageFeed {
+  private readonly waiting: (readonly LiveGrant[])[] = [];
+  private differ: Pick<IncrementalDiff, 'add'> | undefined;
+
+  /** For `onGrantPage`. */
+  readonly page = (grants: readonly LiveGrant[]): void => {
+    if (this.differ) this.differ.add(grants);
+    else this.waiting.push(grants);
+  };
+
+  /** Starts feeding `differ`: the pages read so far one per turn, later ones as they come. */
+  async start(differ: Pick<IncrementalDiff, 'add'>): Promise<void> {
+    this.differ = differ;
+    while (this.waiting.length > 0) {
+      differ.add(this.waiting.shift()!);
+      if (this.waiting.length > 0) await nextTurn();
+    }
+  }
+
+  /** Gives the diff every page still waiting, now: the plan needs them all. */
+  flush(): void {
+    const differ = this.differ;
+    if (differ) while (this.waiting.length > 0) differ.add(this.waiting.shift()!);
+  }
 }
 
 /** Reads and validates `dir` while reading the tenant; throws InputError with every problem of the files. */
@@ -160,11 +194,11 @@ async function listGrants(options: OverlapOptions, apis: readonly ResourceServer
   options.onGrantReads?.(reads);
   // The expected sizes order the pages of the listings side by side (the longest first), never what is read.
   if (reads.by === 'all') {
-    const all = options.api.listGrants({}, { expectedItems: [...perAudience.values()].reduce((sum, n) => sum + n, 0) });
+    const all = options.api.listGrants({}, { expectedItems: [...perAudience.values()].reduce((sum, n) => sum + n, 0), ...onItems(options) });
     onListing();
     return all;
   }
-  const listings = Promise.all(reads.audiences.map((audience) => options.api.listGrants({ audience }, { expectedItems: perAudience.get(audience) ?? 0 })));
+  const listings = Promise.all(reads.audiences.map((audience) => options.api.listGrants({ audience }, { expectedItems: perAudience.get(audience) ?? 0, ...onItems(options) })));
   onListing();
   const lists = await listings;
   // The order of one listing (by id, code-unit order), so nothing downstream can tell the two apart.
@@ -207,4 +241,8 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+function onItems(options: OverlapOptions): Pick<ListingHint, 'onItems'> {
+  return options.onGrantPage ? { onItems: options.onGrantPage } : {};
 }

@@ -8,6 +8,7 @@ import { parseDesiredState, type DesiredState } from './config/load.js';
 import { readGrantsDirectory, type ReadOptions } from './config/read.js';
 import { Validator } from './config/validate.js';
 import { diffGrants, type DiffResult } from './diff/diff.js';
+import { IncrementalDiff } from './diff/incremental.js';
 import { unknownFieldWarnings } from './diff/ownership.js';
 import { MANAGEMENT_API_ALIAS } from './model/grant.js';
 import { InputError, RefusedError } from './errors.js';
@@ -67,6 +68,8 @@ export interface EarlyResolution {
   expiry: ReturnType<typeof applyExpiry>;
   ownClientId: string | undefined;
   resolution: Resolution;
+  /** The diff of the resolved grants, fed each page of grants as it is read (IncrementalDiff.add). */
+  differ?: IncrementalDiff;
 }
 
 /**
@@ -79,7 +82,8 @@ export function resolveBeforeGrants(state: DesiredState, partial: Pick<TenantSna
   const expiry = applyExpiry(state.grants, day);
   const tenant: TenantSnapshot = { clients: partial.clients, resourceServers: partial.resourceServers, grants: [] };
   const resolution = resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
-  return { state, clients: partial.clients, resourceServers: partial.resourceServers, day, ownClientId: opts.ownClientId, expiry, resolution };
+  const differ = resolution.problems.length === 0 ? new IncrementalDiff(resolution.desired, resolution.ownership) : undefined;
+  return { state, clients: partial.clients, resourceServers: partial.resourceServers, day, ownClientId: opts.ownClientId, expiry, resolution, ...(differ ? { differ } : {}) };
 }
 
 /**
@@ -107,7 +111,9 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
   const expiry = usable?.expiry ?? applyExpiry(state.grants, day);
   const resolution = usable?.resolution ?? resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
   if (resolution.problems.length > 0) throw new InputError(resolution.problems);
-  const diff = diffGrants(resolution.desired, tenant.grants, resolution.ownership);
+  // The head start's diff, worked out as the pages came in, is diffGrants' own whatever it was fed.
+  const differ = usable?.differ?.isFor(resolution.desired, resolution.ownership) ? usable.differ : undefined;
+  const diff = differ ? differ.result(tenant.grants) : diffGrants(resolution.desired, tenant.grants, resolution.ownership);
   const clientNames = new Map(tenant.clients.map((c) => [c.client_id, c.name]));
   const organizationNames = new Map((tenant.organizations ?? []).map((o) => [o.id, o.name]));
   const planned = buildPlan({

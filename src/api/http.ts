@@ -72,7 +72,7 @@ export class ManagementClient implements ManagementApi {
   // ---- the port ----
 
   async listGrants(filter: GrantFilter = {}, hint: ListingHint = {}): Promise<LiveGrant[]> {
-    return this.checkpointList<LiveGrant>('api/v2/client-grants', 'client_grants', filter.audience === undefined ? {} : { audience: filter.audience }, hint.expectedItems);
+    return this.checkpointList<LiveGrant>('api/v2/client-grants', 'client_grants', filter.audience === undefined ? {} : { audience: filter.audience }, hint);
   }
 
   readProfile(): ReadProfile {
@@ -163,8 +163,8 @@ export class ManagementClient implements ManagementApi {
   // ---- the means: lists (through the read pool) and single requests ----
 
   /** Checkpoint pagination (`take`/`from`), for the endpoints that have it. */
-  private checkpointList<T>(path: string, key: string, params: SearchParams, expectedItems?: number): Promise<T[]> {
-    return checkpointList<T>(this.getPage(), path, key, params, this.options.onPage, expectedItems);
+  private checkpointList<T>(path: string, key: string, params: SearchParams, hint: { expectedItems?: number; onItems?: (items: readonly T[]) => void } = {}): Promise<T[]> {
+    return checkpointList<T>(this.getPage(), path, key, params, this.options.onPage, hint.expectedItems, hint.onItems);
   }
 
   /** Offset pagination (`page`/`per_page`). */

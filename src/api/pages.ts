@@ -28,13 +28,22 @@ export function pagesLeft(depth: number, expectedItems: number | undefined): num
 }
 
 /** Checkpoint pagination (`take`/`from`): follows `next` until it is absent. */
-export async function checkpointList<T>(get: GetPage, path: string, key: string, params: SearchParams, onPage?: OnPage, expectedItems?: number): Promise<T[]> {
+export async function checkpointList<T>(
+  get: GetPage,
+  path: string,
+  key: string,
+  params: SearchParams,
+  onPage?: OnPage,
+  expectedItems?: number,
+  onItems?: (items: readonly T[]) => void,
+): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
   let from: string | undefined;
   for (let depth = 0; ; depth++) {
     const { body, list } = await readPage<T>(get, path, key, { ...params, take: PAGE_SIZE, ...(from ? { from } : {}) }, pagesLeft(depth, expectedItems), onPage);
     items.push(...list);
+    onItems?.(list);
     const next = Array.isArray(body) ? undefined : body.next;
     if (typeof next !== 'string' || next === '' || list.length === 0) return items;
     if (seen.has(next)) throw shapeError({ method: 'GET', path }, 'the API returned the same page cursor twice');

@@ -34,6 +34,11 @@ export interface GrantFilter {
  */
 export interface ListingHint {
   expectedItems?: number;
+  /**
+   * Told each page's grants as soon as it is read (a plan works out its diff while the rest are
+   * listed); it never changes what is read or returned. It must not throw: it would fail the listing.
+   */
+  onItems?: (grants: readonly LiveGrant[]) => void;
 }
 
 export interface ManagementApi {

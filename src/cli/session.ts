@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { setMaxListeners } from 'node:events';
 import { checkTenant } from '../config/tenant-check.js';
 import type { EarlyResolution, PlanResult } from '../engine.js';
-import { loadWhileReading } from '../engine-reads.js';
+import { GrantPageFeed, loadWhileReading } from '../engine-reads.js';
 import type { Budget, TenantSnapshot } from '../model/types.js';
 import { renderProblems } from '../render/problems.js';
 import { readEnvironment, type Env, type Environment } from './environment.js';
@@ -95,6 +95,7 @@ export interface PlanSteps {
 export async function planDirectory(session: Session, io: Io, dir: string, env: Env, steps: PlanSteps = {}): Promise<Planned> {
   const { beforeReads, budget, whileReading } = steps;
   let early: EarlyResolution | undefined;
+  const feed = new GrantPageFeed();
   const loaded = await loadWhileReading(dir, {
     api: session.client,
     env,
@@ -114,7 +115,9 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
       } catch {
         // Only a head start: planFromState resolves again, and reports what went wrong there.
       }
+      if (early?.differ) await feed.start(early.differ);
     },
+    onGrantPage: feed.page,
     onGrantReads: (reads) => {
       if (session.verbose) io.err(`grants: ${reads.by === 'all' ? `one listing (${reads.pages} pages)` : `one listing per API side by side (${reads.audiences.length} APIs, ${reads.pages} pages)`}\n`);
     },
@@ -132,6 +135,7 @@ export async function planDirectory(session: Session, io: Io, dir: string, env: 
     grantedScopes: session.client.tokens.scopes,
   });
   const tenant = read.tenant;
+  feed.flush();
   session.progress.done();
   const how = describeAssociationReads(read.reads);
   if (how !== undefined && session.verbose) io.err(`${how}\n`);

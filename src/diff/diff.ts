@@ -17,6 +17,8 @@ export interface DiffResult {
   managed: LiveGrant[];
   /** Their normalised states (by position in `managed`), as the diff worked them out: the fingerprint need not do it again. */
   managedStates?: readonly GrantState[];
+  /** Their rows of the fingerprint as JSON (by position in `managed`), when worked out as the pages came in. */
+  managedRows?: readonly string[];
   unmanagedByReason: Partial<Record<UnmanagedReason, number>>;
 }
 
@@ -38,39 +40,60 @@ export function diffGrants(desired: readonly DesiredGrant[], live: readonly Live
     }
     managedByKey.set(liveKey(grant)!, managed.push(grant) - 1);
   }
+  const managedStates = managed.map(liveState);
+  const match = new Int32Array(desired.length);
+  const declared = new Uint8Array(managed.length);
+  desired.forEach((want, at) => {
+    const found = managedByKey.get(want);
+    match[at] = found ?? -1;
+    if (found !== undefined) declared[found] = 1;
+  });
+  // The same grant object listed twice (a caller's merged listings) is one grant: declared if its
+  // key's position is, as when the grants themselves were the marks.
+  managed.forEach((grant, at) => {
+    const mapped = managedByKey.get(liveKey(grant)!)!;
+    if (!declared[at] && declared[mapped] && managed[mapped] === grant) declared[at] = 1;
+  });
+  return { ...assembleChanges({ desired, match, managed, managedStates, declared }), managed, managedStates, unmanagedByReason };
+}
 
+/** How the desired grants met the managed live ones: what assembleChanges turns into changes. */
+export interface Matching {
+  desired: readonly DesiredGrant[];
+  /** By desired position: the position in `managed` of the live grant with its identity, or -1. */
+  match: Int32Array;
+  managed: readonly LiveGrant[];
+  managedStates: readonly GrantState[];
+  /** By managed position: 1 when a desired grant (or the same object at its identity's position) keeps it. */
+  declared: Uint8Array;
+  /** By desired position, when already known: whether its state equals its live grant's. */
+  equal?: (at: number) => boolean;
+}
+
+/**
+ * Updates in desired order, then each create, or a replace where a delete of the same client and
+ * audience differs only in subject_type (an immutable field), then the remaining deletes.
+ */
+export function assembleChanges({ desired, match, managed, managedStates, declared, equal }: Matching): Pick<DiffResult, 'changes' | 'unchanged'> {
   const changes: Change[] = [];
   const creates: Change[] = [];
-  const declared = new Uint8Array(managed.length);
-  const managedStates: GrantState[] = new Array<GrantState>(managed.length);
   let unchanged = 0;
-  for (const want of desired) {
-    const at = managedByKey.get(want);
-    if (at === undefined) {
+  desired.forEach((want, at) => {
+    const found = match[at]!;
+    if (found < 0) {
       creates.push({ ...identityOf(want), action: 'create', before: null, after: want.state, flags: [] });
-      continue;
+      return;
     }
-    declared[at] = 1;
-    const before = liveState(managed[at]!);
-    managedStates[at] = before;
-    if (statesEqual(before, want.state)) unchanged++;
+    const before = managedStates[found]!;
+    if (equal ? equal(at) : statesEqual(before, want.state)) unchanged++;
     else changes.push({ ...identityOf(want), action: 'update', before, after: want.state, flags: [] });
-  }
-
-  // A delete and a create of the same client and audience that differ only in
-  // subject_type are one change of an immutable field: a replace.
+  });
   const deletes = new Map<string, Change>();
   managed.forEach((grant, at) => {
     if (declared[at]) return;
     const key = liveKey(grant)!;
-    // The same grant object listed twice (a caller's merged listings) is one grant: declared if its
-    // key's position is, as when the grants themselves were the marks.
-    const mapped = managedByKey.get(key)!;
-    if (declared[mapped] && managed[mapped] === grant) return;
     const pairKey = `${key.client_id}\u0000${key.audience}`;
-    const before = liveState(grant);
-    managedStates[at] = before;
-    const change: Change = { ...key, action: 'delete', before, after: null, flags: [] };
+    const change: Change = { ...key, action: 'delete', before: managedStates[at]!, after: null, flags: [] };
     if (deletes.has(pairKey)) changes.push(change);
     else deletes.set(pairKey, change);
   });
@@ -85,7 +108,7 @@ export function diffGrants(desired: readonly DesiredGrant[], live: readonly Live
     }
   }
   changes.push(...deletes.values());
-  return { changes, unchanged, managed, managedStates, unmanagedByReason };
+  return { changes, unchanged };
 }
 
 function identityOf(want: DesiredGrant): Pick<Change, 'client_id' | 'audience' | 'subject_type' | 'client_name' | 'default_for'> {

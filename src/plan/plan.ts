@@ -4,6 +4,7 @@ import type { Change, Flag, GrantState, LiveGrant, OrganizationLine, Plan } from
 import type { DiffResult } from '../diff/diff.js';
 import { addedScopes, compareStrings, liveKey, organizationDelta } from '../model/grant.js';
 import { liveState } from '../diff/diff.js';
+import { fingerprintRow } from '../diff/incremental.js';
 
 /** Management API scopes that let a client give itself (or others) more access. */
 export const ESCALATION_SCOPES: ReadonlySet<string> = new Set([
@@ -60,7 +61,7 @@ export function buildPlan({ tenant, tenantName, diff, clientNames, systemAudienc
   return {
     tenant,
     ...(tenantName !== undefined ? { tenantName } : {}),
-    fingerprint: fingerprintGrants(diff.managed, diff.managedStates),
+    fingerprint: fingerprintGrants(diff.managed, diff.managedStates, diff.managedRows),
     digest: digestChanges(changes),
     summary: {
       create: count('create'),
@@ -120,15 +121,15 @@ export function compareChanges(a: Change, b: Change): number {
 
 /**
  * A hash of the live managed grants a plan was computed from. `apply --plan`
- * recomputes it and refuses when it differs: the tenant changed since the plan. `states`: the
- * grants' normalised states by position, when the diff has them (the same values; ≈ 15 ms of
- * 10,000 grants).
+ * recomputes it and refuses when it differs: the tenant changed since the plan. `states` and `rows`:
+ * the grants' normalised states and their rows' JSON by position, when the diff has them (the same
+ * values, worked out before: ≈ 15 and ≈ 25 ms of 10,000 grants).
  */
-export function fingerprintGrants(managed: readonly LiveGrant[], states?: readonly (GrantState | undefined)[]): string {
-  const rows = managed
-    .map((grant, at) => [grant.id, liveKey(grant), states?.[at] ?? liveState(grant)] as const)
-    .sort((x, y) => compareStrings(x[0], y[0]));
-  return sha256Of(JSON.stringify(rows));
+export function fingerprintGrants(managed: readonly LiveGrant[], states?: readonly (GrantState | undefined)[], rows?: readonly (string | undefined)[]): string {
+  const order = managed.map((_, at) => at).sort((x, y) => compareStrings(managed[x]!.id, managed[y]!.id));
+  // The JSON of the rows' array, one row at a time: the same text as JSON.stringify of the whole.
+  const text = order.map((at) => rows?.[at] ?? fingerprintRow(managed[at]!.id, liveKey(managed[at]!)!, states?.[at] ?? liveState(managed[at]!)));
+  return sha256Of(`[${text.join(',')}]`);
 }
 
 /**

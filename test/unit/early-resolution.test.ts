@@ -35,9 +35,13 @@ const opts = { tenantName: 't.example.com', ownClientId: 'own', today: '2026-11-
 function bothWays(desired: DesiredState, grants: LiveGrant[], organizations?: TenantSnapshot['organizations']) {
   const tenant: TenantSnapshot = { ...base, grants, ...(organizations ? { organizations } : {}) };
   const early = resolveBeforeGrants(desired, base, { ownClientId: 'own', today: opts.today });
+  // As the CLI does: the head start's diff is given the grants as they are read.
+  early.differ?.add(grants);
   const run = (withEarly: boolean) => {
     try {
-      return planFromState(desired, tenant, { ...opts, ...(withEarly ? { early } : {}) });
+      const result = planFromState(desired, tenant, { ...opts, ...(withEarly ? { early } : {}) });
+      // The fingerprint's rows, worked out as the pages came in, are only a cache of the plan's input.
+      return { ...result, diff: { ...result.diff, managedRows: undefined } };
     } catch (error) {
       return { error: String(error), problems: (error as { problems?: unknown }).problems };
     }

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { ManagementApi } from '../../src/api/port.js';
 import { chooseListing } from '../../src/apply/verify-reads.js';
 import { MANAGEMENT_API_ALIAS } from '../../src/model/grant.js';
-import { estimatePerAudience, loadWhileReading } from '../../src/engine-reads.js';
+import { estimatePerAudience, GrantPageFeed, loadWhileReading } from '../../src/engine-reads.js';
 import { InputError } from '../../src/errors.js';
-import type { ReadProfile } from '../../src/model/types.js';
+import type { LiveGrant, ReadProfile } from '../../src/model/types.js';
 import { writeTree } from '../helpers/directory.js';
 
 /** Reads that hang until cancelled, and a log of what was called. */
@@ -137,5 +137,38 @@ describe('the plan\'s choice of grant listing', () => {
 
   it('the Management API alias counts on the Management API', () => {
     expect(estimatePerAudience(declared([MANAGEMENT_API_ALIAS, 2]), apis, undefined).get('https://mgmt/api/v2/')).toBe(2);
+  });
+});
+
+describe('GrantPageFeed', () => {
+  const page = (...ids: string[]): LiveGrant[] => ids.map((id) => ({ id, client_id: 'c', audience: 'https://a' }));
+
+  it('keeps the pages read before the diff exists, then gives them one per turn, and later pages at once', async () => {
+    const feed = new GrantPageFeed();
+    const given: string[][] = [];
+    const differ = { add: (grants: readonly LiveGrant[]) => void given.push(grants.map((g) => g.id)) };
+    feed.page(page('g1'));
+    feed.page(page('g2', 'g3'));
+    feed.page(page('g4'));
+    const started = feed.start(differ);
+    // The first page at once; the others wait for later turns, not to hold up the answers in between.
+    expect(given).toEqual([['g1']]);
+    feed.page(page('g5'));
+    expect(given).toEqual([['g1'], ['g5']]);
+    await started;
+    expect(given).toEqual([['g1'], ['g5'], ['g2', 'g3'], ['g4']]);
+  });
+
+  it('gives every waiting page at once when flushed, and nothing twice', async () => {
+    const feed = new GrantPageFeed();
+    const given: string[] = [];
+    const differ = { add: (grants: readonly LiveGrant[]) => void given.push(...grants.map((g) => g.id)) };
+    feed.flush();
+    for (const id of ['g1', 'g2', 'g3']) feed.page(page(id));
+    const started = feed.start(differ);
+    feed.flush();
+    expect(given).toEqual(['g1', 'g2', 'g3']);
+    await started;
+    expect(given).toEqual(['g1', 'g2', 'g3']);
   });
 });

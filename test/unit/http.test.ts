@@ -6,6 +6,7 @@ import { ManagementClient } from '../../src/api/http.js';
 import { Redactor } from '../../src/api/redact.js';
 import { applyChanges } from '../../src/apply/apply.js';
 import { ApiError } from '../../src/errors.js';
+import type { LiveGrant } from '../../src/model/types.js';
 import { fakeClock as fakeClockAt, type FakeClock } from '../helpers/clock.js';
 
 const BASE = 'https://tenant.test';
@@ -48,6 +49,17 @@ describe('pagination', () => {
     nock(BASE).get('/api/v2/client-grants').query({ take: 100, from: 'cursor-b' }).reply(200, { client_grants: [grant(4)] });
     const grants = await client().listGrants();
     expect(grants.map((g) => g.id)).toEqual([grant(1).id, grant(2).id, grant(3).id, grant(4).id]);
+  });
+
+  it('tells each page\'s grants as it is read, the same objects the listing returns', async () => {
+    tokenEndpoint();
+    nock(BASE).get('/api/v2/client-grants').query({ take: 100 }).reply(200, { client_grants: [grant(1), grant(2)], next: 'cursor-a' });
+    nock(BASE).get('/api/v2/client-grants').query({ take: 100, from: 'cursor-a' }).reply(200, { client_grants: [grant(3)] });
+    const pages: (readonly LiveGrant[])[] = [];
+    const grants = await client().listGrants({}, { onItems: (page) => pages.push(page) });
+    expect(pages.map((page) => page.map((g) => g.id))).toEqual([[grant(1).id, grant(2).id], [grant(3).id]]);
+    expect(pages.flat()).toEqual(grants);
+    pages.flat().forEach((g, i) => expect(g).toBe(grants[i]));
   });
 
   it('lists one audience with the same cursors, and reports what its reads cost', async () => {
