@@ -17,7 +17,7 @@ import { associationCandidates, attachAssociations } from './engine-organization
 import { applyRefusals, describeRefusal } from './plan/refusals.js';
 import { buildPlan } from './plan/plan.js';
 import { reviewAccess } from './review/access.js';
-import { lintGrants } from './lint/least-privilege.js';
+import { lintDesired, lintGrants, type DesiredLint } from './lint/least-privilege.js';
 import { tenantNameOf } from './model/tenant.js';
 import { applyExpiry, expiryWarnings, labelExpired, utcDay } from './resolve/expiry.js';
 import { resolutionStands, resolveDesiredState, type Resolution } from './resolve/resolve.js';
@@ -70,6 +70,8 @@ export interface EarlyResolution {
   resolution: Resolution;
   /** The diff of the resolved grants, fed each page of grants as it is read (IncrementalDiff.add). */
   differ?: IncrementalDiff;
+  /** The least-privilege checks' findings that need only the resolved grants, clients and APIs. */
+  lint?: DesiredLint;
 }
 
 /**
@@ -82,8 +84,10 @@ export function resolveBeforeGrants(state: DesiredState, partial: Pick<TenantSna
   const expiry = applyExpiry(state.grants, day);
   const tenant: TenantSnapshot = { clients: partial.clients, resourceServers: partial.resourceServers, grants: [] };
   const resolution = resolveDesiredState({ settings: state.settings, declared: expiry.grants, tenant, ownClientId: opts.ownClientId });
-  const differ = resolution.problems.length === 0 ? new IncrementalDiff(resolution.desired, resolution.ownership) : undefined;
-  return { state, clients: partial.clients, resourceServers: partial.resourceServers, day, ownClientId: opts.ownClientId, expiry, resolution, ...(differ ? { differ } : {}) };
+  if (resolution.problems.length > 0) return { state, clients: partial.clients, resourceServers: partial.resourceServers, day, ownClientId: opts.ownClientId, expiry, resolution };
+  const differ = new IncrementalDiff(resolution.desired, resolution.ownership);
+  const lint = lintDesired({ desired: resolution.desired, clients: partial.clients, resourceServers: partial.resourceServers });
+  return { state, clients: partial.clients, resourceServers: partial.resourceServers, day, ownClientId: opts.ownClientId, expiry, resolution, differ, lint };
 }
 
 /**
@@ -147,6 +151,7 @@ export function planFromState(state: DesiredState, tenant: TenantSnapshot, opts:
     clients: tenant.clients,
     resourceServers: tenant.resourceServers,
     ownership: resolution.ownership,
+    ...(usable?.lint ? { early: usable.lint } : {}),
   });
   const plan: Plan = { ...built, budget, refusals, review, lint, varsFromEnvironment: [...(state.settings.varsFromEnvironment ?? [])], expiring: expiry.expiring };
   // The diff counted the grants with a field grantsync does not know: only then is there one to name.

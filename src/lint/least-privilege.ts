@@ -20,20 +20,53 @@ export interface LintInput {
   ownership: Pick<Ownership, 'manage'>;
 }
 
-export function lintGrants(input: LintInput): Problem[] {
-  const clients = new Map(input.clients.map((c) => [c.client_id, c]));
-  const apis = new Map(input.resourceServers.map((rs) => [rs.identifier, rs]));
+export function lintGrants(input: LintInput & { early?: DesiredLint }): Problem[] {
+  const early = input.early && madeFor(input.early, input) ? input.early : lintDesired(input);
   const problems: Problem[] = [];
   const add = (found: Problem | undefined): void => void (found && problems.push(found));
-  for (const grant of input.desired) {
+  // In the order of the desired grants, each grant's findings in the order of the rules.
+  for (const at of early.notable) {
+    const grant = input.desired[at]!;
+    problems.push(...(early.found.get(at) ?? []));
+    if (isEmpty(grant)) add(emptyScopes(grant, input.changes));
+  }
+  problems.push(...unheldScopes(input, early.firstOn));
+  return ordered(problems);
+}
+
+/**
+ * What the checks find from the desired grants, clients and APIs alone: computed before the grants
+ * are read (EarlyResolution), so that the end of a plan only adds what needs the changes.
+ */
+export interface DesiredLint {
+  /** What it was made from: used only for these very lists. */
+  desired: readonly DesiredGrant[];
+  clients: readonly ClientSummary[];
+  resourceServers: readonly ResourceServerSummary[];
+  /** Positions of the desired grants with a finding, or with no scope (their finding needs the changes), in order. */
+  notable: number[];
+  found: Map<number, Problem[]>;
+  /** The first declared grant on each audience (by file and line): where unheld scopes are reported. */
+  firstOn: Map<string, DesiredGrant>;
+}
+
+export function lintDesired(input: Pick<LintInput, 'desired' | 'clients' | 'resourceServers'>): DesiredLint {
+  const clients = new Map(input.clients.map((c) => [c.client_id, c]));
+  const apis = new Map(input.resourceServers.map((rs) => [rs.identifier, rs]));
+  const notable: number[] = [];
+  const found = new Map<number, Problem[]>();
+  input.desired.forEach((grant, at) => {
     const api = apis.get(grant.audience);
     const client = grant.default_for ? undefined : clients.get(grant.client_id);
-    if (client) add(clientCannotUse(grant, client));
-    if (api) add(policyIgnores(grant, api));
-    add(emptyScopes(grant, input.changes));
-  }
-  problems.push(...unheldScopes(input));
-  return ordered(problems);
+    const problems = [client && clientCannotUse(grant, client), api && policyIgnores(grant, api)].filter((p): p is Problem => p !== undefined);
+    if (problems.length > 0) found.set(at, problems);
+    if (problems.length > 0 || isEmpty(grant)) notable.push(at);
+  });
+  return { desired: input.desired, clients: input.clients, resourceServers: input.resourceServers, notable, found, firstOn: firstGrantPerAudience(input.desired) };
+}
+
+function madeFor(early: DesiredLint, input: LintInput): boolean {
+  return early.desired === input.desired && early.clients === input.clients && early.resourceServers === input.resourceServers;
 }
 
 /** Warnings first, then notes; in each, by file and line: the order every form of the plan shows. */
@@ -129,9 +162,13 @@ function accessWord(subject: SubjectType): string {
  * A grant with no scopes still lets its client get access tokens for the API: taking every scope away
  * is not taking the access away. Rich Authorization Requests types count as access.
  */
-function emptyScopes(grant: DesiredGrant, changes: readonly Change[]): Problem | undefined {
+/** No scope, no wildcard and no authorization details type: the grant still gives access (emptyScopes). */
+function isEmpty(grant: DesiredGrant): boolean {
   const state = grant.state;
-  if (state.scope.length > 0 || state.allow_all_scopes || (state.authorization_details_types ?? []).length > 0) return undefined;
+  return !(state.scope.length > 0 || state.allow_all_scopes || (state.authorization_details_types ?? []).length > 0);
+}
+
+function emptyScopes(grant: DesiredGrant, changes: readonly Change[]): Problem | undefined {
   const change = changes.find((c) => sameKey(c, grant));
   const emptied = change?.action === 'update' && (change.before?.scope.length ?? 0) > 0;
   const who = nameOf(grant);
@@ -152,9 +189,8 @@ const sameKey = (a: { client_id: string; audience: string; subject_type: string 
  * Scopes an API defines that no grant holds after the apply (info): on each managed custom API that the
  * YAML grants on, at the first such grant. A grant with `allow_all_scopes` holds them all.
  */
-function unheldScopes(input: LintInput): Problem[] {
+function unheldScopes(input: LintInput, firstOn: ReadonlyMap<string, DesiredGrant>): Problem[] {
   const held = scopesHeldAfterApply(input.live, input.changes);
-  const firstOn = firstGrantPerAudience(input.desired);
   const problems: Problem[] = [];
   for (const api of input.resourceServers) {
     if (api.is_system || api.scopes.length === 0 || !isManaged(api.identifier, input.ownership)) continue;

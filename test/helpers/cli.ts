@@ -34,8 +34,10 @@ export function startCli(args: string[], opts: { env?: Record<string, string | u
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  // 'close', not 'exit': a process that exits at once (the bin calls process.exit once its output is
+  // written) can be seen to exit before its last output has been read from the pipes.
   const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   const output = () => ({ stdout, stderr });
   const waitFor = (pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout') =>
@@ -47,7 +49,7 @@ export function startCli(args: string[], opts: { env?: Record<string, string | u
       };
       // Listeners run in order: the capture above has appended the chunk before this looks.
       child[stream]!.on('data', check);
-      child.once('exit', () => reject(new Error(`grantsync ${args.join(' ')} exited before printing ${pattern}\n${stdout}\n${stderr}`)));
+      child.once('close', () => reject(new Error(`grantsync ${args.join(' ')} exited before printing ${pattern}\n${stdout}\n${stderr}`)));
       check();
     });
   return { child, done, output, waitFor };

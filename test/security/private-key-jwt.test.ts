@@ -121,7 +121,7 @@ describe('Private Key JWT', () => {
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Plan: 2 to create, 4 to update, 1 to delete.');

@@ -1,7 +1,7 @@
 // The least-privilege checks, in process: each rule, its severity and its YAML line.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lintGrants, type LintInput } from '../../src/lint/least-privilege.js';
+import { lintDesired, lintGrants, type LintInput } from '../../src/lint/least-privilege.js';
 import type { Change, ClientSummary, DesiredGrant, LiveGrant, ResourceServerSummary } from '../../src/model/types.js';
 
 const PAY = 'https://api/payments';
@@ -35,6 +35,12 @@ function lint(desired: DesiredGrant[], over: Partial<LintInput> = {}) {
 describe('least-privilege checks', () => {
   it('finds nothing in grants that are used as they should be', () => {
     expect(lint([grant({})])).toEqual([]);
+  });
+
+  it('lists the findings of one grant in the order of the rules', () => {
+    const both = grant({ client_id: 'spa', audience: PAY, state: { scope: [] } });
+    const apis = [{ ...payments, subject_type_authorization: { client: { policy: 'allow_all' as const } } }, mapi];
+    expect(lint([both], { resourceServers: apis }).filter((p) => p.severity === 'warning').map((p) => p.rule)).toEqual(['client-cannot-use-grant', 'api-policy-ignores-grant', 'empty-scope-grant']);
   });
 
   it('warns, at the grant\'s line, about a machine-to-machine grant to a client without client_credentials', () => {
@@ -148,6 +154,40 @@ describe('least-privilege checks', () => {
         expect(findings.map((p) => p.message)).toEqual(unheld.length ? [`no grant holds ${unheld.length === 1 ? 'scope' : 'scopes'} ${unheld.map((x) => `\`${x}\``).join(', ')} of \`${PAY}\``] : []);
       }),
       { numRuns: 300, seed: 17 },
+    );
+  });
+
+  it('finds the same with the findings worked out before the grants were read, and uses them only for the lists they were made from (property)', () => {
+    const declared = fc.record({
+      client: fc.constantFrom('m2m', 'web', 'spa', 'old', 'gone'),
+      audience: fc.constantFrom(PAY, MAPI, 'https://api/unknown'),
+      subject: fc.constantFrom('client' as const, 'user' as const),
+      scopes: fc.subarray(payments.scopes),
+      all: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
+      line: fc.integer({ min: 1, max: 40 }),
+      op: fc.constantFrom('none' as const, 'create' as const, 'update' as const),
+    });
+    const policy = fc.constantFrom(undefined, 'require_client_grant', 'allow_all', 'deny_all');
+    fc.assert(
+      fc.property(fc.array(declared, { maxLength: 8 }), policy, (grants, payPolicy) => {
+        const apis: ResourceServerSummary[] = [payPolicy ? { ...payments, subject_type_authorization: { client: { policy: payPolicy } } } : payments, mapi];
+        const desired = grants.map((g) =>
+          grant({ client_id: g.client, audience: g.audience, subject_type: g.subject, state: { scope: g.all ? [] : g.scopes, ...(g.all ? { allow_all_scopes: true } : {}) }, source: { file: 'grants/a.yaml', line: g.line, column: 3 } }),
+        );
+        const changes: Change[] = grants.flatMap((g, i) =>
+          g.op === 'none' ? [] : [{ client_id: g.client, audience: g.audience, subject_type: g.subject, action: g.op, before: g.op === 'update' ? { scope: ['read:invoices'] } : null, after: desired[i]!.state, flags: [] }],
+        );
+        const live: LiveGrant[] = grants.filter((g) => g.op !== 'create').map((g, i) => ({ id: `g${i}`, client_id: g.client, audience: g.audience, subject_type: g.subject, scope: g.op === 'update' ? ['read:invoices'] : g.scopes }));
+        const input: LintInput = { desired, changes, live, clients, resourceServers: apis, ownership: { manage: 'all' } };
+        const early = lintDesired(input);
+        expect(lintGrants({ ...input, early })).toEqual(lintGrants(input));
+        // Made from other lists (a stale head start, here one that found nothing): not used.
+        const stale = { ...early, notable: [], found: new Map(), firstOn: new Map() };
+        expect(lintGrants({ ...input, early: { ...stale, desired: [...desired] } })).toEqual(lintGrants(input));
+        expect(lintGrants({ ...input, early: { ...stale, clients: [...clients] } })).toEqual(lintGrants(input));
+        expect(lintGrants({ ...input, early: { ...stale, resourceServers: [...apis] } })).toEqual(lintGrants(input));
+      }),
+      { numRuns: 400, seed: 23 },
     );
   });
 });
