@@ -165,8 +165,10 @@ async function readTenantWhileParsing(
   onListing: () => void,
 ): Promise<TenantSnapshot> {
   const { api } = options;
-  const clients = api.listClients();
+  // The APIs first: the grant listings wait for their answer, and the clients' first page, sent
+  // just after, is then read after it rather than before it.
   const resourceServers = api.listResourceServers();
+  const clients = api.listClients();
   Promise.all([clients, resourceServers]).then(([c, r]) => onPartial({ clients: c, resourceServers: r }), () => undefined);
   const grants = resourceServers.then((apis) => listGrants(options, apis, declared(), onListing));
   // One failed read makes the others pointless: cancel them, and report the first failure (not the
