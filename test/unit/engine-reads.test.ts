@@ -51,7 +51,7 @@ describe('loadWhileReading', () => {
     const error = await run.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).problems[0]!.location?.file).toMatch(/b\.yaml$/);
-    expect(calls).toEqual(['listClients', 'listResourceServers']);
+    expect(calls).toEqual(['listResourceServers', 'listClients']);
     expect(cancelled).toBeGreaterThan(0);
   });
 
