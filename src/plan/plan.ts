@@ -127,10 +127,19 @@ export function compareChanges(a: Change, b: Change): number {
  */
 export function fingerprintGrants(managed: readonly LiveGrant[], states?: readonly (GrantState | undefined)[], rows?: readonly (string | undefined)[]): string {
   const order = managed.map((_, at) => at).sort((x, y) => compareStrings(managed[x]!.id, managed[y]!.id));
-  // The JSON of the rows' array, one row at a time: the same text as JSON.stringify of the whole.
-  const text = order.map((at) => rows?.[at] ?? fingerprintRow(managed[at]!.id, liveKey(managed[at]!)!, states?.[at] ?? liveState(managed[at]!)));
-  return sha256Of(`[${text.join(',')}]`);
+  const rowAt = (at: number): string => rows?.[at] ?? fingerprintRow(managed[at]!.id, liveKey(managed[at]!)!, states?.[at] ?? liveState(managed[at]!));
+  // The JSON of the rows' array (the same text as JSON.stringify of the whole), hashed a few hundred
+  // rows at a time: one 1.9 MB string, flattened and encoded, took ~12 ms more of 10,000 grants
+  // (fresh memory), where short ones reuse the young generation's.
+  const hash = createHash('sha256').update('[');
+  for (let from = 0; from < order.length; from += FINGERPRINT_ROWS_PER_UPDATE) {
+    const text = order.slice(from, from + FINGERPRINT_ROWS_PER_UPDATE).map(rowAt).join(',');
+    hash.update(from === 0 ? text : `,${text}`, 'utf8');
+  }
+  return `sha256:${hash.update(']').digest('hex')}`;
 }
+
+const FINGERPRINT_ROWS_PER_UPDATE = 400;
 
 /**
  * A hash of what a change set does: each change's action, identity and its before and after

@@ -157,6 +157,18 @@ describe('IncrementalDiff', () => {
     );
   });
 
+  it('makes the fingerprint of more grants than one hash update takes, in any listing order, as its definition says', () => {
+    const live: LiveGrant[] = Array.from({ length: 1203 }, (_, i) => ({ id: `cgr_${String((i * 7919) % 1203).padStart(5, '0')}`, client_id: `client${i}`, audience: AUDIENCES[i % 2]!, scope: SCOPES.slice(0, i % 3) }));
+    const rows = [...live].sort((a, b) => (a.id < b.id ? -1 : 1)).map((g) => [g.id, liveKey(g), normalizeState(g)]);
+    const fingerprint = `sha256:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`;
+    expect(fingerprintGrants(live)).toBe(fingerprint);
+    const differ = new IncrementalDiff([], { manage: 'all', excludedClientIds: [] });
+    for (let i = 0; i < live.length; i += 100) differ.add(live.slice(i, i + 100));
+    const got = differ.result(live);
+    expect(got.managedRows).toHaveLength(1203);
+    expect(fingerprintGrants(got.managed, got.managedStates, got.managedRows)).toBe(fingerprint);
+  });
+
   it('answers anew when a page held something no grant has (the end meets it again, and says so there)', () => {
     const ownership: Ownership = { manage: 'all', excludedClientIds: [] };
     const differ = new IncrementalDiff([], ownership);
