@@ -61,12 +61,7 @@ export function parseSettings(directory: GrantsDirectory, validator: Validator, 
       });
       continue;
     }
-    const parsed = parseYamlFile(file);
-    if (!parsed.ok) {
-      problems.push(...parsed.problems);
-      continue;
-    }
-    const result = validator.settings(parsed.file, env);
+    const result = parseSettingsFile(file, validator, env);
     problems.push(...result.problems);
     settings = result.settings;
   }
@@ -83,6 +78,14 @@ export function parseSettings(directory: GrantsDirectory, validator: Validator, 
     });
   }
   return { settings, problems };
+}
+
+/** The top grantsync.yaml's own parse and validation, before the rest of the directory is known. */
+export function parseSettingsFile(file: GrantsDirectory['files'][number], validator: Validator, env: Record<string, string | undefined> = {}): SettingsResult {
+  const parsed = parseYamlFile(file);
+  if (!parsed.ok) return { settings: undefined, problems: parsed.problems };
+  const result = validator.settings(parsed.file, env);
+  return { settings: result.settings, problems: result.problems };
 }
 
 export function grantFilesOf(directory: GrantsDirectory): GrantsDirectory['files'] {

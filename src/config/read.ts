@@ -18,7 +18,11 @@ export interface ReadOptions {
   allowOutside?: boolean;
 }
 
-export async function readGrantsDirectory(dir: string, options: ReadOptions = {}): Promise<GrantsDirectory> {
+/**
+ * `onSettings` is told the top `grantsync.yaml` as soon as it is read, before any other file: a plan
+ * starts its reads from it while the grant files are still being read. What it throws is not caught.
+ */
+export async function readGrantsDirectory(dir: string, options: ReadOptions = {}, onSettings?: (settings: GrantsDirectory['files'][number]) => void): Promise<GrantsDirectory> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) {
     throw new InputError([
@@ -40,6 +44,7 @@ export async function readGrantsDirectory(dir: string, options: ReadOptions = {}
   // The settings come first: their `include:` says which other directories to walk.
   const settings = relatives.includes(SETTINGS_FILE) ? await read(SETTINGS_FILE) : undefined;
   if (settings && 'relative' in settings) {
+    onSettings?.(settings);
     for (const include of await includesOf(dir, settings, fence, problems)) {
       const found: string[] = [];
       await walk(dir, include, found, problems);

@@ -1,4 +1,6 @@
 // The plan's overlap (issue 14), against a fake Management API whose reads answer only when told to.
+import { symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ManagementApi } from '../../src/api/port.js';
 import { chooseListing } from '../../src/apply/verify-reads.js';
@@ -106,6 +108,31 @@ describe('loadWhileReading', () => {
     const small = await loadWhileReading(writeTree({ 'grantsync.yaml': 'manage: all\n', 'a.yaml': 'grants:\n  - client_id: [unclosed\n' }), { api, env: {}, read: { allowOutside: true }, beforeReads: async () => undefined, ownClientId: () => undefined, cancel }).catch((e: unknown) => e);
     expect(small).toBeInstanceOf(InputError);
     expect(listed).toEqual([]);
+  });
+
+  it('starts the reads once grantsync.yaml is read; a grant file that cannot be read then stops them, and nothing waits for ever', async () => {
+    const { api, calls, cancel } = hangingApi();
+    // The APIs answer at once: the grant listings then wait for the files' count, which never comes.
+    (api as { listResourceServers: () => Promise<unknown> }).listResourceServers = async () => (calls.push('listResourceServers'), []);
+    let cancelled = 0;
+    const dir = writeTree({ 'grantsync.yaml': 'manage: all\n', 'a.yaml': many(1) });
+    // A grant file that resolves outside the repository (the fence is the directory's parent here).
+    symlinkSync('/etc/hostname', path.join(dir, 'b.yaml'));
+    const error = await loadWhileReading(dir, {
+      api,
+      env: {},
+      read: {},
+      beforeReads: async () => undefined,
+      ownClientId: () => undefined,
+      cancel: () => {
+        cancelled++;
+        cancel();
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).problems.map((p) => p.message).join('\n')).toMatch(/b\.yaml/);
+    expect(calls).toEqual(['listResourceServers', 'listClients']);
+    expect(cancelled).toBeGreaterThan(0);
   });
 
   it('a bad grantsync.yaml starts no read', async () => {
