@@ -116,14 +116,13 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
   let reads: Promise<TenantSnapshot> | undefined;
   const partial = deferred<Pick<TenantSnapshot, 'clients' | 'resourceServers'>>();
   const listing = deferred<void>();
-  // Set before any of its callbacks runs (they come after its first await).
-  let directoryRead: Promise<GrantsDirectory> | undefined;
   // The files' audiences are counted in slices while the token is fetched (a round trip the CPU
   // would spend waiting), so that the grant listings can start as soon as the APIs are known.
   let counted: Map<string, number> | undefined;
   const startReads = (good: Settings): void => {
     // Should the APIs' answer come first, the count is finished there and then.
-    const declared = async (): Promise<Map<string, number>> => (counted ??= finish(countDeclaredAudiences(await directoryRead!)));
+    // directoryRead is set by then: startReads runs from its callback, after its first await.
+    const declared = async (): Promise<Map<string, number>> => (counted ??= finish(countDeclaredAudiences(await directoryRead)));
     reads = options.beforeReads(good).then(() => readTenantWhileParsing(options, declared, partial.resolve, listing.resolve));
     // Handled where it is awaited below; until then a failure must not count as unhandled. Reads
     // that end (or fail) before any grant listing let the parse go too.
@@ -132,7 +131,7 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
   // grantsync.yaml is read first: once it is good, the token and the first reads go out while the
   // grant files are still read from disk (~12 ms for 1.4 MB). What the whole directory says about
   // the settings (a grantsync.yaml deeper down) is checked below, and stops these reads.
-  directoryRead = readGrantsDirectory(dir, options.read, (file) => {
+  const directoryRead = readGrantsDirectory(dir, options.read, (file) => {
     const top = parseSettingsFile(file, validator, options.env);
     if (top.problems.length === 0 && top.settings) startReads(top.settings);
   });
