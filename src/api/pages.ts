@@ -43,7 +43,11 @@ export async function checkpointList<T>(
   for (let depth = 0; ; depth++) {
     const { body, list } = await readPage<T>(get, path, key, { ...params, take: PAGE_SIZE, ...(from ? { from } : {}) }, pagesLeft(depth, expectedItems), onPage);
     items.push(...list);
-    onItems?.(list);
+    try {
+      onItems?.(list);
+    } catch {
+      // Only a head start (ListingHint.onItems): the listing goes on, and returns the same.
+    }
     const next = Array.isArray(body) ? undefined : body.next;
     if (typeof next !== 'string' || next === '' || list.length === 0) return items;
     if (seen.has(next)) throw shapeError({ method: 'GET', path }, 'the API returned the same page cursor twice');

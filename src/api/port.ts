@@ -36,7 +36,9 @@ export interface ListingHint {
   expectedItems?: number;
   /**
    * Told each page's grants as soon as it is read (a plan works out its diff while the rest are
-   * listed); it never changes what is read or returned. It must not throw: it would fail the listing.
+   * listed); it never changes what is read or returned, and what it throws is ignored. The grants it
+   * is given are the ones the listing returns: nothing may change them in place afterwards (the
+   * incremental diff checks that it saw the same objects, not that they kept their fields).
    */
   onItems?: (grants: readonly LiveGrant[]) => void;
 }
