@@ -1,14 +1,15 @@
 // A plan's two halves side by side (issue 14): the tenant is read while the grant files are parsed.
 //
 // grantsync.yaml alone says which tenant and what is managed, so once it is read and valid the reads
-// start: clients, APIs and grants at once. The grants are listed per API side by side when that
+// start, before the other files are read from disk: clients, APIs and grants at once. The grants are listed per API side by side when that
 // costs no more pages than one listing of the tenant (chooseListing, as the verifying re-read),
 // judged from a count of the files' `audience:` keys in their raw text (config/audience-census.ts)
 // so the listing need not wait seconds for the parse. The grant files are parsed in slices, letting
 // the answers in between, once the grant listings have started (or after PARSE_HOLD_MS): the first
 // requests are a chain of round trips that parsing would only delay. Bad files still stop the run
 // with every problem found: the reads in flight are cancelled and waited for, so no request or timer
-// outlives it, and nothing is written.
+// outlives it, and nothing is written. Each page of grants is handed on as it comes
+// (onGrantPage): the plan works out its diff while the rest are listed (GrantPageFeed).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ListingHint, ManagementApi } from './api/port.js';
 import type { IncrementalDiff } from './diff/incremental.js';
@@ -75,7 +76,7 @@ export interface OverlapOptions {
    * idle, for work that would otherwise come after the last answer (loading the code that prints).
    */
   whileReading?: () => void;
-  /** Told each page of grants as soon as it is read (see ListingHint.onItems); must not throw. */
+  /** Told each page of grants as soon as it is read (see ListingHint.onItems). */
   onGrantPage?: (grants: readonly LiveGrant[]) => void;
 }
 
