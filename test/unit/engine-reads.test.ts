@@ -135,11 +135,15 @@ describe('loadWhileReading', () => {
     expect(cancelled).toBeGreaterThan(0);
   });
 
-  it('a bad grantsync.yaml starts no read', async () => {
+  it.each([
+    ['a value it does not know', 'manage: sometimes\n', /manage/],
+    ['YAML that does not parse', 'manage: [all\n', /grantsync\.yaml:\d+:\d+|flow sequence|\]/],
+  ])('a bad grantsync.yaml (%s) starts no read, and is reported', async (_, text, problem) => {
     const { api, calls } = hangingApi();
-    const dir = writeTree({ 'grantsync.yaml': 'manage: sometimes\n', 'a.yaml': many(1) });
+    const dir = writeTree({ 'grantsync.yaml': text, 'a.yaml': many(1) });
     const error = await loadWhileReading(dir, { api, env: {}, read: { allowOutside: true }, beforeReads: async () => undefined, ownClientId: () => undefined, cancel: () => undefined }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
+    expect(JSON.stringify((error as InputError).problems)).toMatch(problem);
     expect(calls).toEqual([]);
   });
 });

@@ -157,16 +157,31 @@ describe('IncrementalDiff', () => {
     );
   });
 
-  it('makes the fingerprint of more grants than one hash update takes, in any listing order, as its definition says', () => {
-    const live: LiveGrant[] = Array.from({ length: 1203 }, (_, i) => ({ id: `cgr_${String((i * 7919) % 1203).padStart(5, '0')}`, client_id: `client${i}`, audience: AUDIENCES[i % 2]!, scope: SCOPES.slice(0, i % 3) }));
+  it.each([1203, 800])('makes the fingerprint of %i grants (more than one hash update takes), in any listing order, as its definition says', (count) => {
+    const live: LiveGrant[] = Array.from({ length: count }, (_, i) => ({ id: `cgr_${String((i * 7919) % count).padStart(5, '0')}`, client_id: `client${i}`, audience: AUDIENCES[i % 2]!, scope: SCOPES.slice(0, i % 3) }));
     const rows = [...live].sort((a, b) => (a.id < b.id ? -1 : 1)).map((g) => [g.id, liveKey(g), normalizeState(g)]);
     const fingerprint = `sha256:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`;
     expect(fingerprintGrants(live)).toBe(fingerprint);
     const differ = new IncrementalDiff([], { manage: 'all', excludedClientIds: [] });
     for (let i = 0; i < live.length; i += 100) differ.add(live.slice(i, i + 100));
     const got = differ.result(live);
-    expect(got.managedRows).toHaveLength(1203);
+    expect(got.managedRows).toHaveLength(count);
     expect(fingerprintGrants(got.managed, got.managedStates, got.managedRows)).toBe(fingerprint);
+  });
+
+  it('answers anew when the listing holds a grant no page held in place of one that a page did', () => {
+    const ownership: Ownership = { manage: 'all', excludedClientIds: [] };
+    const want: DesiredGrant = { client_id: 'client1', client_name: 'one', audience: 'https://a0', subject_type: 'client', state: { scope: ['s0'] } };
+    const paged: LiveGrant[] = [
+      { id: 'cgr_1', client_id: 'client1', audience: 'https://a0', scope: ['s0'] },
+      { id: 'cgr_2', client_id: 'client2', audience: 'https://a0', scope: ['s1'] },
+    ];
+    const differ = new IncrementalDiff([want], ownership);
+    differ.add(paged);
+    // As many grants as the pages held, but the second is another grant, with another id.
+    const listing: LiveGrant[] = [paged[0]!, { id: 'cgr_3', client_id: 'client3', audience: 'https://a0', scope: ['s2'] }];
+    expect(differ.result(listing)).toEqual(diffGrants([want], listing, ownership));
+    expect(differ.result(listing).managedRows).toBeUndefined();
   });
 
   it('answers anew when a page held something no grant has (the end meets it again, and says so there)', () => {
