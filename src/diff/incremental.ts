@@ -64,18 +64,25 @@ export class IncrementalDiff {
 
   /**
    * The diff of `live`, the whole listing: equal to `diffGrants(desired, live, ownership)`. From what
-   * the pages gave when `live` holds exactly the grants they held (the same objects, in any order).
+   * the pages gave when `live` holds exactly the grants they held, in any order; a copy of one (with
+   * its organizations filled in, as a plan reads them) is worked out again, alone.
    */
   result(live: readonly LiveGrant[]): DiffResult {
+    if (this.doubtful || live.length !== this.seen.length) return diffGrants(this.desired, live, this.ownership);
     const seen = this.seen;
-    if (this.doubtful || live.length !== seen.length) return diffGrants(this.desired, live, this.ownership);
     const order = new Int32Array(live.length);
     const used = new Uint8Array(seen.length);
     for (let i = 0; i < live.length; i++) {
       const grant = live[i]!;
       const at = this.byId.get(grant.id);
-      // A grant the pages did not hold (one read again, with its organizations filled in, is a new object).
-      if (at === undefined || used[at] || seen[at]!.grant !== grant) return diffGrants(this.desired, live, this.ownership);
+      // A grant the pages did not hold, or one listed twice.
+      if (at === undefined || used[at]) return diffGrants(this.desired, live, this.ownership);
+      if (seen[at]!.grant !== grant) {
+        // A copy of a paged grant: its entry is worked out again and follows the copy from now on.
+        const copy = this.copyOf(seen[at]!, grant);
+        if (!copy) return diffGrants(this.desired, live, this.ownership);
+        seen[at] = copy;
+      }
       used[at] = 1;
       order[i] = at;
     }
@@ -114,23 +121,39 @@ export class IncrementalDiff {
     // Auth0 never lists one id twice; were it to, the earlier grant would not be found by its id at
     // the end, which then asks diffGrants.
     this.byId.set(grant.id, index);
-    const reason = unmanagedReason(grant, this.ownership);
-    if (reason) {
-      this.seen.push({ grant, reason });
-      return;
+    const { entry, key, wanted } = this.entryOf(grant);
+    if (key) {
+      // Two managed grants with one identity: diffGrants pairs them by their order in the listing.
+      if (this.managedKeys.get(key)) this.doubtful = true;
+      else this.managedKeys.set(key, true);
     }
+    if (wanted !== undefined) this.matchOf[wanted] = index + 1;
+    this.seen.push(entry);
+  }
+
+  /** What one grant contributes, with its identity and the desired grant's position when it is managed. */
+  private entryOf(grant: LiveGrant): { entry: Seen; key?: GrantKey; wanted?: number } {
+    const reason = unmanagedReason(grant, this.ownership);
+    if (reason) return { entry: { grant, reason } };
     const key = liveKey(grant)!;
-    // Two managed grants with one identity: diffGrants pairs them by their order in the listing.
-    if (this.managedKeys.get(key)) this.doubtful = true;
-    else this.managedKeys.set(key, true);
     const state = liveState(grant);
     const wanted = this.wanted.get(key);
     const entry: Seen = { grant, reason, state, row: fingerprintRow(grant.id, key, state) };
-    if (wanted !== undefined) {
-      this.matchOf[wanted] = index + 1;
-      entry.equal = statesEqual(state, this.desired[wanted]!.state);
+    if (wanted !== undefined) entry.equal = statesEqual(state, this.desired[wanted]!.state);
+    return { entry, key, ...(wanted !== undefined ? { wanted } : {}) };
+  }
+
+  /** The entry of `copy`, a later copy of the grant `original` was made from, when it is the same grant (ownership and identity). */
+  private copyOf(original: Seen, copy: LiveGrant): Seen | undefined {
+    try {
+      const { entry, key } = this.entryOf(copy);
+      if (entry.reason !== original.reason) return undefined;
+      if (!key) return entry;
+      const was = liveKey(original.grant)!;
+      return was.client_id === key.client_id && was.audience === key.audience && was.subject_type === key.subject_type && was.default_for === key.default_for ? entry : undefined;
+    } catch {
+      return undefined;
     }
-    this.seen.push(entry);
   }
 }
 

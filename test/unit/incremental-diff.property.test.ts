@@ -47,8 +47,9 @@ const scenarioArb = fc.record({
   pageOrder: fc.array(fc.integer(), { maxLength: 40 }),
   // The listing's own order (the final array) shuffled independently of the pages'.
   listOrder: fc.array(fc.integer(), { maxLength: 40 }),
-  // What the listing holds that the pages did not: nothing, a copy of one grant, or one object twice.
-  mismatch: fc.constantFrom('none', 'none', 'none', 'copy', 'twice', 'missing'),
+  // What the listing holds that the pages did not: nothing, a copy of one grant (as read again, with
+  // organizations filled in, or moved to another API), one object twice, or one grant fewer.
+  mismatch: fc.constantFrom('none', 'none', 'none', 'copy', 'organizations', 'moved', 'twice', 'missing'),
 });
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -105,6 +106,8 @@ function listingOf(s: Scenario, paged: readonly LiveGrant[]): LiveGrant[] {
   const list = shuffled(paged, s.listOrder);
   if (list.length === 0) return list;
   if (s.mismatch === 'copy') list[0] = { ...list[0]! };
+  if (s.mismatch === 'organizations') list[0] = { ...list[0]!, organizations: ['org_b', 'org_a'] };
+  if (s.mismatch === 'moved') list[0] = { ...list[0]!, audience: AUDIENCES[(AUDIENCES.indexOf(list[0]!.audience) + 1) % AUDIENCES.length]! };
   if (s.mismatch === 'twice' && list.length > 1) list[1] = list[0]!;
   if (s.mismatch === 'missing') list.pop();
   return list;
@@ -150,8 +153,17 @@ describe('IncrementalDiff', () => {
         const desiredKeys = desired.map((g) => `${g.client_id}|${g.default_for ?? ''}|${g.audience}|${g.subject_type}`);
         const clean = ids.size === live.length && new Set(keys).size === keys.length && new Set(desiredKeys).size === desiredKeys.length;
         fc.pre(clean);
-        // Only the result worked out from the pages carries the fingerprint's rows.
+        // Only the result worked out from the pages carries the fingerprint's rows; a copy of a grant
+        // with its organizations filled in, as a plan reads them, is worked out again on its own.
         expect(differ.result(shuffled(live, s.listOrder)).managedRows).toHaveLength(expected.managed.length);
+        if (live.length > 0) {
+          const withOrganizations = [{ ...live[0]!, organizations: ['org_a'] }, ...live.slice(1)];
+          const got = differ.result(withOrganizations);
+          expect(got.managedRows).toHaveLength(expected.managed.length);
+          expect({ ...got, managedRows: undefined }).toEqual(diffGrants(desired, withOrganizations, ownership));
+          // And the paged grants again, after their copy: the entry follows whichever object is listed.
+          expect({ ...differ.result(live), managedRows: undefined }).toEqual(diffGrants(desired, live, ownership));
+        }
       }),
       { numRuns: 500 },
     );
