@@ -145,11 +145,9 @@ export async function loadWhileReading(dir: string, options: OverlapOptions): Pr
   });
   const settings = parseSettings(directory, validator, options.env);
   const good = settings.settings;
+  // The whole directory's settings are good only if the top grantsync.yaml alone was: the reads
+  // started from it, and the token request is out (built in the turns since).
   if (settings.problems.length === 0 && good) {
-    if (!reads) startReads(good);
-    // The token request is built in the turns that follow (got's first request takes ~15 ms of cold
-    // code): let it leave before the census takes the CPU, not one census slice later.
-    await nextTurn();
     const census = await runInSlices(countDeclaredAudiences(directory));
     counted ??= census;
     const bytes = grantFilesOf(directory).reduce((sum, file) => sum + file.bytes.byteLength, 0);

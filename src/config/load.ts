@@ -1,6 +1,7 @@
 // Files → declared grants + settings. `parseDesiredState` is pure; `readGrantsDirectory` is the fs twin.
 import type { DeclaredGrant, Problem, Settings } from '../model/types.js';
-import { finish, parseYamlFile, parseYamlFileSteps, type SourceFile } from './parse.js';
+import { parseYamlFile, parseYamlFileSteps, type SourceFile } from './parse.js';
+import { finish } from '../util/steps.js';
 import type { Validator } from './validate.js';
 
 export const SETTINGS_FILE = 'grantsync.yaml';

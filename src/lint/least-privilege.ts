@@ -25,9 +25,9 @@ export function lintGrants(input: LintInput & { early?: DesiredLint }): Problem[
   const problems: Problem[] = [];
   const add = (found: Problem | undefined): void => void (found && problems.push(found));
   // In the order of the desired grants, each grant's findings in the order of the rules.
-  for (const at of early.notable) {
+  for (const { at, found } of early.notable) {
     const grant = input.desired[at]!;
-    problems.push(...(early.found.get(at) ?? []));
+    problems.push(...found);
     if (isEmpty(grant)) add(emptyScopes(grant, input.changes));
   }
   problems.push(...unheldScopes(input, early.firstOn));
@@ -43,9 +43,8 @@ export interface DesiredLint {
   desired: readonly DesiredGrant[];
   clients: readonly ClientSummary[];
   resourceServers: readonly ResourceServerSummary[];
-  /** Positions of the desired grants with a finding, or with no scope (their finding needs the changes), in order. */
-  notable: number[];
-  found: Map<number, Problem[]>;
+  /** The desired grants (by position, in order) with a finding, or with no scope (that finding needs the changes). */
+  notable: { at: number; found: Problem[] }[];
   /** The first declared grant on each audience (by file and line): where unheld scopes are reported. */
   firstOn: Map<string, DesiredGrant>;
 }
@@ -53,16 +52,14 @@ export interface DesiredLint {
 export function lintDesired(input: Pick<LintInput, 'desired' | 'clients' | 'resourceServers'>): DesiredLint {
   const clients = new Map(input.clients.map((c) => [c.client_id, c]));
   const apis = new Map(input.resourceServers.map((rs) => [rs.identifier, rs]));
-  const notable: number[] = [];
-  const found = new Map<number, Problem[]>();
+  const notable: DesiredLint['notable'] = [];
   input.desired.forEach((grant, at) => {
     const api = apis.get(grant.audience);
     const client = grant.default_for ? undefined : clients.get(grant.client_id);
-    const problems = [client && clientCannotUse(grant, client), api && policyIgnores(grant, api)].filter((p): p is Problem => p !== undefined);
-    if (problems.length > 0) found.set(at, problems);
-    if (problems.length > 0 || isEmpty(grant)) notable.push(at);
+    const found = [client && clientCannotUse(grant, client), api && policyIgnores(grant, api)].filter((p): p is Problem => p !== undefined);
+    if (found.length > 0 || isEmpty(grant)) notable.push({ at, found });
   });
-  return { desired: input.desired, clients: input.clients, resourceServers: input.resourceServers, notable, found, firstOn: firstGrantPerAudience(input.desired) };
+  return { desired: input.desired, clients: input.clients, resourceServers: input.resourceServers, notable, firstOn: firstGrantPerAudience(input.desired) };
 }
 
 function madeFor(early: DesiredLint, input: LintInput): boolean {
@@ -158,16 +155,16 @@ function accessWord(subject: SubjectType): string {
   return subject === 'user' ? 'user access' : 'client access';
 }
 
-/**
- * A grant with no scopes still lets its client get access tokens for the API: taking every scope away
- * is not taking the access away. Rich Authorization Requests types count as access.
- */
 /** No scope, no wildcard and no authorization details type: the grant still gives access (emptyScopes). */
 function isEmpty(grant: DesiredGrant): boolean {
   const state = grant.state;
   return !(state.scope.length > 0 || state.allow_all_scopes || (state.authorization_details_types ?? []).length > 0);
 }
 
+/**
+ * A grant with no scopes still lets its client get access tokens for the API: taking every scope away
+ * is not taking the access away. Rich Authorization Requests types count as access.
+ */
 function emptyScopes(grant: DesiredGrant, changes: readonly Change[]): Problem | undefined {
   const change = changes.find((c) => sameKey(c, grant));
   const emptied = change?.action === 'update' && (change.before?.scope.length ?? 0) > 0;

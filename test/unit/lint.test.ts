@@ -182,7 +182,7 @@ describe('least-privilege checks', () => {
         const early = lintDesired(input);
         expect(lintGrants({ ...input, early })).toEqual(lintGrants(input));
         // Made from other lists (a stale head start, here one that found nothing): not used.
-        const stale = { ...early, notable: [], found: new Map(), firstOn: new Map() };
+        const stale = { ...early, notable: [], firstOn: new Map() };
         expect(lintGrants({ ...input, early: { ...stale, desired: [...desired] } })).toEqual(lintGrants(input));
         expect(lintGrants({ ...input, early: { ...stale, clients: [...clients] } })).toEqual(lintGrants(input));
         expect(lintGrants({ ...input, early: { ...stale, resourceServers: [...apis] } })).toEqual(lintGrants(input));
